@@ -1,0 +1,85 @@
+# airflow-lakehouse: the two commands a newcomer needs are `make demo` and
+# `make test`. Every target installs what it needs first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Airflow 3.0.6 supports Python 3.9-3.12; MWAA runs 3.12. Take the first of
+# these that exists and is in range (override with `make PYTHON=...`).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+LOCAL := .local
+
+export AIRFLOW_HOME := $(CURDIR)/$(LOCAL)/airflow
+
+.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init demo test lint format clean
+
+help:
+	@echo "make demo    set everything up, seed the shop, show what is in it"
+	@echo "make test    set up what tests need and run them"
+	@echo "make lint    ruff lint and format check"
+	@echo "make pg-start | pg-stop | pg-status   the embedded source Postgres"
+	@echo "make seed [ORDERS=n]   (re)load the sample shop"
+	@echo "make lock    re-resolve constraints.txt from the requirements files"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 or 3.12 (Airflow 3.0.6 supports up to 3.12); set PYTHON=..."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@mkdir -p $(LOCAL)
+	@grep -v '^--constraint' requirements.txt > $(LOCAL)/requirements.runtime.txt
+	$(VENV)/bin/uv pip install --python $(PY) --quiet \
+		-r $(LOCAL)/requirements.runtime.txt -r requirements-dev.txt -c constraints.txt
+	$(PY) -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "airflow_lakehouse.pth").write_text("$(CURDIR)\n$(CURDIR)/plugins\n")'
+	@touch $@
+
+venv: $(STAMP)
+
+# Re-resolve the lock for every Python MWAA or a developer may use.
+lock:
+	@test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet uv==$(UV_VERSION); }
+	@mkdir -p $(LOCAL)
+	@grep -v '^--constraint' requirements.txt > $(LOCAL)/requirements.runtime.txt
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --no-header \
+		$(LOCAL)/requirements.runtime.txt requirements-dev.txt -o constraints.txt
+
+pg-start: $(STAMP)
+	$(PY) -m local.postgres start
+
+pg-stop: $(STAMP)
+	$(PY) -m local.postgres stop
+
+pg-status: $(STAMP)
+	$(PY) -m local.postgres status
+
+ORDERS ?= 10000
+seed: pg-start
+	$(PY) -m local.shop seed --orders $(ORDERS)
+
+airflow-init: $(STAMP)
+	$(PY) -m local.airflow_home init
+
+demo: seed airflow-init
+	$(PY) -m local.demo
+
+test: $(STAMP)
+	$(PY) -m local.postgres start
+	$(PY) -m local.airflow_home init
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	-$(PY) -m local.postgres stop
+	rm -rf $(LOCAL) $(VENV)
