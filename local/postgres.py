@@ -30,6 +30,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,13 +45,13 @@ DEFAULT_DATABASE = "shop"
 DEFAULT_USER = "lakehouse"
 FALLBACK_OS_USER = "lakehouse-pg"
 
-# A disposable development server: durability traded for speed, sized for a
-# 2-core laptop. None of this is a recommendation for a real source database.
+# A development server sized for a 2-core laptop. fsync is off: the WAL still
+# reaches the OS at every commit, so a crashed or killed server loses nothing;
+# only a crash of the machine itself could. Not advice for a real database.
 SERVER_SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
     "unix_socket_directories": "''",
     "fsync": "off",
-    "synchronous_commit": "off",
     "full_page_writes": "off",
     "shared_buffers": "256MB",
     "work_mem": "32MB",
@@ -335,10 +336,35 @@ class EmbeddedPostgres:
             return None
         return pid if _pid_is_postgres(pid) else None
 
-    def _clear_stale_pid_file(self) -> None:
-        if self.pid_file.exists() and self._running_pid() is None:
-            print(f"postgres: removing stale {self.pid_file}")
-            self.pid_file.unlink()
+    def _orphans(self) -> list[int]:
+        """Server processes still working in our data directory after their postmaster died."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                if Path(proc / "cwd").resolve() == self.data_dir.resolve() and _pid_is_postgres(int(proc.name)):
+                    found.append(int(proc.name))
+        return found
+
+    def _clear_stale_pid_file(self, grace_s: float = 10.0) -> None:
+        """Remove a pid file whose postmaster is gone, once its orphaned children are gone too.
+
+        A postmaster killed with SIGKILL leaves its pid file and, for a moment,
+        its child processes, still attached to shared memory and holding the
+        port. Starting a new postmaster beside them would risk the data, so we
+        wait for them to notice and exit (and end them after a grace period).
+        """
+        if not self.pid_file.exists() or self._running_pid() is not None:
+            return
+        deadline = time.monotonic() + grace_s
+        while (orphans := self._orphans()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in orphans:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        print(f"postgres: removing stale {self.pid_file}")
+        self.pid_file.unlink(missing_ok=True)
 
     def _choose_port(self) -> int:
         if self.requested_port:
@@ -390,7 +416,7 @@ class EmbeddedPostgres:
         if result.returncode != 0:
             raise PostgresError(f"pg_ctl start failed:\n{result.stdout}{result.stderr}\n{self._log_tail()}")
         self._write_state("port", str(port))
-        self._ensure_database()
+        self.ensure_database(self.database)
         return self.status()
 
     def stop(self) -> bool:
@@ -411,18 +437,17 @@ class EmbeddedPostgres:
         except OSError:
             return "(no server log)"
 
-    def _ensure_database(self) -> None:
+    def ensure_database(self, name: str) -> None:
+        """Create database `name` unless it exists (the shop, Airflow's metadata, tests)."""
         import psycopg
 
         deadline = time.monotonic() + 10
         while True:
             try:
                 with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-                    exists = conn.execute(
-                        "select 1 from pg_database where datname = %s", (self.database,)
-                    ).fetchone()
+                    exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
                     if not exists:
-                        conn.execute(f'create database "{self.database}"')
+                        conn.execute(f'create database "{name}"')
                 return
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:

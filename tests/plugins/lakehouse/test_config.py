@@ -1,0 +1,90 @@
+"""pipeline.yaml is validated into typed objects; mistakes name the key and the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lakehouse.config import ConfigError, load_config, pipeline_config
+from lakehouse.paths import include_dir
+
+VALID = {
+    "source": {
+        "tables": [
+            {"name": "orders", "primary_key": ["order_id"], "cursor_column": "updated_at"},
+        ]
+    }
+}
+
+
+def write(tmp_path: Path, content: object) -> Path:
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(content if isinstance(content, str) else yaml.safe_dump(content))
+    return path
+
+
+def with_table(**changes: object) -> dict:
+    table = {**VALID["source"]["tables"][0], **changes}
+    return {"source": {"tables": [table]}}
+
+
+def test_the_repository_config_loads_and_declares_the_shop() -> None:
+    config = pipeline_config()
+    assert [t.name for t in config.source.tables] == [
+        "customers", "products", "orders", "order_items", "payments"
+    ]
+    assert config.table("orders").business_date_column == "ordered_at"
+    assert config.table("customers").pii_columns == ["email", "full_name"]
+    assert config.source.conn_id == "postgres_oltp"
+
+
+def test_defaults_apply_to_optional_keys(tmp_path: Path) -> None:
+    table = load_config(write(tmp_path, VALID)).table("orders")
+    assert table.mode == "incremental" and table.pii_columns == [] and table.business_date_column is None
+
+
+@pytest.mark.parametrize(
+    ("content", "key", "reason"),
+    [
+        (with_table(cursor_column="Updated At"), "source.tables.0.cursor_column", "should match pattern"),
+        (with_table(mode="sometimes"), "source.tables.0.mode", "'incremental' or 'full'"),
+        (with_table(primary_key=[]), "source.tables.0.primary_key", "at least 1 item"),
+        (with_table(cursor="updated_at"), "source.tables.0.cursor", "Extra inputs are not permitted"),
+        ({"source": {"tables": []}}, "source.tables", "at least 1 item"),
+        ({"sauce": {}}, "source", "Field required"),
+        (with_table(name="orders; drop table x"), "source.tables.0.name", "should match pattern"),
+    ],
+)
+def test_a_malformed_config_names_the_key_and_the_reason(
+    tmp_path: Path, content: dict, key: str, reason: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, content))
+    message = str(error.value)
+    assert f"  {key}: " in message and reason in message, message
+
+
+def test_duplicate_table_names_are_rejected(tmp_path: Path) -> None:
+    table = VALID["source"]["tables"][0]
+    with pytest.raises(ConfigError, match="repeated: orders"):
+        load_config(write(tmp_path, {"source": {"tables": [table, table]}}))
+
+
+def test_invalid_yaml_and_missing_files_are_reported_with_the_path(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(write(tmp_path, "source: [unclosed"))
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_config(write(tmp_path, "- just\n- a list\n"))
+    with pytest.raises(ConfigError, match="cannot read pipeline config"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_include_dir_can_be_pointed_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAKEHOUSE_INCLUDE_DIR", str(tmp_path))
+    include_dir.cache_clear()
+    try:
+        assert include_dir() == tmp_path
+    finally:
+        include_dir.cache_clear()
