@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init demo test lint format clean
+.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init local-aws demo test bench lint format clean
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -23,6 +23,8 @@ help:
 	@echo "make lint    ruff lint and format check"
 	@echo "make pg-start | pg-stop | pg-status   the embedded source Postgres"
 	@echo "make seed [ORDERS=n]   (re)load the sample shop"
+	@echo "make local-aws [PORT=4566]   the local AWS endpoint (S3, Glue, STS, Athena) in the foreground"
+	@echo "make bench   benchmarks: print figures and ratios"
 	@echo "make lock    re-resolve constraints.txt from the requirements files"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -59,6 +61,10 @@ ORDERS ?= 10000
 seed: pg-start
 	$(PY) -m local.shop seed --orders $(ORDERS)
 
+PORT ?= 4566
+local-aws: $(STAMP)
+	$(PY) -m local.aws --port $(PORT)
+
 airflow-init: $(STAMP)
 	$(PY) -m local.airflow_home init
 
@@ -69,6 +75,9 @@ demo: seed airflow-init
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
 test: $(STAMP)
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/local_engine.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

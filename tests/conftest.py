@@ -1,23 +1,34 @@
-"""Test session setup: a real embedded Postgres and a migrated local Airflow home.
+"""Test session setup: a real embedded Postgres, a migrated local Airflow home, the local AWS endpoint.
 
 The environment is set before anything imports Airflow, exactly as `.local/env`
 sets it for a developer, so tests run the same configuration the demo does.
+
+The local AWS endpoint runs in a subprocess on a free port
+(`python -m local.aws --port 0`), exactly as `make local-aws` runs it, so tests
+exercise the real wire protocol with boto3 and the Amazon provider, never
+moto's in-process mocks. Each test gets its own bucket and Glue database.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
+from aws_helpers import Lake, client
 
+from local.airflow_home import aws_connection
 from local.airflow_home import init as init_airflow_home
 
 os.environ.update(init_airflow_home())
 
-from local.postgres import EmbeddedPostgres  # noqa: E402
+from local.postgres import EmbeddedPostgres
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +65,63 @@ def shop_dsn(make_database: Callable[[], str]) -> str:
     with psycopg.connect(dsn, autocommit=True) as conn:
         replace_shop(conn, generate_shop(ShopSpec(orders=3_000)))
     return dsn
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@pytest.fixture(scope="session")
+def endpoint_url() -> Iterator[str]:
+    """URL of a local AWS endpoint subprocess, with dummy credentials exported for boto3."""
+    env = {**os.environ, **CREDENTIALS}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "local.aws", "--port", "0"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "listening on" not in line:
+        proc.kill()
+        raise RuntimeError(f"local AWS endpoint did not start: {line!r}")
+    url = line.split()[-1]
+    saved = {k: os.environ.get(k) for k in [*CREDENTIALS, "AWS_ENDPOINT_URL", "AIRFLOW_CONN_AWS_DEFAULT"]}
+    os.environ.update(CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = url
+    os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(url))
+    try:
+        yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def lake(endpoint_url: str) -> Lake:
+    suffix = uuid.uuid4().hex[:10]
+    result = Lake(
+        url=endpoint_url,
+        bucket=f"lake-{suffix}",
+        database=f"db_{suffix}",
+        s3=client("s3", endpoint_url),
+        glue=client("glue", endpoint_url),
+        athena=client("athena", endpoint_url),
+    )
+    result.s3.create_bucket(Bucket=result.bucket)
+    result.glue.create_database(DatabaseInput={"Name": result.database})
+    return result

@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
             from local.shop.generate import generate_shop
             from local.shop.load import replace_shop
 
-            spec = ShopSpec(orders=args.orders, seed=args.seed, end_date=args.end_date, history_days=args.days)
+            spec = ShopSpec(
+                orders=args.orders, seed=args.seed, end_date=args.end_date, history_days=args.days
+            )
             started = time.perf_counter()
             tables = generate_shop(spec)
             generated = time.perf_counter()

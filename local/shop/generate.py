@@ -187,6 +187,7 @@ def make_orders(
     catalog: Catalog,
     ordered_at: np.ndarray,
     now_us: int,
+    *,
     first_ids: dict[str, int],
     customer_choice: np.ndarray | None = None,
 ) -> Orders:
@@ -311,7 +312,9 @@ def generate_shop(spec: ShopSpec) -> dict[str, pa.Table]:
     day_index = np.sort(rng.choice(spec.history_days, size=spec.orders, p=order_day_weights(spec)))
     ordered_at = opened_us + day_index * US_PER_DAY + times_of_day(rng, spec.orders)
     ordered_at.sort()  # order ids rise with time, as an identity column would
-    generated = make_orders(rng, catalog, ordered_at, now_us, dict.fromkeys(("orders", "order_items", "payments"), 1))
+    generated = make_orders(
+        rng, catalog, ordered_at, now_us, first_ids=dict.fromkeys(("orders", "order_items", "payments"), 1)
+    )
 
     # customers sign up before their first order; a few are later deleted
     buyer = generated.orders.column("customer_id").to_numpy()

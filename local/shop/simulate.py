@@ -109,7 +109,7 @@ def simulate_day(conn: psycopg.Connection, day: date | None = None, seed: int = 
             for t, c in ID_COLUMNS.items()
         }
         _change_product_prices(conn, rng, day, summary)
-        _add_customers_and_orders(conn, rng, day, start_us, end_us, next_id, summary)
+        _add_customers_and_orders(conn, rng, day, start_us, end_us, next_id=next_id, summary=summary)
         touched: set[int] = set()
         _progress_statuses(conn, rng, day, touched, summary)
         _refund(conn, rng, day, touched, summary)
@@ -131,7 +131,7 @@ def _change_product_prices(conn, rng, day, summary: DaySummary) -> None:
     summary.product_price_changes = len(rows)
 
 
-def _add_customers_and_orders(conn, rng, day, start_us, end_us, next_id, summary: DaySummary) -> None:
+def _add_customers_and_orders(conn, rng, day, start_us, end_us, *, next_id, summary: DaySummary) -> None:
     recent = conn.execute(
         "select count(*) from orders where ordered_at >= %s::date - 28 and ordered_at < %s::date",
         (day, day),
@@ -176,7 +176,9 @@ def _add_customers_and_orders(conn, rng, day, start_us, end_us, next_id, summary
         ordered_at[pos] = max(ordered_at[pos], signup + 1)
     order = np.argsort(ordered_at, kind="stable")
     ordered_at, buyers = ordered_at[order], buyers[order]
-    generated = make_orders(rng, catalog, np.minimum(ordered_at, end_us), end_us, next_id, buyers)
+    generated = make_orders(
+        rng, catalog, np.minimum(ordered_at, end_us), end_us, first_ids=next_id, customer_choice=buyers
+    )
     for name in ("orders", "order_items", "payments"):
         copy_table(conn, name, getattr(generated, name))
     advance_sequences(conn)  # later inserts today take ids from the identities
@@ -192,7 +194,9 @@ def _progress_statuses(conn, rng, day, touched: set[int], summary: DaySummary) -
     placed = _ids(conn, f"select order_id from orders where {before}", (day, "placed"))
     paid_now = _pick(rng, placed, 0.75, touched)
     cancelled_now = _pick(rng, placed, 0.5, touched)
-    shipped_now = _pick(rng, _ids(conn, f"select order_id from orders where {before}", (day, "paid")), 0.7, touched)
+    shipped_now = _pick(
+        rng, _ids(conn, f"select order_id from orders where {before}", (day, "paid")), 0.7, touched
+    )
     delivered_now = _pick(
         rng, _ids(conn, f"select order_id from orders where {before}", (day, "shipped")), 0.45, touched
     )
@@ -213,7 +217,8 @@ def _progress_statuses(conn, rng, day, touched: set[int], summary: DaySummary) -
             _capture_payment(cur, rng, int(oid), ts)
         cancel_stamps = stamps[len(paid_now) : len(paid_now) + len(cancelled_now)]
         cur.executemany(
-            "update payments set status = 'failed', updated_at = %s where order_id = %s and status = 'authorized'",
+            "update payments set status = 'failed', updated_at = %s"
+            " where order_id = %s and status = 'authorized'",
             [(ts, int(oid)) for oid, ts in zip(cancelled_now, cancel_stamps, strict=True)],
         )
     summary.status_changes = len(changes)
@@ -249,7 +254,8 @@ def _refund(conn, rng, day, touched: set[int], summary: DaySummary) -> None:
         rows = [(ts, int(oid)) for oid, ts in zip(refunds, stamps, strict=True)]
         cur.executemany("update orders set status = 'refunded', updated_at = %s where order_id = %s", rows)
         cur.executemany(
-            "update payments set status = 'refunded', updated_at = %s where order_id = %s and status = 'captured'",
+            "update payments set status = 'refunded', updated_at = %s"
+            " where order_id = %s and status = 'captured'",
             rows,
         )
     summary.refunds = len(recent)

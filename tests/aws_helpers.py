@@ -1,0 +1,107 @@
+"""Clients and a per-test lake (bucket + Glue database) for tests of the local AWS endpoint."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+
+def client(service: str, url: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+@dataclass
+class QueryOutcome:
+    """A finished Athena query: final state, failure reason, and the full result set."""
+
+    query_id: str
+    state: str
+    reason: str | None
+    header: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    rows: list[list[str | None]] = field(default_factory=list)
+    execution: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Lake:
+    """Clients plus a private bucket and Glue database for one test."""
+
+    url: str
+    bucket: str
+    database: str
+    s3: Any
+    glue: Any
+    athena: Any
+
+    @property
+    def output(self) -> str:
+        return f"s3://{self.bucket}/athena-results/"
+
+    def start(self, sql: str, database: str | None = None, **kwargs: Any) -> str:
+        return self.athena.start_query_execution(
+            QueryString=sql,
+            QueryExecutionContext={"Database": database or self.database},
+            ResultConfiguration={"OutputLocation": self.output},
+            **kwargs,
+        )["QueryExecutionId"]
+
+    def wait(self, query_id: str, timeout: float = 30) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            execution = self.athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
+            if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
+                return execution
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"query {query_id} still {execution['Status']['State']}")
+            time.sleep(0.02)
+
+    def query(self, sql: str, database: str | None = None) -> QueryOutcome:
+        query_id = self.start(sql, database)
+        execution = self.wait(query_id)
+        status = execution["Status"]
+        outcome = QueryOutcome(
+            query_id, status["State"], status.get("StateChangeReason"), execution=execution
+        )
+        if outcome.state != "SUCCEEDED":
+            return outcome
+        pages = self.athena.get_paginator("get_query_results").paginate(QueryExecutionId=query_id)
+        rows: list[list[str | None]] = []
+        for page in pages:
+            if not outcome.types:
+                info = page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]
+                outcome.types = [c["Type"] for c in info]
+                outcome.header = [c["Name"] for c in info]
+            rows += [[d.get("VarCharValue") for d in r["Data"]] for r in page["ResultSet"]["Rows"]]
+        if execution["StatementType"] == "DML" and rows:
+            rows = rows[1:]  # Athena repeats the column names as the first row of a SELECT
+        outcome.rows = rows
+        return outcome
+
+    def ok(self, sql: str, database: str | None = None) -> QueryOutcome:
+        """Run a statement that must succeed."""
+        outcome = self.query(sql, database)
+        assert outcome.state == "SUCCEEDED", f"{sql!r} failed: {outcome.reason}"
+        return outcome
+
+    def put_parquet(self, key: str, columns: dict[str, list[Any]]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        buffer = io.BytesIO()
+        pq.write_table(pa.table(columns), buffer)
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=buffer.getvalue())
+
+    def keys(self, prefix: str) -> list[str]:
+        pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return [o["Key"] for page in pages for o in page.get("Contents", [])]
