@@ -1,0 +1,152 @@
+"""The endpoint: moto's multi-service WSGI app, with Athena queries and Glue crawls taken over.
+
+Requests are routed by their ``X-Amz-Target`` header. Athena query-execution actions go to
+``AthenaService`` and the crawler lifecycle actions to ``CrawlerService``; everything else
+(S3, STS, the rest of Glue and Athena) is served by moto unchanged. Both extensions keep their
+data in moto's stores, so a table written by a CTAS is what ``glue.get_table`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from .athena_api import AthenaService
+from .crawler import CrawlerService
+from .errors import ApiError
+from .locking import BACKEND_LOCK
+from .storage import S3Store
+
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+def _credential_scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(access key, region, service) from a SigV4 Authorization header."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    try:
+        credential = auth.split("Credential=", 1)[1].split(",", 1)[0]
+        access_key, _date, region, service, _ = credential.split("/")
+        return access_key, region, service
+    except (IndexError, ValueError):
+        return None, None, None
+
+
+def _account_for(access_key: str | None) -> str:
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(access_key or "")
+
+
+class LocalAwsApp:
+    """WSGI app: our Athena/Glue-crawler handlers in front of moto's dispatcher."""
+
+    def __init__(self, work_dir: Path, workers: int = 8) -> None:
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self.athena = AthenaService(work_dir, workers=workers)
+        self.crawler = CrawlerService(self._store_for)
+
+    def _store_for(self, account: str) -> S3Store:
+        return self.athena.engine(account, "us-east-1").store
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        service, _, action = target.partition(".")
+        if service == "AmazonAthena" and action in AthenaService.HANDLED:
+            return self._json(
+                environ, start_response, lambda body, acct, reg: self.athena.handle(action, body, acct, reg)
+            )
+        if service == "AWSGlue" and action in CrawlerService.HANDLED:
+            return self._json(
+                environ,
+                start_response,
+                lambda body, acct, reg: self.crawler.handle(action, body, acct, reg),
+                fallback=True,
+            )
+        _, _, signed_service = _credential_scope(environ)
+        if signed_service in ("s3", "glue") or service == "AWSGlue":
+            with BACKEND_LOCK:
+                return list(self.moto(environ, start_response))
+        return self.moto(environ, start_response)
+
+    def _json(
+        self, environ: dict[str, Any], start_response: Any, handler: Any, fallback: bool = False
+    ) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        access_key, region, _ = _credential_scope(environ)
+        account = _account_for(access_key)
+        region = region or "us-east-1"
+        try:
+            body = json.loads(raw or b"{}")
+            result = handler(body, account, region)
+            if result is None and fallback:
+                import io
+
+                environ["wsgi.input"] = io.BytesIO(raw)
+                with BACKEND_LOCK:
+                    return list(self.moto(environ, start_response))
+            status, payload = "200 OK", result or {}
+        except ApiError as err:
+            status = f"{err.status} Bad Request"
+            payload = {"__type": err.code, "message": err.message, "Message": err.message}
+        except Exception as err:
+            status = "500 Internal Server Error"
+            payload = {"__type": "InternalServerException", "message": f"{type(err).__name__}: {err}"}
+        data = json.dumps(payload, default=str).encode()
+        start_response(
+            status,
+            [
+                ("Content-Type", JSON_CONTENT_TYPE),
+                ("Content-Length", str(len(data))),
+                ("x-amzn-RequestId", "local"),
+            ],
+        )
+        return [data]
+
+
+class LocalAwsServer:
+    """One HTTP endpoint for S3, Glue, STS and Athena on host:port (port 0 picks a free one)."""
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 4566, work_dir: Path | None = None, workers: int = 8
+    ):
+        self._owns_work_dir = work_dir is None
+        self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="local-aws-"))
+        self.app = LocalAwsApp(self.work_dir, workers=workers)
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = self._server.server_address[0]
+        return f"http://{host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def start(self) -> None:
+        """Serve in a daemon thread (for tests and embedding)."""
+        self._thread = threading.Thread(target=self.serve_forever, name="local-aws", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self.app.athena.shutdown()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._owns_work_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)

@@ -1,0 +1,353 @@
+"""Athena (Trino) SQL to DuckDB SQL, keeping Trino's semantics where the two engines differ.
+
+sqlglot does the dialect translation. On top of it this module fixes what a plain
+transpile gets wrong for pipeline SQL:
+
+- integer division truncates in Trino (DuckDB runs with ``integer_division=true``), and
+  decimal division stays DECIMAL with Trino's precision rule instead of becoming DOUBLE;
+- ``date_add``/``date_trunc``/``DATE +- INTERVAL`` on a DATE stay DATE (DuckDB yields TIMESTAMP);
+- ``date_diff`` counts whole units elapsed (DuckDB's ``date_diff`` counts boundaries);
+- ``format_datetime``/``parse_datetime`` take Joda patterns, converted to strftime;
+- unnamed result columns are called ``_col0``, ``_col1``... as in Athena.
+
+Types come from sqlglot's annotator, fed with the Glue schema of the referenced tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+
+from .errors import AthenaError
+
+DIALECT = "athena"
+Schema = dict[str, dict[str, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """A table named in a statement, with where it was written (for Athena-style errors)."""
+
+    database: str
+    name: str
+    line: int
+    column: int
+
+
+def parse(sql: str) -> exp.Expression:
+    """Parse one Athena statement; syntax errors become SYNTAX_ERROR with Athena's position."""
+    text = sql.strip().rstrip(";").strip()
+    if not text:
+        raise AthenaError("SYNTAX_ERROR", "line 1:1: mismatched input '<EOF>'. Expecting a statement")
+    try:
+        statements = [s for s in sqlglot.parse(text, read=DIALECT) if s is not None]
+    except ParseError as err:
+        detail = err.errors[0] if err.errors else {}
+        line, col = detail.get("line", 1), detail.get("col", 1)
+        description = str(detail.get("description") or err).split("\n")[0]
+        raise AthenaError("SYNTAX_ERROR", f"line {line}:{col}: {description}") from None
+    if len(statements) != 1:
+        raise AthenaError("SYNTAX_ERROR", "Only one sql statement is allowed")
+    return statements[0]
+
+
+def _position(sql: str, node: exp.Expression) -> tuple[int, int]:
+    """(line, column) of a node's first character, 1-based as Trino reports it."""
+    ident = node if isinstance(node, exp.Identifier) else node.find(exp.Identifier)
+    meta = getattr(ident, "meta", None) or {}
+    start = meta.get("start")
+    if start is None:
+        return 1, 1
+    line = sql.count("\n", 0, start) + 1
+    col = start - (sql.rfind("\n", 0, start) + 1) + 1
+    return line, col
+
+
+def cte_names(ast: exp.Expression) -> set[str]:
+    return {cte.alias_or_name.lower() for cte in ast.find_all(exp.CTE)}
+
+
+def table_refs(ast: exp.Expression, sql: str, default_db: str) -> list[TableRef]:
+    """Catalog tables a statement reads, in order of appearance (CTE names excluded)."""
+    ctes = cte_names(ast)
+    refs: list[TableRef] = []
+    for table in ast.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier):
+            continue  # table functions, UNNEST
+        name = table.name.lower()
+        if not table.args.get("db") and name in ctes:
+            continue
+        database = (table.args.get("db").name if table.args.get("db") else default_db).lower()
+        first = table.args.get("catalog") or table.args.get("db") or table.this
+        line, col = _position(sql, first)
+        refs.append(TableRef(database, name, line, col))
+    return refs
+
+
+def normalize_tables(ast: exp.Expression, default_db: str) -> None:
+    """Drop the awsdatacatalog prefix and qualify catalog tables with their database."""
+    ctes = cte_names(ast)
+    for table in ast.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier):
+            continue
+        catalog = table.args.get("catalog")
+        if catalog is not None:
+            if catalog.name.lower() != "awsdatacatalog":
+                raise AthenaError("CATALOG_NOT_FOUND", f"Catalog '{catalog.name.lower()}' does not exist")
+            table.set("catalog", None)
+        if not table.args.get("db") and table.name.lower() in ctes:
+            continue
+        database = table.args.get("db").name if table.args.get("db") else default_db
+        if not table.alias:
+            table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name.lower())))
+        table.set("db", exp.to_identifier(database.lower(), quoted=True))
+        table.set("this", exp.to_identifier(table.name.lower(), quoted=True))
+
+
+def name_unnamed_columns(query: exp.Expression) -> None:
+    """Give expressions without a name Athena's default names ``_col<i>``."""
+    select = query
+    while isinstance(select, exp.Subquery):
+        select = select.this
+    if isinstance(select, exp.SetOperation):
+        name_unnamed_columns(select.left)
+        return
+    if not isinstance(select, exp.Select):
+        return
+    for i, projection in enumerate(select.expressions):
+        if isinstance(projection, (exp.Alias, exp.Column, exp.Star)):
+            continue
+        if isinstance(projection, exp.Dot) or projection.find(exp.Star) is projection:
+            continue
+        projection.replace(exp.alias_(projection.copy(), f"_col{i}"))
+
+
+_JODA = [
+    ("yyyy", "%Y"),
+    ("YYYY", "%Y"),
+    ("yy", "%y"),
+    ("MMMM", "%B"),
+    ("MMM", "%b"),
+    ("MM", "%m"),
+    ("M", "%-m"),
+    ("dd", "%d"),
+    ("d", "%-d"),
+    ("DDD", "%j"),
+    ("HH", "%H"),
+    ("H", "%-H"),
+    ("hh", "%I"),
+    ("h", "%-I"),
+    ("mm", "%M"),
+    ("m", "%-M"),
+    ("ss", "%S"),
+    ("s", "%-S"),
+    ("SSSSSS", "%f"),
+    ("SSS", "%g"),
+    ("a", "%p"),
+    ("EEEE", "%A"),
+    ("EEE", "%a"),
+    ("ZZ", "%z"),
+    ("Z", "%z"),
+    ("z", "%Z"),
+]
+
+
+def joda_to_strftime(pattern: str) -> str:
+    """Convert a Joda-Time pattern (format_datetime/parse_datetime) to strftime/strptime."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "'":
+            if pattern.startswith("''", i):
+                out.append("'")
+                i += 2
+                continue
+            i += 1
+            while i < len(pattern):
+                if pattern.startswith("''", i):
+                    out.append("'")
+                    i += 2
+                elif pattern[i] == "'":
+                    i += 1
+                    break
+                else:
+                    out.append("%%" if pattern[i] == "%" else pattern[i])
+                    i += 1
+            continue
+        for token, directive in _JODA:
+            if pattern.startswith(token, i):
+                out.append(directive)
+                i += len(token)
+                break
+        else:
+            if char.isalpha():
+                raise AthenaError("INVALID_FUNCTION_ARGUMENT", f"Unsupported Joda pattern letter '{char}'")
+            out.append("%%" if char == "%" else char)
+            i += 1
+    return "".join(out)
+
+
+def _is(dtype: exp.DataType | None, *kinds: exp.DataType.Type) -> bool:
+    return dtype is not None and dtype.this in kinds
+
+
+def _decimal_params(dtype: exp.DataType | None) -> tuple[int, int] | None:
+    """(precision, scale) of a decimal type, or of an integer type coerced to decimal by Trino."""
+    if dtype is None:
+        return None
+    if dtype.this == exp.DataType.Type.DECIMAL:
+        params = [int(p.this.this) for p in dtype.expressions if isinstance(p.this, exp.Literal)]
+        if len(params) == 2:
+            return params[0], params[1]
+        if len(params) == 1:
+            return params[0], 0
+        return None
+    integers = {
+        exp.DataType.Type.TINYINT: 3,
+        exp.DataType.Type.SMALLINT: 5,
+        exp.DataType.Type.INT: 10,
+        exp.DataType.Type.BIGINT: 19,
+    }
+    if dtype.this in integers:
+        return integers[dtype.this], 0
+    return None
+
+
+def _cast(node: exp.Expression, to: str) -> exp.Expression:
+    return exp.Cast(this=node, to=exp.DataType.build(to, dialect="duckdb"))
+
+
+_DATE_UNITS = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}
+
+
+def _fix_semantics(ast: exp.Expression) -> exp.Expression:
+    """Rewrite nodes whose DuckDB meaning differs from Trino's (see module docstring)."""
+    date_t = exp.DataType.Type.DATE
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Div):
+            left, right = node.this, node.expression
+            node.set("typed", False)
+            node.set("safe", False)
+            lp, rp = _decimal_params(left.type), _decimal_params(right.type)
+            decimal_involved = _is(left.type, exp.DataType.Type.DECIMAL) or _is(
+                right.type, exp.DataType.Type.DECIMAL
+            )
+            if decimal_involved and lp and rp:
+                (p1, s1), (_p2, s2) = lp, rp
+                precision = min(38, p1 + s2 + max(0, s2 - s1))
+                scale = max(s1, s2)
+                return _cast(node, f"DECIMAL({precision},{scale})")
+            return node
+        if isinstance(node, exp.DateAdd) and _is(node.this.type, date_t):
+            unit = (node.text("unit") or "DAY").upper()
+            if unit in _DATE_UNITS:
+                return _cast(node, "DATE")
+            return node
+        if isinstance(node, (exp.DateTrunc, exp.TimestampTrunc)) and _is(node.this.type, date_t):
+            return _cast(node, "DATE")
+        if isinstance(node, (exp.Add, exp.Sub)):
+            left, right = node.this, node.expression
+            if _is(left.type, date_t) and isinstance(right, exp.Interval):
+                unit = right.text("unit").upper()
+                if unit.rstrip("S") in _DATE_UNITS:
+                    return _cast(node, "DATE")
+            return node
+        if isinstance(node, exp.ArraySlice) and node.args.get("end") is not None:
+            # Trino's slice(array, start, length); sqlglot keeps the length in `end`.
+            start, length = node.args["start"], node.args["end"]
+            end = exp.Sub(
+                this=exp.Add(this=start.copy(), expression=length.copy()), expression=exp.Literal.number(1)
+            )
+            return exp.Anonymous(this="LIST_SLICE", expressions=[node.this, start, end])
+        if isinstance(node, exp.DateDiff):
+            unit = (node.text("unit") or "DAY").lower()
+            return exp.Anonymous(
+                this="DATE_SUB", expressions=[exp.Literal.string(unit), node.expression, node.this]
+            )
+        if isinstance(node, exp.ParseDatetime):
+            fmt = node.args.get("format")
+            if isinstance(fmt, exp.Literal) and fmt.is_string:
+                parsed = exp.Anonymous(
+                    this="STRPTIME", expressions=[node.this, exp.Literal.string(joda_to_strftime(fmt.this))]
+                )
+                return _cast(parsed, "TIMESTAMPTZ")
+            return node
+        if isinstance(node, exp.Anonymous):
+            name = node.name.lower()
+            args = node.expressions
+            if name == "format_datetime" and len(args) == 2 and isinstance(args[1], exp.Literal):
+                return exp.Anonymous(
+                    this="STRFTIME", expressions=[args[0], exp.Literal.string(joda_to_strftime(args[1].this))]
+                )
+            if name == "map_agg" and len(args) == 2:
+                return exp.Anonymous(
+                    this="MAP",
+                    expressions=[
+                        exp.Anonymous(this="LIST", expressions=[args[0]]),
+                        exp.Anonymous(this="LIST", expressions=[args[1]]),
+                    ],
+                )
+            if name == "codepoint" and len(args) == 1:
+                return exp.Anonymous(this="UNICODE", expressions=args)
+            if name == "to_iso8601" and len(args) == 1:
+                if _is(args[0].type, date_t):
+                    return exp.Anonymous(
+                        this="STRFTIME", expressions=[args[0], exp.Literal.string("%Y-%m-%d")]
+                    )
+                return exp.Anonymous(
+                    this="STRFTIME", expressions=[args[0], exp.Literal.string("%Y-%m-%dT%H:%M:%S.%g")]
+                )
+            return node
+        if isinstance(node, exp.Avg) and _is(node.this.type, exp.DataType.Type.DECIMAL):
+            params = _decimal_params(node.this.type)
+            if params:
+                return _cast(node, f"DECIMAL({params[0]},{params[1]})")
+        return node
+
+    return ast.transform(fix, copy=False)
+
+
+def _annotate(ast: exp.Expression, schema: Schema) -> exp.Expression:
+    """Qualify and type the tree so the semantic fixes know operand types.
+
+    Falls back to typing the unqualified tree (literals, casts, functions) when qualification
+    fails, e.g. on constructs sqlglot's qualifier does not model.
+    """
+    try:
+        qualified = qualify(
+            ast.copy(),
+            schema=schema or None,
+            dialect=DIALECT,
+            validate_qualify_columns=False,
+            quote_identifiers=True,
+            identify=False,
+            expand_stars=False,
+        )
+        return annotate_types(qualified, schema=schema or None, dialect=DIALECT)
+    except Exception:
+        return annotate_types(ast, dialect=DIALECT)
+
+
+def to_duckdb(ast: exp.Expression, schema: Schema | None = None) -> str:
+    """DuckDB SQL for a query whose catalog tables are DuckDB views named ``"db"."table"``."""
+    tree = ast.copy()
+    name_unnamed_columns(tree)
+    tree = _annotate(tree, schema or {})
+    tree = _fix_semantics(tree)
+    return tree.sql(dialect="duckdb")
+
+
+_COMMAND_RE = re.compile(r"\s+")
+
+
+def squash(sql: str) -> str:
+    """Collapse whitespace, for regex matching of statements sqlglot keeps as commands."""
+    return _COMMAND_RE.sub(" ", sql.strip().rstrip(";")).strip()
