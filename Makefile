@@ -68,7 +68,7 @@ local-aws: $(STAMP)
 airflow-init: $(STAMP)
 	$(PY) -m local.airflow_home init
 
-demo: seed airflow-init
+demo: $(STAMP)
 	$(PY) -m local.demo
 
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
