@@ -161,7 +161,9 @@ def _server_os_user() -> str | None:
 
 
 def _can_reach(os_user: str, path: Path) -> bool:
-    probe = subprocess.run(["runuser", "-u", os_user, "--", "test", "-w", str(path)], capture_output=True)
+    probe = subprocess.run(
+        ["runuser", "-u", os_user, "--", "test", "-w", str(path)], capture_output=True, check=False
+    )
     return probe.returncode == 0
 
 
@@ -262,14 +264,12 @@ class EmbeddedPostgres:
         return find_bindir(self.prefer_wheel)
 
     def dsn(self, database: str | None = None) -> str:
-        return (
-            f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{database or self.database}"
-        )
+        return f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{database or self.database}"
 
     # commands ------------------------------------------------------------
     def _run_as_server(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
         cmd = args if self.os_user is None else ["runuser", "-u", self.os_user, "--", *args]
-        return subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+        return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
 
     def _chown(self, path: Path) -> None:
         if self.os_user is not None:
@@ -343,7 +343,9 @@ class EmbeddedPostgres:
             if not proc.name.isdigit():
                 continue
             with contextlib.suppress(OSError):
-                if Path(proc / "cwd").resolve() == self.data_dir.resolve() and _pid_is_postgres(int(proc.name)):
+                if Path(proc / "cwd").resolve() == self.data_dir.resolve() and _pid_is_postgres(
+                    int(proc.name)
+                ):
                     found.append(int(proc.name))
         return found
 

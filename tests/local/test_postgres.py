@@ -32,7 +32,9 @@ def server_dir() -> Iterator[Path]:
 
 def _query(server: EmbeddedPostgres, sql: str):
     with psycopg.connect(server.dsn(), autocommit=True) as conn:
-        return conn.execute(sql).fetchall() if sql.lstrip().lower().startswith("select") else conn.execute(sql)
+        return (
+            conn.execute(sql).fetchall() if sql.lstrip().lower().startswith("select") else conn.execute(sql)
+        )
 
 
 def test_first_start_initialises_a_server_that_accepts_password_connections(server_dir: Path) -> None:

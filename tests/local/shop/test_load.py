@@ -59,8 +59,10 @@ def test_every_table_has_its_primary_key_and_the_foreign_keys_hold(conn: psycopg
         ("update order_items set quantity = 0 where order_item_id = 1", "order_items_quantity_check"),
         ("update order_items set discount = -1 where order_item_id = 1", "order_items_discount_check"),
         ("update customers set segment = 'vip' where customer_id = 1", "customers_segment_check"),
-        ("insert into order_items (order_id, product_id, quantity, unit_price) values (-1, 1, 1, 1)",
-         "order_items_order_id_fkey"),
+        (
+            "insert into order_items (order_id, product_id, quantity, unit_price) values (-1, 1, 1, 1)",
+            "order_items_order_id_fkey",
+        ),
     ],
 )
 def test_constraints_reject_invalid_rows(conn: psycopg.Connection, sql: str, constraint: str) -> None:

@@ -105,7 +105,9 @@ def test_a_few_days_bring_late_updates_to_old_orders_and_soft_deletes(conn: psyc
         (days[0],),
     ).fetchone()[0]
     assert late == sum(s.late_updates for s in summaries) > 0
-    deleted = conn.execute("select count(*) from orders where deleted_at::date >= %s", (days[0],)).fetchone()[0]
+    deleted = conn.execute("select count(*) from orders where deleted_at::date >= %s", (days[0],)).fetchone()[
+        0
+    ]
     assert deleted == sum(s.deleted_orders for s in summaries) > 0
     assert sum(s.refunds for s in summaries) > 0
 
