@@ -33,7 +33,11 @@ def with_table(**changes: object) -> dict:
 def test_the_repository_config_loads_and_declares_the_shop() -> None:
     config = pipeline_config()
     assert [t.name for t in config.source.tables] == [
-        "customers", "products", "orders", "order_items", "payments"
+        "customers",
+        "products",
+        "orders",
+        "order_items",
+        "payments",
     ]
     assert config.table("orders").business_date_column == "ordered_at"
     assert config.table("customers").pii_columns == ["email", "full_name"]
