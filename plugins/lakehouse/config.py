@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from lakehouse.paths import include_dir
 
-
 # Lower-case SQL identifiers valid in Postgres, Glue and Athena alike.
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
 
