@@ -9,6 +9,8 @@ which already models them; this module reads the workgroup's result configuratio
 from __future__ import annotations
 
 import itertools
+import json
+import json.encoder
 import threading
 import time
 import traceback
@@ -28,6 +30,9 @@ from .scan import ParquetSchemas
 from .storage import S3Store, as_prefix, split_uri
 
 TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
+# How long StartQueryExecution waits for a query to finish before replying (it replies at once
+# when the query finishes sooner). Longer queries are reported QUEUED/RUNNING as usual.
+START_WAIT_SECONDS = 0.1
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Execution:
     result: StatementResult | None = None
     connection: duckdb.DuckDBPyConnection | None = None
     seq: int = 0
+    done: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def output_file(self) -> str | None:
@@ -72,8 +78,9 @@ class AthenaService:
         "GetQueryRuntimeStatistics",
     }
 
-    def __init__(self, work_dir: Path, workers: int = 8) -> None:
+    def __init__(self, work_dir: Path, workers: int = 8, start_wait: float = START_WAIT_SECONDS) -> None:
         self.work_dir = work_dir
+        self.start_wait = start_wait
         self.mirror_dir = work_dir / "mirror"
         self.scratch_dir = work_dir / "scratch"
         self.mirror_dir.mkdir(parents=True, exist_ok=True)
@@ -94,6 +101,7 @@ class AthenaService:
                     S3Store(account, self.mirror_dir),
                     self.schemas,
                     self.scratch_dir,
+                    self.work_dir / "layout",
                 )
             return self._engines[key]
 
@@ -158,6 +166,9 @@ class AthenaService:
         with self.lock:
             self.executions[execution.id] = execution
         self.pool.submit(self._run, execution)
+        # Like Athena the query runs asynchronously, but a quick one gets a head start: the reply
+        # waits briefly for it, so a client's first GetQueryExecution already sees it finished.
+        execution.done.wait(self.start_wait)
         return {"QueryExecutionId": execution.id}
 
     def _get(self, query_id: str | None) -> Execution:
@@ -203,11 +214,12 @@ class AthenaService:
             execution.reason = "Query cancelled by user"
             execution.completed = time.time()
             connection = execution.connection
+            execution.done.set()
         if connection is not None:
             connection.interrupt()
         return {}
 
-    def get_query_results(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    def get_query_results(self, body: dict[str, Any], account: str, region: str) -> RawJson:
         execution = self._get(body.get("QueryExecutionId"))
         if execution.state != "SUCCEEDED" or execution.result is None:
             if execution.state == "FAILED":
@@ -216,41 +228,47 @@ class AthenaService:
                 "InvalidRequestException", f"Query has not yet finished. Current state: {execution.state}"
             )
         result = execution.result
-        rows: list[list[str | None]] = list(result.rows)
-        if result.header:
-            rows = [[c.name for c in result.columns], *rows]
         size = min(int(body.get("MaxResults") or 1000), 1000)
         try:
             start = int(body.get("NextToken") or 0)
         except ValueError:
             raise ApiError("InvalidRequestException", "Invalid NextToken") from None
-        page = rows[start : start + size]
-        response: dict[str, Any] = {
-            "UpdateCount": 0,
-            "ResultSet": {
-                "Rows": [{"Data": [{} if v is None else {"VarCharValue": v} for v in row]} for row in page],
-                "ResultSetMetadata": {
-                    "ColumnInfo": [
-                        {
-                            "CatalogName": "hive",
-                            "SchemaName": "",
-                            "TableName": "",
-                            "Name": c.name,
-                            "Label": c.name,
-                            "Type": c.type,
-                            "Precision": c.precision,
-                            "Scale": c.scale,
-                            "Nullable": "UNKNOWN",
-                            "CaseSensitive": c.type == "varchar",
-                        }
-                        for c in result.columns
-                    ]
-                },
-            },
+        header = [[c.name for c in result.columns]] if result.header else []
+        skip = len(header)
+        total = skip + len(result.rows)
+        page = header[start : start + size] + result.rows[max(0, start - skip) : max(0, start + size - skip)]
+        metadata = {
+            "ColumnInfo": [
+                {
+                    "CatalogName": "hive",
+                    "SchemaName": "",
+                    "TableName": "",
+                    "Name": c.name,
+                    "Label": c.name,
+                    "Type": c.type,
+                    "Precision": c.precision,
+                    "Scale": c.scale,
+                    "Nullable": "UNKNOWN",
+                    "CaseSensitive": c.type == "varchar",
+                }
+                for c in result.columns
+            ]
         }
-        if start + size < len(rows):
-            response["NextToken"] = str(start + size)
-        return response
+        # Rendered by hand (same JSON as json.dumps of the nested dicts): pages are the bulk of
+        # what a client downloads, and building thousands of small dicts first costs more.
+        rows_json = ",".join(
+            '{"Data":['
+            + ",".join(["{}" if v is None else '{"VarCharValue":' + _encode_str(v) + "}" for v in row])
+            + "]}"
+            for row in page
+        )
+        text = (
+            f'{{"UpdateCount":0,"ResultSet":{{"Rows":[{rows_json}],'
+            f'"ResultSetMetadata":{json.dumps(metadata, separators=(",", ":"))}}}'
+        )
+        if start + size < total:
+            text += f',"NextToken":{_encode_str(str(start + size))}'
+        return RawJson((text + "}").encode())
 
     def get_query_runtime_statistics(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
         execution = self._get(body.get("QueryExecutionId"))
@@ -318,6 +336,7 @@ class AthenaService:
             execution.error = error
             execution.reason = error.reason if error else None
             execution.completed = time.time()
+            execution.done.set()
 
     @staticmethod
     def _write_output(engine: Engine, execution: Execution, result: StatementResult) -> None:
@@ -328,8 +347,8 @@ class AthenaService:
         lines = []
         if result.output_suffix == ".csv":
             if result.columns:
-                lines.append(",".join(_csv_field(c.name) for c in result.columns))
-            lines.extend(",".join(_csv_field(v) for v in row) for row in result.rows)
+                lines.append(_csv_line([c.name for c in result.columns]))
+            lines.extend(_csv_line(row) for row in result.rows)
         else:
             lines.extend("\t".join(v or "" for v in row) for row in result.rows)
         payload = ("\n".join(lines) + "\n") if lines else ""
@@ -395,8 +414,16 @@ class AthenaService:
         return description
 
 
-def _csv_field(value: str | None) -> str:
-    return "" if value is None else '"' + value.replace('"', '""') + '"'
+def _csv_line(row: list[str | None]) -> str:
+    """One CSV record as Athena writes it: every value quoted, NULL as an empty unquoted field."""
+    return ",".join(["" if v is None else '"' + v.replace('"', '""') + '"' for v in row])
+
+
+class RawJson(bytes):
+    """A handler reply that is already serialised JSON."""
+
+
+_encode_str = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
 def _classify(query: str) -> tuple[str, str]:

@@ -9,14 +9,19 @@ of moto's Glue objects.
 from __future__ import annotations
 
 import base64
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from moto.glue.models import glue_backends
 
+from .changes import CHANGES
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 PARQUET_STORAGE = {
     "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
@@ -27,6 +32,19 @@ PARQUET_STORAGE = {
     },
 }
 PRESTO_VIEW_PREFIX = "/* Presto View: "
+
+
+def _mutates(method: _F) -> _F:
+    """Report a catalog write to the change log once it is done (or failed half-way)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        finally:
+            CHANGES.glue_changed()
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass
@@ -112,6 +130,7 @@ class Catalog:
         with BACKEND_LOCK:
             return sorted(self._glue.databases)
 
+    @_mutates
     def create_database(self, name: str, location: str | None, comment: str | None, exists_ok: bool) -> None:
         with BACKEND_LOCK:
             if name in self._glue.databases:
@@ -125,6 +144,7 @@ class Catalog:
                 database_input["Description"] = comment
             self._glue.create_database(name, database_input)
 
+    @_mutates
     def drop_database(self, name: str, missing_ok: bool, cascade: bool) -> None:
         with BACKEND_LOCK:
             database = self._glue.databases.get(name)
@@ -158,6 +178,7 @@ class Catalog:
         with BACKEND_LOCK:
             return dict(self._glue.databases[database].tables[name].as_dict())
 
+    @_mutates
     def create_table(self, table: Table, exists_ok: bool = False, replace: bool = False) -> None:
         table_input = _table_input(table)
         with BACKEND_LOCK:
@@ -172,6 +193,7 @@ class Catalog:
                 raise AthenaError("ALREADY_EXISTS", f"Table '{table.qualified}' already exists", category=2)
             self._glue.create_table(table.database, table.name, table_input)
 
+    @_mutates
     def update_table(self, table: Table) -> None:
         """Replace a table's definition, keeping the Glue fields this module does not model."""
         with BACKEND_LOCK:
@@ -193,6 +215,7 @@ class Catalog:
             table_input.update(_table_input(table))
             self._glue.update_table(table.database, table.name, table_input)
 
+    @_mutates
     def drop_table(self, database: str, name: str, missing_ok: bool, view: bool = False) -> None:
         with BACKEND_LOCK:
             table = self.get_table(database, name)
@@ -214,6 +237,7 @@ class Catalog:
             Partition(list(p["Values"]), p.get("StorageDescriptor", {}).get("Location") or "") for p in items
         ]
 
+    @_mutates
     def add_partitions(self, table: Table, partitions: list[Partition], exists_ok: bool) -> list[Partition]:
         """Register partitions; returns the ones that were new."""
         added = []
@@ -234,6 +258,7 @@ class Catalog:
                 added.append(part)
         return added
 
+    @_mutates
     def drop_partition(self, table: Table, values: list[str], missing_ok: bool) -> None:
         with BACKEND_LOCK:
             partitions = self._glue.databases[table.database].tables[table.name].partitions
@@ -243,6 +268,7 @@ class Catalog:
                 raise AthenaError("PARTITION_NOT_FOUND", f"Partition not found: {values}")
             self._glue.delete_partition(table.database, table.name, values)
 
+    @_mutates
     def set_partition_location(self, table: Table, values: list[str], location: str) -> None:
         with BACKEND_LOCK:
             partitions = self._glue.databases[table.database].tables[table.name].partitions

@@ -314,3 +314,47 @@ def _float32(value: float) -> str:
         if struct.pack("f", float(text)) == packed:
             return java_double(float(text))
     return java_double(value)
+
+
+_INTEGER_IDS = {
+    "tinyint",
+    "smallint",
+    "integer",
+    "bigint",
+    "hugeint",
+    "utinyint",
+    "usmallint",
+    "uinteger",
+    "ubigint",
+    "uhugeint",
+}
+
+
+def _format_column(values: list[Any], dtype: duckdb.DuckDBPyType) -> list[str | None]:
+    """``format_value`` over one column, with inline fast paths for the common scalar types."""
+    kind = dtype.id
+    if kind == "varchar" and all(v is None or type(v) is str for v in values):
+        return values
+    if kind in _INTEGER_IDS:
+        return [None if v is None else str(v) if type(v) is int else format_value(v, dtype) for v in values]
+    if kind == "double":
+        # In [1e-3, 1e7) Python's repr is exactly Java's Double.toString (plain digits, '.0' kept).
+        return [
+            None
+            if v is None
+            else repr(v)
+            if type(v) is float and 1e-3 <= abs(v) < 1e7
+            else format_value(v, dtype)
+            for v in values
+        ]
+    return [format_value(v, dtype) for v in values]
+
+
+def format_rows(rows: list[tuple[Any, ...]], types: list[duckdb.DuckDBPyType]) -> list[list[str | None]]:
+    """``format_value`` over a result set, column by column."""
+    if not rows:
+        return []
+    columns = [
+        _format_column(list(col), dtype) for col, dtype in zip(zip(*rows, strict=True), types, strict=True)
+    ]
+    return [list(row) for row in zip(*columns, strict=True)]

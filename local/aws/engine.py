@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +24,10 @@ from sqlglot import exp
 
 from . import translate
 from .catalog import Catalog, Column, Partition, Table, hive_unescape, partition_path
-from .coltypes import athena_type, duckdb_to_hive, format_value, storable_duckdb_type
+from .changes import CHANGES
+from .coltypes import athena_type, duckdb_to_hive, format_rows, storable_duckdb_type
 from .errors import AthenaError
-from .scan import HIVE_DEFAULT_PARTITION, ParquetSchemas, quote_ident, quote_str, table_scan_sql
+from .scan import HIVE_DEFAULT_PARTITION, ParquetSchemas, TableScans, quote_ident, quote_str
 from .storage import S3Store, as_prefix
 
 MAX_PARTITIONS = 100
@@ -57,6 +60,15 @@ class StatementResult:
     header: bool = False
     data_scanned: int = 0
     output_suffix: str = ".txt"
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A query's DuckDB SQL with a quoted placeholder per base table, valid at Glue generation ``glue``."""
+
+    sql: str
+    tables: tuple[tuple[str, Table], ...]
+    glue: int
 
 
 @dataclass
@@ -103,16 +115,31 @@ def _parse_spec(spec: str) -> list[tuple[str, str]]:
 class Engine:
     """Runs statements for one account/region against its Glue catalog and S3 store."""
 
-    def __init__(self, catalog: Catalog, store: S3Store, schemas: ParquetSchemas, scratch_dir: Path) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: S3Store,
+        schemas: ParquetSchemas,
+        scratch_dir: Path,
+        layout_dir: Path | None = None,
+    ) -> None:
         self.catalog = catalog
         self.store = store
         self.schemas = schemas
         self.scratch_dir = scratch_dir
+        self.scans = TableScans(catalog, store, schemas, layout_dir or scratch_dir.parent / "layout")
         self._db = duckdb.connect(config={"threads": 2})
-        self._catalogs: dict[int, str] = {}
+        self._db.execute("SET GLOBAL integer_division = true")
+        self._db.execute("SET GLOBAL TimeZone = 'UTC'")
+        self._lock = threading.Lock()
+        self._nonce = uuid.uuid4().hex[:12]
+        self._tokens: dict[tuple[str, str], str] = {}
+        self._templates: OrderedDict[tuple[str, str], _Template] = OrderedDict()
 
     # -- entry point -----------------------------------------------------------------------
     def execute(self, sql: str, ctx: QueryContext) -> StatementResult:
+        if self._cached_template(sql, ctx.database) is not None:
+            return self._select(None, sql, ctx)  # a SELECT seen before, catalog unchanged
         squashed = translate.squash(sql)
         upper = squashed.upper()
         if upper.startswith("MSCK"):
@@ -153,47 +180,40 @@ class Engine:
 
     # -- DuckDB plumbing -------------------------------------------------------------------
     def _connect(self, ctx: QueryContext) -> duckdb.DuckDBPyConnection:
-        """A connection of its own for one statement, with a private in-memory catalog.
+        """A connection of its own for one statement (a cursor on the shared database).
 
-        Opening a DuckDB database costs ~10 ms; a cursor on the shared one plus an attached
-        in-memory catalog costs ~1 ms and still keeps each statement's views to itself.
+        Statements share no named objects: catalog tables are inlined into the SQL as
+        subqueries (see ``_template``) and CTAS/INSERT stage results in TEMP tables, which are
+        private to the connection. Session settings come from the database (SET GLOBAL).
         """
         con = self._db.cursor()
-        catalog = f"q_{uuid.uuid4().hex[:16]}"
-        con.execute("SET integer_division = true")
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(f"ATTACH ':memory:' AS {catalog}")
-        con.execute(f"USE {catalog}")
-        self._catalogs[id(con)] = catalog
         ctx.register_connection(con)
         return con
 
     def _close(self, con: duckdb.DuckDBPyConnection, ctx: QueryContext) -> None:
         ctx.register_connection(None)
-        catalog = self._catalogs.pop(id(con), None)
-        try:
-            con.execute("USE memory")
-            if catalog:
-                con.execute(f"DETACH {catalog}")
-        except duckdb.Error:
-            pass
-        finally:
-            con.close()
+        con.close()
+
+    def _token(self, key: tuple[str, str]) -> str:
+        with self._lock:
+            token = self._tokens.get(key)
+            if token is None:
+                token = self._tokens[key] = f"__lakehouse_{self._nonce}_{len(self._tokens)}__"
+            return token
 
     def _bind(
         self,
-        con: duckdb.DuckDBPyConnection,
         ast: exp.Expression,
         sql: str,
         default_db: str,
         bound: dict[tuple[str, str], Table],
+        views: dict[str, str],
         *,
         depth: int = 0,
-    ) -> int:
-        """Create views for every catalog table the statement reads; returns bytes covered."""
+    ) -> None:
+        """Resolve every catalog table the statement reads; views get translated bodies."""
         if depth > 10:
             raise AthenaError("VIEW_IS_RECURSIVE", "View is recursive or nested too deeply")
-        scanned = 0
         for ref in translate.table_refs(ast, sql, default_db):
             key = (ref.database, ref.name)
             if key in bound:
@@ -211,20 +231,13 @@ class Engine:
                     f"Table 'awsdatacatalog.{ref.database}.{ref.name}' does not exist",
                 )
             bound[key] = table
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(ref.database)}")
-            target = f"{quote_ident(ref.database)}.{quote_ident(ref.name)}"
             if table.is_view:
                 view_ast = translate.parse(table.view_sql or "")
-                scanned += self._bind(
-                    con, view_ast, table.view_sql or "", table.database, bound, depth=depth + 1
-                )
+                self._bind(view_ast, table.view_sql or "", table.database, bound, views, depth=depth + 1)
                 translate.normalize_tables(view_ast, table.database)
-                body = translate.to_duckdb(view_ast, self._schema(bound))
-            else:
-                body, size = table_scan_sql(table, self.catalog, self.store, self.schemas)
-                scanned += size
-            con.execute(f"CREATE VIEW {target} AS {body}")
-        return scanned
+                views[self._token(key)] = translate.to_duckdb(
+                    view_ast, self._schema(bound), self._renames(bound)
+                )
 
     @staticmethod
     def _schema(bound: dict[tuple[str, str], Table]) -> translate.Schema:
@@ -234,20 +247,71 @@ class Engine:
             schema.setdefault(database, {})[name] = cols
         return schema
 
-    def _compile(
-        self, con: duckdb.DuckDBPyConnection, query: exp.Expression, sql: str, ctx: QueryContext
-    ) -> tuple[str, int]:
+    def _renames(self, bound: dict[tuple[str, str], Table]) -> dict[tuple[str, str], str]:
+        return {key: self._token(key) for key in bound}
+
+    def _template(self, query: exp.Expression, sql: str, database: str) -> _Template:
+        """DuckDB SQL for a query, with a placeholder per base table and views inlined.
+
+        Depends on the catalog only, so it is cached per (SQL, database) until Glue changes.
+        """
+        glue = CHANGES.glue
         bound: dict[tuple[str, str], Table] = {}
-        scanned = self._bind(con, query, sql, ctx.database, bound)
+        views: dict[str, str] = {}
+        self._bind(query, sql, database, bound, views)
         tree = query.copy()
-        translate.normalize_tables(tree, ctx.database)
-        return translate.to_duckdb(tree, self._schema(bound)), scanned
+        translate.normalize_tables(tree, database)
+        text = translate.to_duckdb(tree, self._schema(bound), self._renames(bound))
+        for _ in range(12):
+            present = [token for token in views if f'"{token}"' in text]
+            if not present:
+                break
+            for token in present:
+                text = text.replace(f'"{token}"', f"({views[token]})")
+        else:
+            raise AthenaError("VIEW_IS_RECURSIVE", "View is recursive or nested too deeply")
+        tables = tuple((self._token(key), table) for key, table in bound.items() if not table.is_view)
+        return _Template(text, tables, glue)
+
+    def _render(self, template: _Template) -> tuple[str, int]:
+        """The template with each base table's current scan substituted; bytes the scans cover."""
+        text, scanned = template.sql, 0
+        for token, table in template.tables:
+            scan = self.scans.scan(table, template.glue)
+            placeholder = f'"{token}"'
+            if placeholder in text:
+                text = text.replace(placeholder, f"({scan.sql})")
+            scanned += scan.scanned
+        return text, scanned
+
+    def _compile(self, query: exp.Expression, sql: str, ctx: QueryContext) -> tuple[str, int]:
+        return self._render(self._template(query, sql, ctx.database))
+
+    def _cached_template(self, sql: str, database: str) -> _Template | None:
+        with self._lock:
+            template = self._templates.get((sql, database))
+            if template is None or template.glue != CHANGES.glue:
+                return None
+            self._templates.move_to_end((sql, database))
+            return template
+
+    def _remember_template(self, sql: str, database: str, template: _Template) -> None:
+        with self._lock:
+            self._templates[(sql, database)] = template
+            while len(self._templates) > 512:
+                self._templates.popitem(last=False)
 
     # -- queries ---------------------------------------------------------------------------
-    def _select(self, ast: exp.Expression, sql: str, ctx: QueryContext) -> StatementResult:
+    def _select(self, ast: exp.Expression | None, sql: str, ctx: QueryContext) -> StatementResult:
+        template = self._cached_template(sql, ctx.database)
+        if template is None:
+            if ast is None:
+                ast = translate.parse(sql)
+            template = self._template(ast, sql, ctx.database)
+            self._remember_template(sql, ctx.database, template)
+        duck_sql, scanned = self._render(template)
         con = self._connect(ctx)
         try:
-            duck_sql, scanned = self._compile(con, ast, sql, ctx)
             rel = run_sql(con, duck_sql)
             names, types = rel.columns, rel.types
             raw_rows = rel.fetchall()
@@ -257,7 +321,7 @@ class Engine:
         for name, dtype in zip(names, types, strict=True):
             athena, precision, scale = athena_type(dtype)
             columns.append(ResultColumn(name, athena, precision, scale))
-        rows = [[format_value(v, t) for v, t in zip(row, types, strict=True)] for row in raw_rows]
+        rows = format_rows(raw_rows, types)
         return StatementResult(
             "DML", "SELECT", columns, rows, header=True, data_scanned=scanned, output_suffix=".csv"
         )
@@ -321,7 +385,7 @@ class Engine:
         original = query.sql(dialect=translate.DIALECT)
         con = self._connect(ctx)
         try:
-            duck_sql, _ = self._compile(con, query, sql, ctx)
+            duck_sql, _ = self._compile(query, sql, ctx)
             rel = run_sql(con, duck_sql)
             columns = [Column(n, duckdb_to_hive(t)) for n, t in zip(rel.columns, rel.types, strict=True)]
         finally:
@@ -399,7 +463,7 @@ class Engine:
             )
         con = self._connect(ctx)
         try:
-            duck_sql, scanned = self._compile(con, ast.expression, sql, ctx)
+            duck_sql, scanned = self._compile(ast.expression, sql, ctx)
             names, types = _materialize(con, duck_sql)
             lowered = [n.lower() for n in names]
             if len(set(lowered)) != len(lowered):
@@ -469,7 +533,7 @@ class Engine:
             source = exp.select("*").from_(source.copy())
         con = self._connect(ctx)
         try:
-            duck_sql, scanned = self._compile(con, source, sql, ctx)
+            duck_sql, scanned = self._compile(source, sql, ctx)
             names, _types = _materialize(con, duck_sql)
             if len(names) != len(listed):
                 raise AthenaError(

@@ -8,17 +8,20 @@ data in moto's stores, so a table written by a CTAS is what ``glue.get_table`` r
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import shutil
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from .athena_api import AthenaService
+from .athena_api import AthenaService, RawJson
+from .changes import CHANGES
 from .crawler import CrawlerService
 from .errors import ApiError
 from .locking import BACKEND_LOCK
@@ -42,6 +45,58 @@ def _account_for(access_key: str | None) -> str:
     from moto.iam.models import get_account_id_from
 
     return get_account_id_from(access_key or "")
+
+
+_READ_ONLY_PREFIXES = ("Get", "BatchGet", "List", "Search", "Describe", "Query")
+# JSON-protocol services that can't change a table's data or definition.
+_NO_DATA_SERVICES = ("AmazonAthena", "AWSSecurityTokenServiceV20110615")
+
+
+def action_name(environ: dict[str, Any]) -> str:
+    return str(environ.get("HTTP_X_AMZ_TARGET", "")).partition(".")[2]
+
+
+def _may_write(environ: dict[str, Any], service: str, action: str, signed_service: str | None = None) -> bool:
+    """Whether a request passed to moto may change the Glue catalog or S3 (errs towards yes)."""
+    if service:
+        if service in _NO_DATA_SERVICES:
+            return False
+        return not action.startswith(_READ_ONLY_PREFIXES)
+    if signed_service and signed_service not in ("s3", "glue"):
+        return False  # e.g. STS or IAM over the query protocol
+    return environ.get("REQUEST_METHOD", "GET").upper() not in ("GET", "HEAD", "OPTIONS")
+
+
+def _report_write(environ: dict[str, Any], service: str, signed_service: str | None) -> None:
+    """Tell the change log what a passed-through write may have changed (the bucket/key if known)."""
+    if service == "AWSGlue" or signed_service == "glue":
+        CHANGES.glue_changed()
+        return
+    if service:
+        CHANGES.glue_changed()
+        CHANGES.s3_changed(None)
+        return
+    host = str(environ.get("HTTP_HOST", "")).rsplit(":", 1)[0].strip("[]")
+    path_style = host == "localhost" or _is_ip(host)
+    if signed_service == "s3" and path_style:
+        path = unquote(str(environ.get("PATH_INFO", "")).lstrip("/"))
+        bucket, _, key = path.partition("/")
+        query = str(environ.get("QUERY_STRING", ""))
+        if bucket:
+            # DeleteObjects names its keys in the body: treat it as a change to the whole bucket.
+            CHANGES.s3_changed(bucket, "" if "delete" in query.split("&") or "delete=" in query else key)
+            return
+    CHANGES.s3_changed(None)
+    if signed_service != "s3":
+        CHANGES.glue_changed()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class LocalAwsApp:
@@ -70,9 +125,14 @@ class LocalAwsApp:
                 fallback=True,
             )
         _, _, signed_service = _credential_scope(environ)
-        if signed_service in ("s3", "glue") or service == "AWSGlue":
-            with BACKEND_LOCK:
-                return list(self.moto(environ, start_response))
+        writes = _may_write(environ, service, action, signed_service)
+        if signed_service in ("s3", "glue") or service == "AWSGlue" or writes:
+            try:
+                with BACKEND_LOCK:
+                    return list(self.moto(environ, start_response))
+            finally:
+                if writes:
+                    _report_write(environ, service, signed_service)
         return self.moto(environ, start_response)
 
     def _json(
@@ -90,8 +150,12 @@ class LocalAwsApp:
                 import io
 
                 environ["wsgi.input"] = io.BytesIO(raw)
-                with BACKEND_LOCK:
-                    return list(self.moto(environ, start_response))
+                try:
+                    with BACKEND_LOCK:
+                        return list(self.moto(environ, start_response))
+                finally:
+                    if _may_write(environ, "AWSGlue", action_name(environ)):
+                        CHANGES.glue_changed()
             status, payload = "200 OK", result or {}
         except ApiError as err:
             status = f"{err.status} Bad Request"
@@ -99,7 +163,7 @@ class LocalAwsApp:
         except Exception as err:
             status = "500 Internal Server Error"
             payload = {"__type": "InternalServerException", "message": f"{type(err).__name__}: {err}"}
-        data = json.dumps(payload, default=str).encode()
+        data = payload if isinstance(payload, RawJson) else json.dumps(payload, default=str).encode()
         start_response(
             status,
             [

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from moto.s3.models import s3_backends
 
+from .changes import CHANGES
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
 
@@ -90,6 +91,30 @@ class S3Store:
                 found.append(S3Object(bucket_name, name, key.size, key.etag))
         return sorted(found, key=lambda o: o.key)
 
+    def list_many(self, locations: list[str]) -> dict[str, list[S3Object]]:
+        """``list`` for many locations at once, walking each bucket's keys once (not per location)."""
+        wanted: dict[str, list[tuple[str, str]]] = {}
+        for location in dict.fromkeys(locations):
+            bucket_name, key_prefix = split_uri(location)
+            wanted.setdefault(bucket_name, []).append((location, as_prefix(key_prefix) if key_prefix else ""))
+        found: dict[str, list[S3Object]] = {location: [] for location in locations}
+        with BACKEND_LOCK:
+            for bucket_name, prefixes in wanted.items():
+                bucket = self._backend.buckets.get(bucket_name)
+                if bucket is None:
+                    continue
+                for name in list(bucket.keys.keys()):
+                    if name.endswith("/"):
+                        continue
+                    for location, prefix in prefixes:
+                        if not name.startswith(prefix) or is_hidden(name[len(prefix) :]):
+                            continue
+                        key = bucket.keys.get(name)
+                        if key is None or not hasattr(key, "etag"):
+                            continue
+                        found[location].append(S3Object(bucket_name, name, key.size, key.etag))
+        return {location: sorted(objects, key=lambda o: o.key) for location, objects in found.items()}
+
     def read(self, bucket: str, key: str) -> bytes:
         with BACKEND_LOCK:
             obj = self._backend.get_object(bucket, key)
@@ -105,7 +130,10 @@ class S3Store:
                     "HIVE_WRITER_OPEN_ERROR",
                     f"Unable to write to s3://{bucket}/: the bucket does not exist",
                 )
-            self._backend.put_object(bucket, key, data)
+            try:
+                self._backend.put_object(bucket, key, data)
+            finally:
+                CHANGES.s3_changed(bucket, key)
 
     def local_copy(self, obj: S3Object) -> Path:
         """A local file with the object's bytes, reused while the ETag is unchanged."""

@@ -336,12 +336,31 @@ def _annotate(ast: exp.Expression, schema: Schema) -> exp.Expression:
         return annotate_types(ast, dialect=DIALECT)
 
 
-def to_duckdb(ast: exp.Expression, schema: Schema | None = None) -> str:
-    """DuckDB SQL for a query whose catalog tables are DuckDB views named ``"db"."table"``."""
+def to_duckdb(
+    ast: exp.Expression, schema: Schema | None = None, rename: dict[tuple[str, str], str] | None = None
+) -> str:
+    """DuckDB SQL for a query whose catalog tables are named ``"db"."table"`` (see normalize_tables).
+
+    ``rename`` maps (database, table) to a placeholder name written instead of ``"db"."table"``
+    (the alias stays the table name), for the caller to substitute a subquery for.
+    """
     tree = ast.copy()
     name_unnamed_columns(tree)
     tree = _annotate(tree, schema or {})
     tree = _fix_semantics(tree)
+    if rename:
+        for table in tree.find_all(exp.Table):
+            db = table.args.get("db")
+            if not isinstance(table.this, exp.Identifier) or db is None:
+                continue
+            token = rename.get((db.name.lower(), table.name.lower()))
+            if token is None:
+                continue
+            if not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name.lower(), quoted=True)))
+            table.set("catalog", None)
+            table.set("db", None)
+            table.set("this", exp.to_identifier(token, quoted=True))
     return tree.sql(dialect="duckdb")
 
 
