@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init local-aws demo test bench lint format clean
+.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status demo test bench lint format clean
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -25,6 +25,7 @@ help:
 	@echo "make seed [ORDERS=n]   (re)load the sample shop"
 	@echo "make local-aws [PORT=4566]   the local AWS endpoint (S3, Glue, STS, Athena) in the foreground"
 	@echo "make bench   benchmarks: print figures and ratios"
+	@echo "make up | down | status   the local stack (Postgres + AWS endpoint) in the background"
 	@echo "make lock    re-resolve constraints.txt from the requirements files"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -65,6 +66,17 @@ PORT ?= 4566
 local-aws: $(STAMP)
 	$(PY) -m local.aws --port $(PORT)
 
+# The local stack in the background: Postgres, the AWS endpoint with the
+# lake's buckets, databases, workgroup and crawler, and .local/env.
+up: $(STAMP)
+	$(PY) -m local.stack up
+
+down: $(STAMP)
+	$(PY) -m local.stack down
+
+status: $(STAMP)
+	$(PY) -m local.stack status
+
 airflow-init: $(STAMP)
 	$(PY) -m local.airflow_home init
 
@@ -78,6 +90,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/local_engine.py
+	$(PY) bench/export.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

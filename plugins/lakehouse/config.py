@@ -19,6 +19,10 @@ from lakehouse.paths import include_dir
 
 # Lower-case SQL identifiers valid in Postgres, Glue and Athena alike.
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
+# S3 bucket names as AWS accepts them (no dots: they break virtual-host TLS).
+BucketName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+# Names of AWS resources such as Glue crawlers and Athena workgroups.
+ResourceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
 
 
 class ConfigError(ValueError):
@@ -38,8 +42,48 @@ class SourceTable(_Strict):
     business_date_column: Identifier | None = Field(
         default=None, description="timestamp whose UTC date partitions silver; None for dimensions"
     )
+    partition_column: Identifier | None = Field(
+        default=None,
+        description="name of silver's date partition (the UTC date of business_date_column);"
+        " defaults to <business_date_column without _at>_date",
+    )
+    delete_column: Identifier | None = Field(
+        default=None, description="soft-delete timestamp: rows where it is set leave silver"
+    )
     mode: Literal["incremental", "full"] = "incremental"
     pii_columns: list[Identifier] = Field(default_factory=list)
+    pii_method: Literal["hash", "mask"] = Field(
+        default="hash",
+        description="hash: salted SHA-256 hex, so silver can still join and count distinct values;"
+        " mask: a constant, for columns nobody downstream needs",
+    )
+    lookback_minutes: int = Field(
+        default=0,
+        ge=0,
+        le=7 * 24 * 60,
+        description="incremental exports also take rows whose cursor falls this long before the"
+        " data interval, so updates committed late (long transactions) are not missed",
+    )
+
+    @model_validator(mode="after")
+    def _pii_columns_are_not_keys(self) -> SourceTable:
+        hidden = sorted(set(self.pii_columns) & {*self.primary_key, self.cursor_column})
+        if hidden:
+            raise ValueError(f"pii_columns cannot hide key or cursor columns: {', '.join(hidden)}")
+        return self
+
+    @model_validator(mode="after")
+    def _partition_needs_a_business_date(self) -> SourceTable:
+        if self.partition_column and not self.business_date_column:
+            raise ValueError("partition_column needs a business_date_column to take the date from")
+        return self
+
+    @property
+    def silver_partition(self) -> str | None:
+        """The silver partition column, or None for a dimension rewritten whole."""
+        if self.business_date_column is None:
+            return None
+        return self.partition_column or f"{self.business_date_column.removesuffix('_at')}_date"
 
 
 class Source(_Strict):
@@ -56,14 +100,61 @@ class Source(_Strict):
         return self
 
 
+class Databases(_Strict):
+    """Glue databases per layer; `staging` holds write-audit-publish temp tables."""
+
+    bronze: Identifier = "bronze"
+    silver: Identifier = "silver"
+    gold: Identifier = "gold"
+    staging: Identifier = "staging"
+
+
+class Lake(_Strict):
+    """Where the lakehouse lives on AWS. Terraform reads the same values."""
+
+    bucket: BucketName = "airflow-lakehouse-lake"
+    athena_results_bucket: BucketName = "airflow-lakehouse-athena-results"
+    workgroup: ResourceName = "lakehouse"
+    crawler: ResourceName = "lakehouse-bronze"
+    aws_conn_id: str = "aws_default"
+    databases: Databases = Field(default_factory=Databases)
+
+    def prefix(self, layer: str, dataset: str) -> str:
+        """s3://<bucket>/<layer>/<dataset>/: the live location of a dataset."""
+        return f"s3://{self.bucket}/{layer}/{dataset}/"
+
+    @property
+    def athena_output(self) -> str:
+        return f"s3://{self.athena_results_bucket}/athena/"
+
+
+class GoldDataset(_Strict):
+    """An aggregate built from silver by include/sql/gold/<name>.sql."""
+
+    name: Identifier
+    partition_column: Identifier | None = Field(
+        default=None, description="order_date to rebuild only affected dates; None to rebuild whole"
+    )
+    key_columns: list[Identifier] = Field(min_length=1, description="unique per row (audited)")
+    description: str = ""
+
+
 class PipelineConfig(_Strict):
+    lake: Lake = Field(default_factory=Lake)
     source: Source
+    gold: list[GoldDataset] = Field(default_factory=list)
 
     def table(self, name: str) -> SourceTable:
         for table in self.source.tables:
             if table.name == name:
                 return table
         raise KeyError(f"no source table named {name!r} in pipeline.yaml")
+
+    def gold_dataset(self, name: str) -> GoldDataset:
+        for dataset in self.gold:
+            if dataset.name == name:
+                return dataset
+        raise KeyError(f"no gold dataset named {name!r} in pipeline.yaml")
 
 
 def _describe(error: ValidationError, path: Path) -> str:

@@ -92,3 +92,26 @@ def test_include_dir_can_be_pointed_elsewhere(tmp_path: Path, monkeypatch: pytes
         assert include_dir() == tmp_path
     finally:
         include_dir.cache_clear()
+
+
+def test_pii_method_and_lookback_default_to_hash_and_zero(tmp_path: Path) -> None:
+    table = load_config(write(tmp_path, with_table(pii_columns=["email"]))).table("orders")
+    assert table.pii_method == "hash" and table.lookback_minutes == 0
+    table = load_config(write(tmp_path, with_table(pii_method="mask", lookback_minutes=90))).table("orders")
+    assert table.pii_method == "mask" and table.lookback_minutes == 90
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "reason"),
+    [
+        ({"pii_method": "rot13"}, "source.tables.0.pii_method", "'hash' or 'mask'"),
+        ({"lookback_minutes": -5}, "source.tables.0.lookback_minutes", "greater than or equal to 0"),
+        ({"pii_columns": ["order_id"]}, "source.tables.0", "cannot hide key or cursor columns: order_id"),
+    ],
+)
+def test_malformed_pii_and_lookback_settings_are_rejected(
+    tmp_path: Path, changes: dict, key: str, reason: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, with_table(**changes)))
+    assert f"  {key}: " in str(error.value) and reason in str(error.value), str(error.value)

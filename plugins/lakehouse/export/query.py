@@ -1,0 +1,121 @@
+"""The SELECT a bronze export runs: columns as the type map casts them, PII hidden, the cursor window.
+
+Why literals and not bind parameters: ADBC sends a parameterless statement as
+`COPY (...) TO STDOUT (FORMAT binary)`, its fast path; every literal here is
+either a timestamp we formatted ourselves or quoted by `quote_literal`, and
+identifiers come from the catalog and are quoted by `quote_ident`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from lakehouse.hooks.pg_types import ExportColumn, quote_ident, quote_literal
+
+CURSOR_TYPES = ("timestamp", "timestamptz", "date")
+
+
+class ExportRequestError(ValueError):
+    """The request does not fit the source table (bad cursor or PII column, empty window...)."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: a table, all of it or the rows whose cursor falls in a window."""
+
+    schema: str
+    table: str
+    mode: Literal["incremental", "full"] = "incremental"
+    cursor_column: str | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    lookback: timedelta = timedelta(0)
+    pii_columns: tuple[str, ...] = field(default_factory=tuple)
+    pii_method: Literal["hash", "mask"] = "hash"
+    pii_salt: str = ""
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("incremental", "full"):
+            raise ExportRequestError(f"mode must be 'incremental' or 'full', got {self.mode!r}")
+        if self.pii_method not in ("hash", "mask"):
+            raise ExportRequestError(f"pii_method must be 'hash' or 'mask', got {self.pii_method!r}")
+        if self.lookback < timedelta(0):
+            raise ExportRequestError(f"lookback must not be negative, got {self.lookback}")
+        if self.mode == "incremental":
+            if not self.cursor_column:
+                raise ExportRequestError(f"{self.table}: an incremental export needs a cursor_column")
+            if self.window_start is None or self.window_end is None:
+                raise ExportRequestError(f"{self.table}: an incremental export needs a data interval")
+            if self.window_start.tzinfo is None or self.window_end.tzinfo is None:
+                raise ExportRequestError(f"{self.table}: the data interval must be timezone-aware")
+            if self.window_end <= self.window_start:
+                raise ExportRequestError(
+                    f"{self.table}: empty data interval [{self.window_start}, {self.window_end})"
+                )
+
+    @property
+    def read_from(self) -> datetime | None:
+        """Start of the rows read: the interval's start moved back by the lookback."""
+        return None if self.window_start is None else self.window_start - self.lookback
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    columns: list[ExportColumn]
+    select_sql: str
+    from_where_sql: str  # "<table> where ..." for the count in the same snapshot
+
+
+def _utc_literal(moment: datetime) -> str:
+    return quote_literal(moment.astimezone(UTC).isoformat()) + "::timestamptz"
+
+
+def _hidden(column: ExportColumn, method: str, salt: str) -> ExportColumn:
+    ident = quote_ident(column.name)
+    if method == "hash":
+        # Salted so a dictionary of known e-mail addresses cannot reverse it; still joinable.
+        expr = f"encode(sha256(convert_to({quote_literal(salt)} || {ident}::text, 'UTF8')), 'hex')"
+    else:
+        expr = f"case when {ident} is null then null else '****' end"
+    return replace(column, select_sql=expr, arrow=("string",))
+
+
+def build_query(request: ExportRequest, columns: list[ExportColumn]) -> ExportQuery:
+    """Compose the export's SELECT over the planned `columns`; clear errors for unknown columns."""
+    by_name = {column.name: column for column in columns}
+    where = ""
+    if request.mode == "incremental":
+        cursor = by_name.get(request.cursor_column or "")
+        if cursor is None:
+            raise ExportRequestError(
+                f"{request.schema}.{request.table}: cursor column {request.cursor_column!r} does not exist;"
+                f" columns are {', '.join(by_name)}"
+            )
+        if cursor.arrow[0] not in CURSOR_TYPES:
+            raise ExportRequestError(
+                f"{request.schema}.{request.table}: cursor column {cursor.name!r} is {cursor.declared};"
+                " it must be a timestamp, timestamptz or date"
+            )
+        assert request.read_from is not None and request.window_end is not None
+        ident = quote_ident(cursor.name)
+        where = (
+            f" where {ident} >= {_utc_literal(request.read_from)}"
+            f" and {ident} < {_utc_literal(request.window_end)}"
+        )
+    missing = [name for name in request.pii_columns if name not in by_name]
+    if missing:
+        raise ExportRequestError(
+            f"{request.schema}.{request.table}: PII column(s) {', '.join(missing)} do not exist"
+        )
+    planned = [
+        _hidden(c, request.pii_method, request.pii_salt) if c.name in request.pii_columns else c
+        for c in columns
+    ]
+    select_list = ", ".join(
+        c.select_sql if c.select_sql == quote_ident(c.name) else f"{c.select_sql} as {quote_ident(c.name)}"
+        for c in planned
+    )
+    source = f"{quote_ident(request.schema)}.{quote_ident(request.table)}"
+    return ExportQuery(planned, f"select {select_list} from {source}{where}", f"{source}{where}")

@@ -1,0 +1,153 @@
+"""Record batches in, Parquet files out, with a bounded amount of data in memory at any time.
+
+Two threads share the work so both cores are busy: a reader pulls batches from
+the driver (decoding happens there, GIL released) and conforms them to the
+target schema; the caller's thread groups them into row groups and encodes
+Parquet into an S3 sink whose full parts upload in the background. A queue of
+`QUEUE_BATCHES` batches between them bounds memory: at most about
+(queue + 1 row group) batches, one part buffer and the parts in flight.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lakehouse.export.multipart import PartitionWriter
+from lakehouse.hooks.pg_types import ExportColumn
+
+QUEUE_BATCHES = 2
+_DONE = object()
+
+
+class SchemaDriftError(RuntimeError):
+    """The driver returned columns that differ from the ones planned from the catalog."""
+
+
+@dataclass
+class StreamStats:
+    rows: int = 0
+    files: int = 0
+    bytes: int = 0
+    max_batch_bytes: int = 0  # largest batch seen: evidence that memory is bounded
+
+
+def target_schema(columns: list[ExportColumn]) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, c.arrow_type()) for c in columns])
+
+
+def conform(batch: Any, schema: Any) -> Any:
+    """Cast a driver batch to the planned schema (numeric text -> decimal, extension -> storage)."""
+    import pyarrow as pa
+
+    if batch.schema.names != schema.names:
+        raise SchemaDriftError(f"expected columns {schema.names}, the driver returned {batch.schema.names}")
+    arrays = []
+    for column, target in zip(batch.columns, schema.types, strict=True):
+        values = column.storage if isinstance(column.type, pa.BaseExtensionType) else column
+        arrays.append(values if values.type == target else values.cast(target))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _produce(batches: Iterator[Any], schema: Any, out: queue.Queue, stop: threading.Event) -> None:
+    try:
+        for batch in batches:
+            item = conform(batch, schema)
+            while not stop.is_set():
+                try:
+                    out.put(item, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
+                return
+        out.put(_DONE)
+    except BaseException as exc:  # handed to the consumer, which re-raises it in the task's thread
+        out.put(exc)
+
+
+def write_files(
+    batches: Iterator[Any],
+    columns: list[ExportColumn],
+    partition: PartitionWriter,
+    *,
+    target_file_bytes: int,
+    row_group_bytes: int,
+    compression: str = "snappy",
+    file_name: Callable[[int], str] = lambda n: f"part-{n:05d}.parquet",
+    on_batch: Callable[[Any], None] | None = None,
+) -> StreamStats:
+    """Write `batches` into Parquet files of about `target_file_bytes` under the partition.
+
+    Always writes at least one file, so an empty result still publishes the schema.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = target_schema(columns)
+    stats = StreamStats()
+    handoff: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
+    stop = threading.Event()
+    reader = threading.Thread(
+        target=_produce, args=(batches, schema, handoff, stop), name="pg-reader", daemon=True
+    )
+    reader.start()
+
+    sink = writer = None
+    pending: list[Any] = []
+    pending_bytes = 0
+
+    def open_file() -> None:
+        nonlocal sink, writer
+        sink = partition.open(file_name(stats.files))
+        writer = pq.ParquetWriter(sink, schema, compression=compression, write_statistics=True)
+        stats.files += 1
+
+    def close_file() -> None:
+        nonlocal sink, writer
+        assert writer is not None and sink is not None
+        writer.close()
+        sink.close()
+        stats.bytes += sink.tell()
+        sink = writer = None
+
+    def flush_row_group() -> None:
+        nonlocal pending, pending_bytes
+        if writer is None:
+            open_file()
+        assert writer is not None and sink is not None
+        writer.write_table(pa.Table.from_batches(pending, schema=schema), row_group_size=1 << 30)
+        pending, pending_bytes = [], 0
+        if sink.tell() >= target_file_bytes:
+            close_file()
+
+    try:
+        while True:
+            item = handoff.get()
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            stats.rows += item.num_rows
+            stats.max_batch_bytes = max(stats.max_batch_bytes, item.nbytes)
+            if on_batch is not None:
+                on_batch(item)
+            pending.append(item)
+            pending_bytes += item.nbytes
+            if pending_bytes >= row_group_bytes:
+                flush_row_group()
+        if pending:
+            flush_row_group()
+        if writer is None and stats.files == 0:
+            open_file()  # empty result: one file holding only the schema
+        if writer is not None:
+            close_file()
+    finally:
+        stop.set()
+        reader.join()
+    return stats

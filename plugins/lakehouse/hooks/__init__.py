@@ -1,0 +1,1 @@
+"""Hooks: connections to the systems the pipeline reads from, with no Airflow task logic in them."""

@@ -1,0 +1,175 @@
+"""Stream Arrow record batches out of Postgres inside one REPEATABLE READ snapshot.
+
+Why ADBC (adbc-driver-postgresql): it runs `COPY (SELECT ...) TO STDOUT
+(FORMAT binary)` and decodes the binary rows into Arrow columns in C++, with
+the GIL released, in batches of a bounded size. bench/export.py measures it
+against psycopg's COPY (text/CSV parsed by pyarrow's CSV reader): both read a
+5M-row table in about 1.6x the time of COPY into /dev/null, but ADBC keeps
+arrays as Arrow lists and needs no text parsing of our own.
+
+Why one connection and one snapshot: the row count we reconcile against and
+the rows we export must see the same data even while the shop keeps writing,
+so both run in a single REPEATABLE READ, READ ONLY transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from lakehouse.hooks.pg_types import (
+    CATALOG_SQL,
+    ExportColumn,
+    catalog_columns,
+    plan_column,
+    quote_ident,
+    quote_literal,
+)
+
+# libpq connection parameters that an Airflow connection's extra may carry.
+_LIBPQ_EXTRAS = (
+    "sslmode",
+    "sslcert",
+    "sslkey",
+    "sslrootcert",
+    "sslcrl",
+    "connect_timeout",
+    "application_name",
+    "options",
+    "keepalives",
+    "keepalives_idle",
+    "target_session_attrs",
+)
+
+
+class SourceError(ValueError):
+    """The export's source (table, columns, window) is not what the request says it is."""
+
+
+class Snapshot:
+    """A REPEATABLE READ, READ ONLY transaction on one ADBC connection.
+
+    Uses the driver manager's low-level API rather than its DB-API module, which
+    imports pandas and pyarrow.dataset (a second of import time per task).
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self._conn = connection
+
+    def _reader(self, sql: str, options: dict[str, str] | None = None) -> Any:
+        import adbc_driver_manager
+        import pyarrow as pa
+
+        statement = adbc_driver_manager.AdbcStatement(self._conn)
+        try:
+            if options:
+                statement.set_options(**options)
+            statement.set_sql_query(sql)
+            stream, _ = statement.execute_query()
+            return pa.RecordBatchReader._import_from_c(stream.address), statement
+        except BaseException:
+            statement.close()
+            raise
+
+    def execute(self, sql: str) -> None:
+        import adbc_driver_manager
+
+        statement = adbc_driver_manager.AdbcStatement(self._conn)
+        try:
+            statement.set_sql_query(sql)
+            statement.execute_update()
+        finally:
+            statement.close()
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        reader, statement = self._reader(sql)
+        try:
+            table = reader.read_all()
+        finally:
+            statement.close()
+        columns = [column.to_pylist() for column in table.columns]
+        return list(zip(*columns, strict=True))
+
+    @property
+    def backend_pid(self) -> int:
+        return self.rows("select pg_backend_pid()")[0][0]
+
+    def columns(self, schema: str, table: str) -> list[ExportColumn]:
+        """The table's columns with their export plan, from the catalog; clear error if it is absent."""
+        qualified = f"{quote_ident(schema)}.{quote_ident(table)}"
+        found = self.rows(f"select to_regclass({quote_literal(qualified)}) is not null")[0][0]
+        if not found:
+            raise SourceError(f"source table {schema}.{table} does not exist (or is not visible to us)")
+        rows = self.rows(CATALOG_SQL.format(regclass=quote_literal(qualified)))
+        if not rows:
+            raise SourceError(f"source table {schema}.{table} has no columns")
+        return [plan_column(column) for column in catalog_columns(rows)]
+
+    def count(self, from_where_sql: str) -> int:
+        return int(self.rows(f"select count(*) from {from_where_sql}")[0][0])
+
+    def batches(self, select_sql: str, batch_bytes: int) -> Iterator[Any]:
+        """Record batches of `select_sql` as the driver decodes them (about `batch_bytes` each)."""
+        reader, statement = self._reader(
+            select_sql, {"adbc.postgresql.batch_size_hint_bytes": str(batch_bytes)}
+        )
+        try:
+            yield from reader
+        finally:
+            reader.close()
+            statement.close()
+
+
+@dataclass
+class PostgresArrowHook:
+    """Reads a Postgres table as Arrow batches through ADBC, given an Airflow Postgres connection id.
+
+    :param postgres_conn_id: Airflow connection of type postgres; its extra may set libpq
+        parameters such as sslmode.
+    """
+
+    postgres_conn_id: str = "postgres_oltp"
+
+    def conninfo(self) -> str:
+        """A libpq conninfo string built from the Airflow connection (URI-style quoting handled)."""
+        from airflow.providers.common.compat.sdk import BaseHook
+        from psycopg.conninfo import make_conninfo
+
+        conn = BaseHook.get_connection(self.postgres_conn_id)
+        extra = conn.extra_dejson
+        params: dict[str, Any] = {
+            "host": conn.host or "localhost",
+            "port": conn.port or 5432,
+            "user": conn.login,
+            "password": conn.password,
+            "dbname": conn.schema or extra.get("dbname"),
+            "application_name": "lakehouse-bronze-export",
+        }
+        params.update({key: extra[key] for key in _LIBPQ_EXTRAS if key in extra})
+        return make_conninfo("", **{k: v for k, v in params.items() if v not in (None, "")})
+
+    @contextmanager
+    def snapshot(self, conninfo: str | None = None) -> Iterator[Snapshot]:
+        """Open a connection and a REPEATABLE READ, READ ONLY transaction; roll back on exit."""
+        import adbc_driver_manager
+        import adbc_driver_postgresql
+
+        database = adbc_driver_postgresql.connect(conninfo or self.conninfo())
+        conn = adbc_driver_manager.AdbcConnection(database)
+        try:
+            conn.set_autocommit(False)
+            snapshot = Snapshot(conn)
+            # autocommit is off, so the driver has issued BEGIN: this is the first statement.
+            snapshot.execute("set transaction isolation level repeatable read, read only")
+            # Timestamps without a zone are compared with the UTC data interval as UTC.
+            snapshot.execute("set local time zone 'UTC'")
+            yield snapshot
+        finally:
+            # A killed connection cannot roll back; closing is all that is left.
+            with contextlib.suppress(Exception):
+                conn.rollback()
+            conn.close()
+            database.close()
