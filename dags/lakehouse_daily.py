@@ -1,0 +1,141 @@
+"""
+### lakehouse_daily
+
+The shop's operational Postgres into the lakehouse, once a day at 02:00 UTC for
+the previous UTC day. Everything is generated from `include/pipeline.yaml`.
+
+1. **export**: each source table's changed rows (or a full snapshot) to
+   `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet
+   (`PostgresToBronzeOperator`, mapped over the tables of this run);
+2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`, deferrable),
+   defined once in pipeline.yaml for Terraform and the local stack;
+3. **silver_<table>**: the current state of every record, partitioned by
+   business date, rewriting only the partitions the day's changes touch;
+4. **gold_<dataset>**: daily_revenue, product_revenue (affected order dates
+   only), customer_ltv and monthly_retention (rebuilt whole).
+
+Every silver and gold write is **write-audit-publish**: `plan` picks the
+partitions and a run-scoped staging location; `stage_create` (a CTAS) and
+`stage_insert` (one INSERT per further chunk), both the provider's
+`AthenaOperator`, write a temp table, at most 100 partitions per statement;
+`audit` checks the staged data and fails without retrying; `publish`
+repoints the Glue catalog at the staged files, partition by partition, and
+lists the superseded locations; `drop_stage` drops the temp table. Gold publishes emit Airflow Assets.
+
+**Params** (manual runs): `full_refresh` re-exports whole tables and rebuilds
+every partition; `tables` limits the run to some source tables.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.providers.amazon.aws.operators.athena import AthenaOperator
+from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOperator
+from airflow.sdk import DAG, Asset, Param, TaskGroup, task
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+from lakehouse.config import pipeline_config
+from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
+from lakehouse.wap import tasks
+
+config = pipeline_config()
+lake = config.lake
+TABLE_NAMES = [table.name for table in config.source.tables]
+# The run's business day and its midnight-aligned window: the schedule fires at
+# 02:00 so that late commits land, but the day exported is the UTC calendar day.
+DAY = "{{ data_interval_start.strftime('%Y-%m-%d') }}"
+WINDOW_START = "{{ data_interval_start.start_of('day').isoformat() }}"
+WINDOW_END = "{{ data_interval_end.start_of('day').isoformat() }}"
+
+athena_defaults = {
+    "aws_conn_id": lake.aws_conn_id,
+    "database": lake.databases.staging,
+    "output_location": lake.athena_output,
+    "workgroup": lake.workgroup,
+    "sleep_time": 2,
+}
+
+
+def write_audit_publish(layer: str, name: str, upstream, outlets=()):
+    """The task group that plans, stages, audits and publishes one dataset."""
+    with TaskGroup(group_id=f"{layer}_{name}") as group:
+        plan = task(tasks.plan_dataset, task_id="plan", trigger_rule="none_failed", multiple_outputs=False)(
+            layer, name
+        )
+        create = AthenaOperator(task_id="stage_create", query=plan["create_sql"], **athena_defaults)
+        insert = AthenaOperator.partial(task_id="stage_insert", **athena_defaults).expand(query=plan)
+        # stage_insert is skipped when one statement held every partition
+        audit = task(
+            tasks.audit_dataset,
+            task_id="audit",
+            retries=0,
+            trigger_rule="none_failed_min_one_success",
+            multiple_outputs=False,
+        )(plan["plan"])
+        publish = task(
+            tasks.publish_dataset, task_id="publish", outlets=list(outlets), multiple_outputs=False
+        )(plan["plan"])
+        drop = AthenaOperator(task_id="drop_stage", query=plan["drop_sql"], **athena_defaults)
+        upstream >> plan
+        create >> insert >> audit >> publish >> drop
+    return group
+
+
+with DAG(
+    dag_id="lakehouse_daily",
+    description="Postgres -> S3 bronze -> Glue -> Athena silver and gold, write-audit-publish",
+    doc_md=__doc__,
+    schedule=CronDataIntervalTimetable("0 2 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["lakehouse", "bronze", "silver", "gold"],
+    default_args={
+        "owner": "data-platform",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=30),
+        "on_failure_callback": tasks.report_failure,
+    },
+    params={
+        "full_refresh": Param(
+            False, type="boolean", description="export whole tables, rebuild all partitions"
+        ),
+        "tables": Param(
+            [],
+            type="array",
+            items={"type": "string", "enum": TABLE_NAMES},
+            uniqueItems=True,
+            description="limit the run to these source tables (empty: all)",
+        ),
+    },
+) as dag:
+    exports = PostgresToBronzeOperator.partial(
+        task_id="export",
+        bucket=lake.bucket,
+        ingest_date=DAY,
+        data_interval_start=WINDOW_START,
+        data_interval_end=WINDOW_END,
+        schema=config.source.schema_name,
+        postgres_conn_id=config.source.conn_id,
+        pii_salt="{{ var.value.get('lakehouse_pii_salt', '') }}",
+        aws_conn_id=lake.aws_conn_id,
+        map_index_template="{{ task.table }}",
+    ).expand_kwargs(task(tasks.selected_exports, task_id="select_tables")())
+
+    crawl = GlueCrawlerRunOperator(
+        task_id="crawl_bronze",
+        crawler_name=lake.crawler,
+        aws_conn_id=lake.aws_conn_id,
+        deferrable=True,
+        poll_interval=5,
+    )
+    exports >> crawl
+
+    silver = [write_audit_publish("silver", name, crawl) for name in TABLE_NAMES]
+    for dataset in config.gold:
+        asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
+        write_audit_publish("gold", dataset.name, silver, outlets=[asset])

@@ -1,0 +1,45 @@
+{#-
+  gold.product_revenue: one row per (order_date, product) with units and revenue
+  from counted orders; category is the product's current category.
+  Rebuilt for the affected order dates only (`partitions`).
+-#}
+with counted_orders as (
+    select
+        order_id,
+        order_date
+    from {{ silver_db | identifier }}.orders
+    where status in ('paid', 'shipped', 'delivered')
+      and order_date in ({{ partitions | sql_list }})
+),
+
+order_items as (
+    select
+        order_id,
+        product_id,
+        quantity,
+        quantity * unit_price - discount as line_revenue
+    from {{ silver_db | identifier }}.order_items
+    where created_date in ({{ partitions | sql_list }})
+),
+
+products as (
+    select
+        product_id,
+        category
+    from {{ silver_db | identifier }}.products
+),
+
+final as (
+    select
+        i.product_id,
+        p.category,
+        sum(i.quantity) as units,
+        cast(sum(i.line_revenue) as decimal(18, 2)) as revenue,
+        o.order_date
+    from order_items as i
+    join counted_orders as o on o.order_id = i.order_id
+    left join products as p on p.product_id = i.product_id
+    group by o.order_date, i.product_id, p.category
+)
+
+select * from final

@@ -1,0 +1,93 @@
+{#-
+  silver.<table>: the current state of every record of one source table.
+
+  Partitioned tables (those with a business date) are rewritten only where this
+  run's change records land: the published rows of those partitions and the
+  day's change records are merged, the latest version of each key wins (by the
+  cursor column), and soft-deleted records are dropped. Tables without a
+  business date are small dimensions and are rewritten whole the same way.
+  A full-mode table's bronze partition is a complete snapshot, so it is the
+  current state on its own (rows missing from it are gone).
+
+  Context (all names validated by the planner):
+    table, key_columns, cursor_column, delete_column (or none), columns,
+    column_types (for nulls in published rows), bronze_db, silver_db,
+    ingest_date, partition_column (or none), business_date_column,
+    partitions (the ones to rewrite), merge_published (bool),
+    published_columns (the live table's columns)
+-#}
+with changes as (
+    select
+        {%- for column in columns %}
+        {{ column | identifier }},
+        {%- endfor %}
+        {%- if delete_column %}
+        {{ delete_column | identifier }} as _deleted_at,
+        {%- else %}
+        cast(null as timestamp) as _deleted_at,
+        {%- endif %}
+        {%- if partition_column %}
+        date_format({{ business_date_column | identifier }}, '%Y-%m-%d') as {{ partition_column | identifier }},
+        {%- endif %}
+        0 as _source_rank
+    from {{ bronze_db | identifier }}.{{ table | identifier }}
+    where ingest_date = {{ ingest_date | sql_string }}
+),
+
+{%- if merge_published %}
+
+published as (
+    select
+        {%- for column in columns %}
+        {%- if column in published_columns %}
+        {{ column | identifier }},
+        {%- else %}
+        cast(null as {{ column_types[column] }}) as {{ column | identifier }},
+        {%- endif %}
+        {%- endfor %}
+        cast(null as timestamp) as _deleted_at,
+        {%- if partition_column %}
+        {{ partition_column | identifier }},
+        {%- endif %}
+        1 as _source_rank
+    from {{ silver_db | identifier }}.{{ table | identifier }}
+    {%- if partition_column %}
+    where {{ partition_column | identifier }} in ({{ partitions | sql_list }})
+    {%- endif %}
+),
+{%- endif %}
+
+candidates as (
+    select * from changes
+    {%- if partition_column %}
+    where {{ partition_column | identifier }} in ({{ partitions | sql_list }})
+    {%- endif %}
+    {%- if merge_published %}
+    union all
+    select * from published
+    {%- endif %}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by {% for key in key_columns %}{{ key | identifier }}{{ ", " if not loop.last }}{% endfor %}
+            order by {{ cursor_column | identifier }} desc, _source_rank
+        ) as _version
+    from candidates
+),
+
+final as (
+    select
+        {%- for column in columns %}
+        {{ column | identifier }}{{ "," if partition_column or not loop.last }}
+        {%- endfor %}
+        {%- if partition_column %}
+        {{ partition_column | identifier }}
+        {%- endif %}
+    from ranked
+    where _version = 1 and _deleted_at is null
+)
+
+select * from final

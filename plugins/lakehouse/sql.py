@@ -1,0 +1,73 @@
+"""Render the SQL templates in include/sql with values quoted and identifiers checked.
+
+Why our own Jinja environment rather than Airflow's template rendering alone:
+the statements a run needs (which partitions, which staging location) are only
+known once the run has looked at its data, so a planning task renders them and
+hands finished SQL to the provider's AthenaOperator. Rendering here is strict:
+an undefined variable is an error, literals go through `sql_string`, and
+anything spliced in as a name goes through `identifier`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,127}$")
+
+
+class UnsafeSqlValue(ValueError):
+    """A value could not be placed into SQL safely."""
+
+
+def identifier(name: str) -> str:
+    """A lower-case Athena/Glue identifier, or an error naming it."""
+    if not isinstance(name, str) or not IDENTIFIER.match(name):
+        raise UnsafeSqlValue(f"not a safe SQL identifier: {name!r}")
+    return name
+
+
+def sql_string(value: Any) -> str:
+    """A single-quoted SQL string literal."""
+    text = str(value)
+    if "\x00" in text:
+        raise UnsafeSqlValue("NUL byte in SQL literal")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(values: Iterable[Any]) -> str:
+    """A comma-separated list of string literals, for `in (...)`."""
+    rendered = [sql_string(v) for v in values]
+    if not rendered:
+        raise UnsafeSqlValue("an empty list cannot be rendered into `in (...)`")
+    return ", ".join(rendered)
+
+
+def s3_location(value: str) -> str:
+    """An s3:// location literal (trailing slash kept), checked for shape."""
+    if not re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[A-Za-z0-9_.\-=/]*)?$", value):
+        raise UnsafeSqlValue(f"not an S3 location: {value!r}")
+    return sql_string(value)
+
+
+@cache
+def _environment():
+    import jinja2
+
+    from lakehouse.paths import sql_dir
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(sql_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # SQL, not HTML: values are quoted by the filters below
+    )
+    env.filters.update(identifier=identifier, sql_string=sql_string, sql_list=sql_list, s3=s3_location)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render include/sql/<template> with `context`; whitespace trimmed at both ends."""
+    return _environment().get_template(template).render(**context).strip()

@@ -1,0 +1,1 @@
+"""Write-audit-publish for silver and gold: plan, stage (Athena CTAS), audit, publish (Glue)."""

@@ -1,0 +1,206 @@
+"""Plan one dataset's write-audit-publish: what to rewrite, where to stage it, which SQL to run.
+
+A plan is made per run and per dataset, after bronze has been crawled:
+- which partitions this run's change records touch (only those are rewritten;
+  the daily cost follows the day's changes, not the table's history);
+- a fresh, run-scoped staging location and temp table name, never reused, so a
+  retry or re-run never overwrites files a live partition may point at;
+- a CTAS and one INSERT per further chunk of at most 100 partitions, which
+  is as many as Athena writes in one statement.
+
+The plan is returned to XCom as plain data; the provider's AthenaOperator runs
+its statements, and the audit and publish steps read it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
+from lakehouse.sql import render
+
+MAX_PARTITIONS_PER_STATEMENT = 100
+
+
+class RowSource(Protocol):
+    def rows(self, sql: str, database: str) -> list[list[str | None]]: ...
+
+
+@dataclass
+class StagePlan:
+    """Everything the stage, audit and publish steps of one dataset need."""
+
+    layer: str
+    name: str
+    live_database: str
+    live_location: str
+    staging_database: str
+    temp_table: str
+    location: str
+    partition_column: str | None
+    key_columns: list[str]
+    partitions: list[str] = field(default_factory=list)
+    create_sql: str = ""
+    insert_sqls: list[str] = field(default_factory=list)
+    drop_sql: str = ""
+    has_work: bool = True
+
+    @property
+    def dataset(self) -> str:
+        return f"{self.layer}.{self.name}"
+
+    def to_xcom(self) -> dict[str, Any]:
+        return {**asdict(self), "dataset": self.dataset}
+
+    @classmethod
+    def from_xcom(cls, data: dict[str, Any]) -> StagePlan:
+        return cls(**{k: v for k, v in data.items() if k != "dataset"})
+
+
+def stage_id(run_id: str) -> str:
+    """A lower-case, identifier-safe id unique to this attempt of this run."""
+    slug = re.sub(r"[^a-z0-9]+", "_", run_id.lower()).strip("_")[:60]
+    return f"{slug}_{uuid.uuid4().hex[:8]}"
+
+
+def chunks(values: list[str], size: int = MAX_PARTITIONS_PER_STATEMENT) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _glue_columns(glue: Any, database: str, table: str) -> list[tuple[str, str]] | None:
+    try:
+        found = glue.get_table(DatabaseName=database, Name=table)["Table"]
+    except glue.exceptions.EntityNotFoundException:
+        return None
+    return [(c["Name"], c["Type"]) for c in found["StorageDescriptor"]["Columns"]]
+
+
+def _new_plan(
+    config: PipelineConfig, layer: str, name: str, run_id: str, *, partition_column, keys
+) -> StagePlan:
+    databases = config.lake.databases
+    sid = stage_id(run_id)
+    return StagePlan(
+        layer=layer,
+        name=name,
+        live_database=getattr(databases, layer),
+        live_location=config.lake.prefix(layer, name),
+        staging_database=databases.staging,
+        temp_table=f"{layer}_{name}_{sid}",
+        location=f"{config.lake.prefix(layer, name)}_runs/{sid}/",
+        partition_column=partition_column,
+        key_columns=list(keys),
+    )
+
+
+def _add_statements(plan: StagePlan, render_body) -> StagePlan:
+    """A CTAS with the first chunk of partitions, then an INSERT for each further chunk."""
+    common = {"staging_db": plan.staging_database, "temp_table": plan.temp_table}
+    groups = chunks(plan.partitions) if plan.partition_column else [[]]
+    plan.create_sql = render(
+        "staging/create_table_as.sql",
+        **common,
+        location=plan.location,
+        partition_column=plan.partition_column,
+        body=render_body(groups[0]),
+    )
+    plan.insert_sqls = [render("staging/insert_into.sql", **common, body=render_body(g)) for g in groups[1:]]
+    plan.drop_sql = render("staging/drop_table.sql", **common)
+    return plan
+
+
+def plan_silver(
+    config: PipelineConfig,
+    table: SourceTable,
+    *,
+    ingest_date: str,
+    run_id: str,
+    athena: RowSource,
+    glue: Any,
+    full_refresh: bool = False,
+) -> StagePlan:
+    """Plan silver.<table> for the change records bronze received on `ingest_date`."""
+    databases = config.lake.databases
+    partition = table.silver_partition
+    plan = _new_plan(config, "silver", table.name, run_id, partition_column=partition, keys=table.primary_key)
+
+    bronze = _glue_columns(glue, databases.bronze, table.name)
+    if bronze is None:
+        raise LookupError(f"bronze table {databases.bronze}.{table.name} not found: has the crawler run?")
+    bronze_types = {name: kind for name, kind in bronze if name != "ingest_date"}
+    columns = [name for name in bronze_types if name != table.delete_column]
+    live = _glue_columns(glue, databases.silver, table.name)
+    merge_published = table.mode == "incremental" and live is not None and not full_refresh
+
+    if partition:
+        found = athena.rows(
+            render(
+                "plan/business_dates.sql",
+                business_date_column=table.business_date_column,
+                bronze_db=databases.bronze,
+                table=table.name,
+                ingest_date=ingest_date,
+            ),
+            databases.bronze,
+        )
+        plan.partitions = sorted(row[0] for row in found if row[0])
+        if not plan.partitions:
+            plan.has_work = False
+            return plan
+
+    context = {
+        "table": table.name,
+        "key_columns": table.primary_key,
+        "cursor_column": table.cursor_column,
+        "delete_column": table.delete_column if table.delete_column in bronze_types else None,
+        "columns": columns,
+        "column_types": bronze_types,
+        "bronze_db": databases.bronze,
+        "silver_db": databases.silver,
+        "ingest_date": ingest_date,
+        "partition_column": partition,
+        "business_date_column": table.business_date_column,
+        "merge_published": merge_published,
+        "published_columns": [name for name, _ in live or []],
+    }
+    return _add_statements(
+        plan, lambda group: render("silver/current_state.sql", **context, partitions=group)
+    )
+
+
+def plan_gold(
+    config: PipelineConfig,
+    dataset: GoldDataset,
+    *,
+    ingest_date: str,
+    run_id: str,
+    athena: RowSource,
+    glue: Any,
+    full_refresh: bool = False,
+) -> StagePlan:
+    """Plan gold.<dataset>: the affected order dates, or the whole dataset."""
+    databases = config.lake.databases
+    plan = _new_plan(
+        config,
+        "gold",
+        dataset.name,
+        run_id,
+        partition_column=dataset.partition_column,
+        keys=dataset.key_columns,
+    )
+    if dataset.partition_column:
+        rebuild_all = full_refresh or _glue_columns(glue, databases.gold, dataset.name) is None
+        sql = (
+            f"select distinct {dataset.partition_column} from {databases.silver}.orders order by 1"
+            if rebuild_all
+            else render("plan/affected_order_dates.sql", bronze_db=databases.bronze, ingest_date=ingest_date)
+        )
+        plan.partitions = sorted(row[0] for row in athena.rows(sql, databases.silver) if row[0])
+        if not plan.partitions:
+            plan.has_work = False
+            return plan
+    template = f"gold/{dataset.name}.sql"
+    return _add_statements(plan, lambda group: render(template, silver_db=databases.silver, partitions=group))

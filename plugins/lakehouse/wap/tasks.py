@@ -1,0 +1,130 @@
+"""Task callables of the daily DAG's write-audit-publish steps.
+
+They live here, not in the DAG file, so the DAG stays wiring only and these
+can be tested on their own. AWS clients come from the provider's hooks on the
+configured connection, so the same code talks to AWS on MWAA and to the local
+endpoint on a laptop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lakehouse.config import pipeline_config
+
+
+def business_day(context: dict[str, Any]) -> str:
+    """The UTC day a run processes: the date its data interval starts on."""
+    return context["data_interval_start"].strftime("%Y-%m-%d")
+
+
+def _clients(aws_conn_id: str) -> tuple[Any, Any]:
+    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+
+    glue = AwsBaseHook(aws_conn_id=aws_conn_id, client_type="glue").get_conn()
+    s3 = AwsBaseHook(aws_conn_id=aws_conn_id, client_type="s3").get_conn()
+    return glue, s3
+
+
+def _athena():
+    from lakehouse.wap.athena import runner_for
+
+    lake = pipeline_config().lake
+    return runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup)
+
+
+def selected_exports(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Export arguments for each source table this run covers (all, or the `tables` param)."""
+    config = pipeline_config()
+    wanted = set(params.get("tables") or [t.name for t in config.source.tables])
+    full = bool(params.get("full_refresh"))
+    return [
+        {
+            "table": t.name,
+            "mode": "full" if full else t.mode,
+            "cursor_column": t.cursor_column,
+            "pii_columns": t.pii_columns,
+            "pii_method": t.pii_method,
+            "lookback": t.lookback_minutes,
+        }
+        for t in config.source.tables
+        if t.name in wanted
+    ]
+
+
+def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
+    """Plan one silver or gold dataset; skip it when this run has nothing for it.
+
+    Returns the INSERT statements (the list the stage_insert task is mapped
+    over); the CTAS, the DROP and the whole plan go to XCom under their own keys.
+    """
+    from airflow.exceptions import AirflowSkipException
+
+    from lakehouse.wap.plan import plan_gold, plan_silver
+
+    config = pipeline_config()
+    params = context["params"]
+    if layer == "silver" and params.get("tables") and name not in params["tables"]:
+        raise AirflowSkipException(f"silver.{name} not among this run's tables {params['tables']}")
+    glue, _ = _clients(config.lake.aws_conn_id)
+    arguments = {
+        "ingest_date": business_day(context),
+        "run_id": context["run_id"],
+        "athena": _athena(),
+        "glue": glue,
+        "full_refresh": bool(params.get("full_refresh")),
+    }
+    if layer == "silver":
+        plan = plan_silver(config, config.table(name), **arguments)
+    else:
+        plan = plan_gold(config, config.gold_dataset(name), **arguments)
+    if not plan.has_work:
+        raise AirflowSkipException(f"{plan.dataset}: no changes on {arguments['ingest_date']}")
+    ti = context["ti"]
+    ti.xcom_push(key="plan", value=plan.to_xcom())
+    ti.xcom_push(key="create_sql", value=plan.create_sql)
+    ti.xcom_push(key="drop_sql", value=plan.drop_sql)
+    return plan.insert_sqls
+
+
+def audit_dataset(plan: dict[str, Any]) -> dict[str, Any]:
+    """Fail, without retrying, when the staged data breaks a check; nothing is then published."""
+    from airflow.exceptions import AirflowFailException
+
+    from lakehouse.wap.audit import audit
+    from lakehouse.wap.plan import StagePlan
+
+    stage = StagePlan.from_xcom(plan)
+    result = audit(stage, _athena())
+    if not result.passed:
+        raise AirflowFailException(result.message(stage))
+    return result.to_xcom()
+
+
+def publish_dataset(plan: dict[str, Any]) -> dict[str, Any]:
+    from lakehouse.wap.plan import StagePlan
+    from lakehouse.wap.publish import publish
+
+    config = pipeline_config()
+    glue, s3 = _clients(config.lake.aws_conn_id)
+    return publish(glue, s3, StagePlan.from_xcom(plan), config.lake.bucket)
+
+
+def report_failure(context: dict[str, Any]) -> None:
+    """on_failure_callback: say which table or dataset failed, for which day, and why."""
+    import logging
+
+    ti = context["ti"]
+    if "." in ti.task_id:  # a write-audit-publish group: silver_orders.audit -> silver.orders
+        dataset = ti.task_id.split(".", 1)[0].replace("_", ".", 1)
+    elif ti.task_id == "export":
+        dataset = f"bronze.{getattr(ti, 'rendered_map_index', None) or ti.map_index}"
+    else:
+        dataset = "bronze (all tables)"
+    logging.getLogger("lakehouse").error(
+        "lakehouse_daily failed: %s (task %s) for %s: %s",
+        dataset,
+        ti.task_id,
+        business_day(context),
+        context.get("exception"),
+    )
