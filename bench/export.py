@@ -118,37 +118,11 @@ def work_ours(table: str) -> dict[str, Any]:
 
 
 def work_sql_to_s3(table: str) -> dict[str, Any]:
-    """The provider's operator, with one repair: its hook's get_df, which is broken here.
-
-    PostgresHook.get_df hands pandas a SQLAlchemy 1.4 Connection, which pandas 3
-    does not recognise (it only accepts SQLAlchemy 2 connectables), so it fails
-    with "'Connection' object has no attribute 'cursor'". We give pandas the
-    hook's psycopg2 DBAPI connection instead: the same `pandas.read_sql` of the
-    whole result, which is what the operator does, minus SQLAlchemy's overhead.
-    """
-    from contextlib import closing
-
+    """The provider's SqlToS3Operator, unmodified: one pandas DataFrame, one in-memory Parquet buffer."""
     from airflow.providers.amazon.aws.transfers.sql_to_s3 import SqlToS3Operator
 
     _preload("pandas", "pyarrow.parquet", "psycopg2", "sqlalchemy")
-
-    class SqlToS3(SqlToS3Operator):
-        def _get_hook(self) -> Any:
-            hook = super()._get_hook()
-
-            def get_df(sql: str, parameters: Any = None, df_type: str = "pandas", **kwargs: Any) -> Any:
-                import warnings
-
-                import pandas as pd
-
-                with closing(hook.get_conn()) as conn, warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)  # pandas: "only supports SQLAlchemy"
-                    return pd.read_sql(sql, con=conn, params=parameters, **kwargs)
-
-            hook.get_df = get_df
-            return hook
-
-    operator = SqlToS3(
+    operator = SqlToS3Operator(
         task_id="sql_to_s3",
         query=f"select {COLUMNS} from {table}",
         s3_bucket=BUCKET,
