@@ -1,54 +1,99 @@
-"""`make demo`: bring up the source, seed the shop, and show what is in it.
+"""`make demo`: the daily DAG end to end, three business days, on the local stack.
 
-The daily lakehouse DAG is not built yet (issue: the daily DAG); until then the
-demo stops after the source is up and says what the pipeline will do with it.
+1. bring up the stack (Postgres, the local AWS endpoint with the lake's
+   buckets, databases, workgroup and crawler; Airflow's metadata database);
+2. seed the shop (a year of history up to its end date);
+3. run lakehouse_daily for that last day as a full refresh (the initial load),
+   then twice more: simulate a day of changes in the shop, run the next day;
+4. print the gold tables' heads and write .local/report/ (a revenue-by-day
+   chart and an HTML page).
+
+Each run is its own process (local/run_dag.py) with its log in .local/demo/.
+The stack stays up afterwards so the results can be explored; `make down`
+stops it. The last line is `demo: days=3 ok` only if every run succeeded.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
+import time
+from datetime import timedelta
 
-import psycopg
+from local.paths import LOCAL_DIR, REPO_ROOT
 
-from local.airflow_home import ENV_FILE, init
-from local.shop.generate import generate_shop
-from local.shop.load import replace_shop, row_counts
-from local.shop.model import ShopSpec
+DAYS = 3
+LOG_DIR = LOCAL_DIR / "demo"
 
-PIPELINE_PLAN = """\
-What the pipeline does with this shop (dags/lakehouse_daily.py, daily at 02:00 UTC):
-  1. export each table's changed rows to S3 bronze as Parquet (by ingest date)
-  2. crawl bronze with a Glue crawler into the Glue Data Catalog
-  3. build silver with Athena: the current state of every record, by business date
-  4. build gold: daily_revenue, product_revenue, customer_ltv, monthly_retention
-  5. audit every silver/gold write before it is published (write-audit-publish)
-Locally, S3, Glue and Athena are the endpoint in local/aws (`make local-aws`)."""
+
+def run_dag(day, *, full_refresh: bool, env: dict[str, str]) -> dict:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"lakehouse_daily-{day}.log"
+    command = [sys.executable, "-m", "local.run_dag", day.isoformat()]
+    if full_refresh:
+        command.append("--full-refresh")
+    with log.open("w") as out:
+        process = subprocess.run(
+            command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=out, text=True
+        )
+    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+    result = (
+        json.loads(lines[-1]) if lines else {"day": str(day), "state": "crashed", "seconds": 0, "failed": []}
+    )
+    result["log"] = str(log)
+    return result
 
 
 def main() -> int:
-    env = init()
+    from local.stack import up
+
+    started = time.monotonic()
+    env = {**os.environ, **up()}
+    os.environ.update(env)
+
+    import psycopg
+
+    from local.shop.generate import generate_shop
+    from local.shop.load import replace_shop, row_counts
+    from local.shop.model import ShopSpec
+    from local.shop.simulate import simulate_day
+
     spec = ShopSpec()
     with psycopg.connect(env["LAKEHOUSE_PG_DSN"], autocommit=True) as conn:
         replace_shop(conn, generate_shop(spec))
-        print(f"\nThe source: an e-commerce shop in Postgres, {spec.start_date} to {spec.end_date}")
-        for table, count in row_counts(conn).items():
-            print(f"  {table:<12} {count:>10,} rows")
-        print("\nOrders by status:")
-        for status, count in conn.execute("select status, count(*) from orders group by 1 order by 2 desc"):
-            print(f"  {status:<12} {count:>10,}")
-        print("\nRevenue by month (counted orders: paid, shipped, delivered; not deleted):")
-        monthly = conn.execute(
-            "select to_char(date_trunc('month', o.ordered_at), 'YYYY-MM'),"
-            " count(distinct o.order_id), sum(i.quantity * i.unit_price - i.discount)"
-            " from orders o join order_items i using (order_id)"
-            " where o.status in ('paid', 'shipped', 'delivered') and o.deleted_at is null"
-            " group by 1 order by 1"
-        )
-        for month, orders, revenue in monthly:
-            print(f"  {month}  {orders:>7,} orders  {revenue:>14,.2f} USD")
-    print(f"\n{PIPELINE_PLAN}")
-    print(f"\nConnection details for psql, the Airflow CLI and boto3: source {ENV_FILE}")
-    print("demo: source ok")
+        counts = ", ".join(f"{t} {n:,}" for t, n in row_counts(conn).items())
+        print(f"source: seeded the shop, {spec.start_date} to {spec.end_date}: {counts}")
+
+        runs = []
+        for offset in range(DAYS):
+            day = spec.end_date + timedelta(days=offset)
+            if offset:
+                print(simulate_day(conn, day).describe())
+            result = run_dag(day, full_refresh=offset == 0, env=env)
+            runs.append(result)
+            kind = "full refresh" if offset == 0 else "incremental"
+            print(
+                f"lakehouse_daily {day} ({kind}): {result['state']} in {result['seconds']}s  log {result['log']}"
+            )
+            if result["state"] != "success":
+                print(f"  failed tasks: {', '.join(result['failed']) or '(see log)'}")
+                print(f"demo: days={offset + 1} failed")
+                return 1
+
+    from local.report import format_table, gold_heads, write_report
+
+    heads = gold_heads()
+    for name, result in heads.items():
+        print()
+        print(format_table(name, result))
+    index = write_report(runs, heads)
+    print(f"\nreport: {index} (chart: {index.parent / 'revenue_by_day.png'})")
+    print(
+        f"the stack is still up (source .local/env to explore; `make down` stops it); {time.monotonic() - started:.0f}s"
+    )
+    print(f"demo: days={DAYS} ok")
     return 0
 
 

@@ -1,0 +1,93 @@
+"""A small report of the gold tables: revenue by day (PNG) and an HTML page with the tables' heads.
+
+Written to .local/report/ by `make demo`; it reads gold through Athena on the
+local endpoint, as a BI tool would.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from pathlib import Path
+
+from local.lake import Result, query
+from local.paths import LOCAL_DIR
+
+REPORT_DIR = LOCAL_DIR / "report"
+HEADS = {
+    "daily_revenue": "select * from gold.daily_revenue order by order_date desc limit 10",
+    "product_revenue": "select * from gold.product_revenue order by order_date desc, revenue desc limit 10",
+    "customer_ltv": "select * from gold.customer_ltv order by lifetime_revenue desc limit 10",
+    "monthly_retention": "select * from gold.monthly_retention"
+    " order by cohort_month desc, months_since_first_order limit 10",
+}
+
+
+def gold_heads() -> dict[str, Result]:
+    return {name: query(sql) for name, sql in HEADS.items()}
+
+
+def format_table(name: str, result: Result) -> str:
+    widths = [max(len(c), *(len(r[i] or "") for r in result.rows)) for i, c in enumerate(result.columns)]
+    lines = [
+        f"gold.{name}",
+        "  " + "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)),
+    ]
+    lines += [
+        "  " + "  ".join((v or "").ljust(w) for v, w in zip(r, widths, strict=True)) for r in result.rows
+    ]
+    return "\n".join(lines)
+
+
+def revenue_chart(path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    daily = query("select order_date, revenue, orders from gold.daily_revenue order by order_date")
+    days = [row[0] for row in daily.rows]
+    revenue = [float(Decimal(row[1])) for row in daily.rows]
+    figure, axis = plt.subplots(figsize=(11, 4), dpi=110)
+    axis.bar(range(len(days)), revenue, color="#2b6cb0", width=1.0)
+    step = max(1, len(days) // 12)
+    axis.set_xticks(
+        range(0, len(days), step), [days[i] for i in range(0, len(days), step)], rotation=45, ha="right"
+    )
+    axis.set_ylabel("revenue (USD)")
+    axis.set_title(f"gold.daily_revenue: revenue by order date ({len(days)} days)")
+    axis.grid(axis="y", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def _html_table(result: Result) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in result.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(v or '')}</td>" for v in row) + "</tr>" for row in result.rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def write_report(runs: list[dict], heads: dict[str, Result]) -> Path:
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    chart = revenue_chart(REPORT_DIR / "revenue_by_day.png")
+    run_rows = "".join(
+        f"<tr><td>{r['day']}</td><td>{r['state']}</td><td>{r['seconds']}</td></tr>" for r in runs
+    )
+    sections = "".join(f"<h2>gold.{name}</h2>{_html_table(result)}" for name, result in heads.items())
+    page = f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>airflow-lakehouse demo report</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:72em}}table{{border-collapse:collapse;margin-bottom:1.5em}}
+td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:right}}th{{background:#eef}}</style></head>
+<body><h1>airflow-lakehouse: demo report</h1>
+<h2>Runs of lakehouse_daily</h2>
+<table><tr><th>business day</th><th>state</th><th>seconds</th></tr>{run_rows}</table>
+<h2>Revenue by day</h2><img src="{chart.name}" alt="revenue by order date">
+{sections}</body></html>
+"""
+    index = REPORT_DIR / "index.html"
+    index.write_text(page)
+    return index
