@@ -227,6 +227,26 @@ def _cast(node: exp.Expression, to: str) -> exp.Expression:
 _DATE_UNITS = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}
 
 
+def _exact_decimal_div(left: exp.Expression, right: exp.Expression, s1: int, s2: int, scale: int) -> str:
+    """Trino's decimal division in DuckDB SQL: exact, rounded half up at the result scale.
+
+    DuckDB divides decimals in DOUBLE, so 297.90 / 4 came out 74.47 (74.474999...)
+    where Trino says 74.48. Here both operands become scaled integers
+    (HUGEINT), the quotient is rounded half away from zero in integer
+    arithmetic, and the result is scaled back with an exact decimal multiply.
+    Operands beyond HUGEINT's range (about 1.7e38 once scaled) overflow.
+    """
+    a, b = left.sql(dialect="duckdb"), right.sql(dialect="duckdb")
+    numerator = f"(CAST(({a}) * {10**s1} AS HUGEINT) * {10 ** (s2 + scale)})"
+    denominator = f"(CAST(({b}) * {10**s2} AS HUGEINT) * {10**s1})"
+    quotient = (
+        f"(CASE WHEN ({numerator} < 0) = ({denominator} < 0) THEN 1 ELSE -1 END)"
+        f" * ((2 * abs({numerator}) + abs({denominator})) // (2 * abs({denominator})))"
+    )
+    unit = "1" if scale == 0 else f"0.{'0' * (scale - 1)}1"
+    return f"(CAST({quotient} AS DECIMAL(38,0)) * CAST({unit} AS DECIMAL({scale + 1},{scale})))"
+
+
 def _fix_semantics(ast: exp.Expression) -> exp.Expression:
     """Rewrite nodes whose DuckDB meaning differs from Trino's (see module docstring)."""
     date_t = exp.DataType.Type.DATE
@@ -244,7 +264,8 @@ def _fix_semantics(ast: exp.Expression) -> exp.Expression:
                 (p1, s1), (_p2, s2) = lp, rp
                 precision = min(38, p1 + s2 + max(0, s2 - s1))
                 scale = max(s1, s2)
-                return _cast(node, f"DECIMAL({precision},{scale})")
+                exact = exp.maybe_parse(_exact_decimal_div(left, right, s1, s2, scale), dialect="duckdb")
+                return _cast(exact, f"DECIMAL({precision},{scale})")
             return node
         if isinstance(node, exp.DateAdd) and _is(node.this.type, date_t):
             unit = (node.text("unit") or "DAY").upper()

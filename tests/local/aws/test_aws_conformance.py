@@ -26,6 +26,10 @@ CASES: list[tuple[str, list[list[str | None]], list[str] | None]] = [
     ("SELECT CAST(1.5 AS DECIMAL(10,2)) * CAST(2 AS DECIMAL(10,2))", [["3.0000"]], ["decimal"]),
     ("SELECT CAST(10 AS DECIMAL(10,2)) / CAST(4 AS DECIMAL(10,2))", [["2.50"]], ["decimal"]),
     ("SELECT CAST(1 AS DECIMAL(10,2)) / 3", [["0.33"]], ["decimal"]),
+    # decimal division is exact and rounds half up (a DOUBLE detour gave 74.47)
+    ("SELECT CAST(297.90 AS DECIMAL(38,2)) / 4", [["74.48"]], ["decimal"]),
+    ("SELECT CAST(-297.90 AS DECIMAL(10,2)) / 4", [["-74.48"]], ["decimal"]),
+    ("SELECT CAST(2 AS DECIMAL(10,2)) / CAST(3 AS DECIMAL(10,2))", [["0.67"]], ["decimal"]),
     ("SELECT CAST(2.5 AS DECIMAL(3,1)) + CAST(1.25 AS DECIMAL(4,2))", [["3.75"]], ["decimal"]),
     ("SELECT round(2.5), round(-2.5)", [["3", "-3"]], None),
     ("SELECT round(CAST(1.2345 AS double), 2)", [["1.23"]], ["double"]),
