@@ -91,6 +91,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/local_engine.py
 	$(PY) bench/export.py
+	$(PY) bench/pipeline.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

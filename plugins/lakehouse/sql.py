@@ -24,9 +24,10 @@ class UnsafeSqlValue(ValueError):
 
 def identifier(name: str) -> str:
     """A lower-case Athena/Glue identifier, or an error naming it."""
-    if not isinstance(name, str) or not IDENTIFIER.match(name):
-        raise UnsafeSqlValue(f"not a safe SQL identifier: {name!r}")
-    return name
+    text = str(name)  # an undefined template variable raises here, naming itself
+    if not IDENTIFIER.match(text):
+        raise UnsafeSqlValue(f"not a safe SQL identifier: {text!r}")
+    return text
 
 
 def sql_string(value: Any) -> str:

@@ -1,0 +1,86 @@
+"""Benchmark the product's main job: DAG parse time and the 3-day demo end to end.
+
+Parse time is measured as the DAG processor pays it: in a fresh interpreter
+that already has Airflow loaded, the time to import one DAG file (median of
+several). The demo is `python -m local.demo` at default scale (10,000 orders),
+timed whole and per run, excluding the first install (the venv exists).
+
+    python bench/pipeline.py [--repeats 7] [--skip-demo]
+
+Prints lines `parse: ...` and `demo: ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PROBE = """
+import importlib.util, json, sys, time
+import airflow.sdk, airflow.models.dagbag, airflow.serialization.serialized_objects
+start = time.perf_counter()
+spec = importlib.util.spec_from_file_location("dag_under_test", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def parse_seconds(dag_file: Path, repeats: int) -> list[float]:
+    from local.airflow_home import init
+
+    env = init()
+    timings = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, str(dag_file)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, **env},
+        )
+        timings.append(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+    return timings
+
+
+def demo() -> tuple[float, list[float], bool]:
+    started = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-m", "local.demo"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    total = time.monotonic() - started
+    runs = [
+        float(s) for s in re.findall(r"lakehouse_daily \S+ \([a-z ]+\): success in ([0-9.]+)s", out.stdout)
+    ]
+    return total, runs, "demo: days=3 ok" in out.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--skip-demo", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    for dag_file in sorted((REPO / "dags").glob("*.py")):
+        timings = parse_seconds(dag_file, args.repeats)
+        print(
+            f"parse: dag={dag_file.stem} median_s={statistics.median(timings):.3f}"
+            f" max_s={max(timings):.3f} repeats={len(timings)} limit_s=1.0"
+        )
+    if not args.skip_demo:
+        total, runs, ok = demo()
+        per_run = " ".join(f"{s:.0f}" for s in runs)
+        print(f"demo: days=3 ok={ok} total_s={total:.0f} runs_s=[{per_run}] goal_s=300")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""lakehouse_daily end to end: the real DAG on the embedded Postgres and the local AWS endpoint.
+
+One scenario runs once per module (it is the expensive part) and records what
+happened; each test then proves one property of it:
+
+  day 1  full refresh of a seeded shop (3,000 orders)
+  day 2  a simulated day of changes, incremental run
+  day 3  a simulated day plus a late update to a 20-day-old order; the first
+         run crashes between stage and publish, a second run converges, a
+         third run of the same day proves idempotency
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from oracle import GOLD_SQL, ORACLE_SQL, from_gold, oracle
+
+from local.lake import query
+from local.shop.model import ShopSpec
+
+SPEC = ShopSpec(orders=3_000)
+DAY1 = SPEC.end_date
+DAY2 = DAY1 + timedelta(days=1)
+DAY3 = DAY1 + timedelta(days=2)
+
+
+@dataclass
+class Scenario:
+    conn: psycopg.Connection
+    s3: Any
+    glue: Any
+    bucket: str
+    runs: dict[str, dict] = field(default_factory=dict)
+    gold_vs_oracle: dict[str, dict[str, tuple[list, list]]] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def gold_snapshot() -> dict[str, list]:
+    return {name: from_gold(query(sql).rows) for name, sql in GOLD_SQL.items()}
+
+
+def compare_with_oracle(scenario: Scenario, label: str) -> None:
+    gold = gold_snapshot()
+    scenario.gold_vs_oracle[label] = {name: (gold[name], oracle(scenario.conn, name)) for name in ORACLE_SQL}
+
+
+def live_partitions(glue: Any, database: str, table: str) -> dict[str, str]:
+    pages = glue.get_paginator("get_partitions").paginate(DatabaseName=database, TableName=table)
+    return {p["Values"][0]: p["StorageDescriptor"]["Location"] for page in pages for p in page["Partitions"]}
+
+
+def keys_under(s3: Any, bucket: str, prefix: str) -> list[str]:
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [o["Key"] for page in pages for o in page.get("Contents", [])]
+
+
+def changed_business_dates(conn: psycopg.Connection, day: date) -> set[str]:
+    """Order dates of orders and items that changed on `day`: what silver/gold must rewrite."""
+    rows = conn.execute(
+        "select distinct (ordered_at at time zone 'UTC')::date::text from orders"
+        " where (updated_at at time zone 'UTC')::date = %s",
+        (day,),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def scenario(pg, endpoint_url: str) -> Scenario:
+    import boto3
+    from airflow.exceptions import AirflowFailException
+
+    from lakehouse.config import pipeline_config
+    from lakehouse.wap import tasks
+    from local.run_dag import register_dags, run_day
+    from local.shop.generate import generate_shop
+    from local.shop.load import replace_shop
+    from local.shop.simulate import simulate_day
+    from local.stack import bootstrap_aws
+
+    bootstrap_aws(endpoint_url)
+    database = f"test_daily_{uuid.uuid4().hex[:8]}"
+    pg.ensure_database(database)
+    saved = os.environ.get("AIRFLOW_CONN_POSTGRES_OLTP")
+    connection = json.loads(saved)
+    os.environ["AIRFLOW_CONN_POSTGRES_OLTP"] = json.dumps({**connection, "schema": database})
+    register_dags()
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
+    conn = psycopg.connect(pg.dsn(database), autocommit=True)
+    scenario = Scenario(
+        conn=conn,
+        s3=session.client("s3", endpoint_url=endpoint_url),
+        glue=session.client("glue", endpoint_url=endpoint_url),
+        bucket=pipeline_config().lake.bucket,
+    )
+    try:
+        replace_shop(conn, generate_shop(SPEC))
+        scenario.runs["day1"] = run_day(DAY1, full_refresh=True)
+        compare_with_oracle(scenario, "day1")
+
+        simulate_day(conn, DAY2)
+        scenario.facts["day2_changed_dates"] = changed_business_dates(conn, DAY2)
+        before = live_partitions(scenario.glue, "silver", "orders")
+        scenario.runs["day2"] = run_day(DAY2)
+        after = live_partitions(scenario.glue, "silver", "orders")
+        scenario.facts["day2_repointed"] = {d for d, loc in after.items() if before.get(d) != loc}
+        run_prefixes = {
+            loc.split("/_runs/")[1].split("/")[0]
+            for d, loc in after.items()
+            if d in scenario.facts["day2_repointed"]
+        }
+        scenario.facts["day2_stage_keys"] = [
+            key
+            for prefix in run_prefixes
+            for key in keys_under(scenario.s3, scenario.bucket, f"silver/orders/_runs/{prefix}/")
+        ]
+        compare_with_oracle(scenario, "day2")
+
+        simulate_day(conn, DAY3)
+        late = conn.execute(
+            "select order_id, (ordered_at at time zone 'UTC')::date::text from orders"
+            " where status = 'delivered' and deleted_at is null"
+            " and (ordered_at at time zone 'UTC')::date = %s order by order_id limit 1",
+            (DAY3 - timedelta(days=20),),
+        ).fetchone()
+        conn.execute(
+            "update orders set status = 'refunded', updated_at = %s where order_id = %s",
+            (datetime(DAY3.year, DAY3.month, DAY3.day, 23, 30, tzinfo=UTC), late[0]),
+        )
+        scenario.facts["late_order"] = late
+
+        # a crash between stage and publish: every publish fails, nothing may change for readers
+        gold_before_crash = gold_snapshot()
+        partitions_before_crash = live_partitions(scenario.glue, "silver", "orders")
+        real_publish = tasks.publish_dataset
+
+        def crash(plan: dict) -> dict:
+            raise AirflowFailException(f"simulated crash before publishing {plan['dataset']}")
+
+        tasks.publish_dataset = crash
+        try:
+            scenario.runs["day3_crash"] = run_day(DAY3)
+        finally:
+            tasks.publish_dataset = real_publish
+        scenario.facts["gold_unchanged_by_crash"] = gold_snapshot() == gold_before_crash
+        scenario.facts["partitions_unchanged_by_crash"] = (
+            live_partitions(scenario.glue, "silver", "orders") == partitions_before_crash
+        )
+
+        scenario.runs["day3"] = run_day(DAY3)
+        compare_with_oracle(scenario, "day3")
+        scenario.facts["late_silver_status"] = query(
+            f"select status from silver.orders where order_id = {late[0]}", database="silver"
+        ).rows
+
+        gold_first = gold_snapshot()
+        scenario.runs["day3_again"] = run_day(DAY3)
+        scenario.facts["rerun_identical"] = gold_snapshot() == gold_first
+        scenario.facts["silver_orders_rows"] = query(
+            "select count(*) from silver.orders", database="silver"
+        ).rows
+        scenario.facts["live_orders_partitions"] = live_partitions(scenario.glue, "silver", "orders")
+        yield scenario
+    finally:
+        conn.close()
+        os.environ["AIRFLOW_CONN_POSTGRES_OLTP"] = saved
+
+
+@pytest.mark.slow
+def test_every_run_of_the_three_days_succeeds_and_the_crashed_one_fails(scenario: Scenario) -> None:
+    states = {name: run["state"] for name, run in scenario.runs.items()}
+    assert states == {
+        "day1": "success",
+        "day2": "success",
+        "day3_crash": "failed",
+        "day3": "success",
+        "day3_again": "success",
+    }, {name: run["failed"] for name, run in scenario.runs.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("day", ["day1", "day2", "day3"])
+@pytest.mark.parametrize("dataset", sorted(ORACLE_SQL))
+def test_gold_equals_the_same_aggregate_computed_in_postgres(
+    scenario: Scenario, day: str, dataset: str
+) -> None:
+    gold, expected = scenario.gold_vs_oracle[day][dataset]
+    assert len(gold) == len(expected)
+    assert gold == expected
+
+
+@pytest.mark.slow
+def test_day_two_rewrites_only_the_partitions_its_changes_touch(scenario: Scenario) -> None:
+    changed = scenario.facts["day2_changed_dates"]
+    assert scenario.facts["day2_repointed"] == changed
+    written = {key.split("order_date=")[1].split("/")[0] for key in scenario.facts["day2_stage_keys"]}
+    assert written <= changed and len(changed) < 60, "a day's run writes only the dates it touches"
+
+
+@pytest.mark.slow
+def test_a_crash_between_stage_and_publish_shows_readers_nothing_and_a_rerun_converges(
+    scenario: Scenario,
+) -> None:
+    assert scenario.facts["gold_unchanged_by_crash"]
+    assert scenario.facts["partitions_unchanged_by_crash"]
+    assert scenario.runs["day3"]["state"] == "success"
+    gold, expected = scenario.gold_vs_oracle["day3"]["daily_revenue"]
+    assert gold == expected
+
+
+@pytest.mark.slow
+def test_a_late_update_to_a_twenty_day_old_order_lands_in_its_partitions(scenario: Scenario) -> None:
+    _, order_date = scenario.facts["late_order"]
+    assert scenario.facts["late_silver_status"] == [["refunded"]]
+    gold, expected = scenario.gold_vs_oracle["day3"]["daily_revenue"]
+    gold_row = [row for row in gold if row[0] == order_date]
+    assert gold_row == [row for row in expected if row[0] == order_date] != []
+
+
+@pytest.mark.slow
+def test_rerunning_a_day_gives_identical_results_and_no_duplicates(scenario: Scenario) -> None:
+    assert scenario.facts["rerun_identical"]
+    live_orders = scenario.conn.execute("select count(*) from orders where deleted_at is null").fetchone()[0]
+    assert scenario.facts["silver_orders_rows"] == [[str(live_orders)]]
+    locations = list(scenario.facts["live_orders_partitions"].values())
+    assert len(set(locations)) == len(locations), "each live partition has a location of its own"

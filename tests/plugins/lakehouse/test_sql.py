@@ -1,0 +1,68 @@
+"""SQL rendering quotes values, rejects unsafe names, and produces statements Athena can parse."""
+
+from __future__ import annotations
+
+import pytest
+import sqlglot
+
+from lakehouse.sql import UnsafeSqlValue, identifier, render, s3_location, sql_list, sql_string
+
+
+def test_string_literals_are_quoted_and_escaped() -> None:
+    assert sql_string("2026-11-01") == "'2026-11-01'"
+    assert sql_string("o'brien") == "'o''brien'"
+    assert sql_list(["a", "b'c"]) == "'a', 'b''c'"
+
+
+@pytest.mark.parametrize("bad", ["Orders", "orders; drop table x", "1abc", "a-b", "", "ünï"])
+def test_identifiers_that_are_not_plain_lower_case_names_are_rejected(bad: str) -> None:
+    with pytest.raises(UnsafeSqlValue, match="not a safe SQL identifier"):
+        identifier(bad)
+
+
+def test_unsafe_literals_and_empty_lists_are_rejected() -> None:
+    with pytest.raises(UnsafeSqlValue):
+        sql_string("a\x00b")
+    with pytest.raises(UnsafeSqlValue, match="empty list"):
+        sql_list([])
+    with pytest.raises(UnsafeSqlValue, match="not an S3 location"):
+        s3_location("s3://bucket/x' or 1=1")
+
+
+def test_a_silver_statement_renders_to_valid_athena_sql() -> None:
+    body = render(
+        "silver/current_state.sql",
+        table="orders",
+        key_columns=["order_id"],
+        cursor_column="updated_at",
+        delete_column="deleted_at",
+        columns=["order_id", "status", "ordered_at", "updated_at"],
+        column_types={"status": "string"},
+        bronze_db="bronze",
+        silver_db="silver",
+        ingest_date="2026-11-01",
+        partition_column="order_date",
+        business_date_column="ordered_at",
+        partitions=["2026-10-31", "2026-11-01"],
+        merge_published=True,
+        published_columns=["order_id", "ordered_at", "updated_at"],
+    )
+    sql = render(
+        "staging/create_table_as.sql",
+        staging_db="staging",
+        temp_table="silver_orders_x",
+        location="s3://lake/silver/orders/_runs/x/",
+        partition_column="order_date",
+        body=body,
+    )
+    parsed = sqlglot.parse_one(sql, read="athena")
+    assert parsed.key == "create"
+    assert "cast(null as string) as status" in sql, "a column new in bronze is null in published rows"
+    assert "partitioned_by = array['order_date']" in sql
+
+
+def test_an_undefined_template_variable_is_an_error() -> None:
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        render("staging/drop_table.sql", staging_db="staging")
