@@ -1,8 +1,9 @@
 """
 ### lakehouse_daily
 
-The shop's operational Postgres into the lakehouse, once a day at 02:00 UTC for
-the previous UTC day. Everything is generated from `include/pipeline.yaml`.
+The shop's operational Postgres into the lakehouse, once a day (02:00 UTC by
+default) for the previous UTC day. Everything is generated from
+`include/pipeline.yaml`, including the schedule and whether to catch up.
 
 1. **export**: each source table's changed rows (or a full snapshot) to
    `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet
@@ -28,7 +29,7 @@ every partition; `tables` limits the run to some source tables.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pendulum
 from airflow.providers.amazon.aws.operators.athena import AthenaOperator
@@ -87,9 +88,9 @@ with DAG(
     dag_id="lakehouse_daily",
     description="Postgres -> S3 bronze -> Glue -> Athena silver and gold, write-audit-publish",
     doc_md=__doc__,
-    schedule=CronDataIntervalTimetable("0 2 * * *", timezone="UTC"),
-    start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
-    catchup=False,
+    schedule=CronDataIntervalTimetable(config.schedule.cron, timezone="UTC"),
+    start_date=pendulum.instance(datetime.combine(config.schedule.start_date, time(), tzinfo=UTC)),
+    catchup=config.schedule.catchup,
     max_active_runs=1,
     tags=["lakehouse", "bronze", "silver", "gold"],
     default_args={

@@ -8,6 +8,7 @@ strict pattern here, so the SQL templates can interpolate them safely.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -139,7 +140,16 @@ class GoldDataset(_Strict):
     description: str = ""
 
 
+class Schedule(_Strict):
+    """When lakehouse_daily runs. The cron's data interval is aligned to UTC midnight by the DAG."""
+
+    cron: str = Field(default="0 2 * * *", pattern=r"^\S+ \S+ \S+ \S+ \S+$")
+    start_date: date = date(2026, 11, 1)
+    catchup: bool = Field(default=False, description="run every missed day since start_date (a backfill)")
+
+
 class PipelineConfig(_Strict):
+    schedule: Schedule = Field(default_factory=Schedule)
     lake: Lake = Field(default_factory=Lake)
     source: Source
     gold: list[GoldDataset] = Field(default_factory=list)

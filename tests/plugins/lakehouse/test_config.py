@@ -59,6 +59,9 @@ def test_defaults_apply_to_optional_keys(tmp_path: Path) -> None:
         ({"source": {"tables": []}}, "source.tables", "at least 1 item"),
         ({"sauce": {}}, "source", "Field required"),
         (with_table(name="orders; drop table x"), "source.tables.0.name", "should match pattern"),
+        ({**VALID, "schedule": {"cron": "daily"}}, "schedule.cron", "should match pattern"),
+        ({**VALID, "lake": {"bucket": "Not_A_Bucket"}}, "lake.bucket", "should match pattern"),
+        ({**VALID, "gold": [{"name": "daily_revenue"}]}, "gold.0.key_columns", "Field required"),
     ],
 )
 def test_a_malformed_config_names_the_key_and_the_reason(
