@@ -37,7 +37,10 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
 
     from local.paths import DAGS_DIR
 
-    dag = DagBag(dag_folder=str(DAGS_DIR / f"{DAG_ID}.py"), include_examples=False).get_dag(DAG_ID)
+    bag = DagBag(dag_folder=str(DAGS_DIR / f"{DAG_ID}.py"), include_examples=False)
+    if bag.import_errors:
+        raise RuntimeError(f"{DAG_ID} does not import:\n" + "\n".join(bag.import_errors.values()))
+    dag = bag.get_dag(DAG_ID)
     logical_date = pendulum.datetime(day.year, day.month, day.day, 2, tz="UTC").add(days=1)
     started = time.monotonic()
     run = dag.test(logical_date=logical_date, run_conf={"full_refresh": full_refresh, "tables": tables or []})

@@ -419,8 +419,11 @@ class Engine:
         database, name = self._target(ast.this, ctx)
         self.catalog.require_database(database)
         props: dict[str, exp.Expression] = {}
+        with_data = True  # `... AS SELECT ... WITH NO DATA` creates the table and writes nothing
         for prop in (ast.args.get("properties") or exp.Properties(expressions=[])).expressions:
-            if isinstance(prop, exp.FileFormatProperty):
+            if isinstance(prop, exp.WithDataProperty):
+                with_data = not prop.args.get("no")
+            elif isinstance(prop, exp.FileFormatProperty):
                 props["format"] = prop.this
             elif isinstance(prop, exp.PartitionedByProperty):
                 props["partitioned_by"] = prop.this
@@ -499,7 +502,11 @@ class Engine:
                     "parquet.compression": compression_name,
                 },
             )
-            partitions = self._write(con, table, {}, compression=COMPRESSIONS[compression_name], ctx=ctx)
+            partitions = (
+                self._write(con, table, {}, compression=COMPRESSIONS[compression_name], ctx=ctx)
+                if with_data
+                else {}
+            )
         finally:
             self._close(con, ctx)
         self.catalog.create_table(table)

@@ -194,3 +194,18 @@ def test_new_column_in_table_reads_as_null_from_older_files(lake: Lake) -> None:
     _orders(lake)
     lake.ok("ALTER TABLE orders ADD COLUMNS (channel string)")
     assert lake.ok("SELECT count(*), count(channel) FROM orders").rows == [["3", "0"]]
+
+
+def test_ctas_with_no_data_creates_the_table_and_writes_nothing(lake: Lake) -> None:
+    _orders(lake)
+    lake.ok(
+        "CREATE TABLE empty_daily WITH (format = 'PARQUET', "
+        f"external_location = 's3://{lake.bucket}/gold/empty_daily/', partitioned_by = ARRAY['dt']) AS "
+        "SELECT customer, sum(amount) AS revenue, dt FROM orders GROUP BY customer, dt WITH NO DATA"
+    )
+    table = lake.glue.get_table(DatabaseName=lake.database, Name="empty_daily")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["customer", "revenue"]
+    assert lake.keys("gold/empty_daily/") == []
+    assert lake.ok("SELECT count(*) FROM empty_daily").rows == [["0"]]
+    lake.ok("INSERT INTO empty_daily SELECT customer, sum(amount), dt FROM orders GROUP BY customer, dt")
+    assert lake.ok("SELECT count(*) FROM empty_daily").rows == [["3"]]
