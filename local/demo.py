@@ -35,10 +35,8 @@ def run_dag(day, *, full_refresh: bool, env: dict[str, str]) -> dict:
     if full_refresh:
         command.append("--full-refresh")
     with log.open("w") as out:
-        process = subprocess.run(
-            command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=out, text=True, check=False
-        )
-    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+        subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    lines = [line for line in log.read_text().splitlines() if line.startswith('{"day"')]
     result = (
         json.loads(lines[-1]) if lines else {"day": str(day), "state": "crashed", "seconds": 0, "failed": []}
     )
