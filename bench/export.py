@@ -248,22 +248,6 @@ def run_worker(method: str, table: str, env: dict[str, str]) -> dict[str, Any] |
     return None
 
 
-def start_endpoint(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "local.aws", "--port", "0"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "listening on" not in line:
-        proc.kill()
-        raise RuntimeError(f"local AWS endpoint did not start: {line!r}")
-    return proc, line.split()[-1]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
@@ -290,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     ensure_table(dsn, f"orders_{half}", half)
 
     env = {**os.environ, **CREDENTIALS}
-    endpoint, url = start_endpoint(env)
+    from local.aws.process import start_endpoint, stop_endpoint
+
+    endpoint, url = start_endpoint(0, env)
     try:
         env["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(url))
         env["AIRFLOW_CONN_PG_BENCH"] = json.dumps(
@@ -320,8 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             if baseline is None:
                 baseline_rows //= 2
     finally:
-        endpoint.terminate()
-        endpoint.wait(timeout=30)
+        stop_endpoint(endpoint, timeout_s=30)
 
     print(
         "bench: readers (read only, same table): "

@@ -23,7 +23,6 @@ import argparse
 import io
 import math
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+from local.aws.process import start_endpoint, stop_endpoint  # noqa: E402
+
 DAYS = 30
 QUERIES = {
     "daily_revenue": """
@@ -77,18 +79,6 @@ def make_partitions(rows: int, seed: int = 7) -> dict[str, pa.Table]:
             }
         )
     return tables
-
-
-def start_endpoint() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "local.aws", "--port", "0"], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "listening on" not in line:
-        proc.kill()
-        raise SystemExit(f"endpoint did not start: {line!r}")
-    return proc, line.split()[-1]
 
 
 def run_athena(athena: Any, sql: str, database: str, output: str) -> tuple[list[Any], float]:
@@ -218,8 +208,7 @@ def main() -> int:
                 f"worst {worst_latency:.3f} s, {worst_ratio:.1f}x"
             )
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_endpoint(proc)
     return 0
 
 

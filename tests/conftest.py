@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,20 +76,9 @@ CREDENTIALS = {
 @pytest.fixture(scope="session")
 def endpoint_url() -> Iterator[str]:
     """URL of a local AWS endpoint subprocess, with dummy credentials exported for boto3."""
-    env = {**os.environ, **CREDENTIALS}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "local.aws", "--port", "0"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "listening on" not in line:
-        proc.kill()
-        raise RuntimeError(f"local AWS endpoint did not start: {line!r}")
-    url = line.split()[-1]
+    from local.aws.process import start_endpoint, stop_endpoint
+
+    proc, url = start_endpoint(0, env={**os.environ, **CREDENTIALS})
     saved = {k: os.environ.get(k) for k in [*CREDENTIALS, "AWS_ENDPOINT_URL", "AIRFLOW_CONN_AWS_DEFAULT"]}
     os.environ.update(CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL"] = url
@@ -104,11 +91,7 @@ def endpoint_url() -> Iterator[str]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_endpoint(proc)
 
 
 @pytest.fixture
