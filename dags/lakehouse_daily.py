@@ -55,7 +55,7 @@ athena_defaults = {
     "database": lake.databases.staging,
     "output_location": lake.athena_output,
     "workgroup": lake.workgroup,
-    "sleep_time": 2,
+    "sleep_time": 1,
 }
 
 
