@@ -102,5 +102,5 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	-$(PY) -m local.postgres stop
+	-$(PY) -m local.stack down
 	rm -rf $(LOCAL) $(VENV)
