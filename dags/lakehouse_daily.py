@@ -65,8 +65,15 @@ def write_audit_publish(layer: str, name: str, upstream, outlets=()):
         plan = task(tasks.plan_dataset, task_id="plan", trigger_rule="none_failed", multiple_outputs=False)(
             layer, name
         )
-        create = AthenaOperator(task_id="stage_create", query=plan["create_sql"], **athena_defaults)
-        insert = AthenaOperator.partial(task_id="stage_insert", **athena_defaults).expand(query=plan)
+        # A CTAS or INSERT retried in place would collide with its own half-written
+        # table or duplicate a chunk, so staging does not retry: clearing the group
+        # re-plans into a fresh location, which converges.
+        create = AthenaOperator(
+            task_id="stage_create", query=plan["create_sql"], retries=0, **athena_defaults
+        )
+        insert = AthenaOperator.partial(task_id="stage_insert", retries=0, **athena_defaults).expand(
+            query=plan
+        )
         # stage_insert is skipped when one statement held every partition
         audit = task(
             tasks.audit_dataset,
@@ -122,7 +129,7 @@ with DAG(
         data_interval_end=WINDOW_END,
         schema=config.source.schema_name,
         postgres_conn_id=config.source.conn_id,
-        pii_salt="{{ var.value.get('lakehouse_pii_salt', '') }}",
+        pii_secret="{{ var.value.get('lakehouse_pii_secret', '') }}",
         aws_conn_id=lake.aws_conn_id,
         map_index_template="{{ task.table }}",
     ).expand_kwargs(task(tasks.selected_exports, task_id="select_tables")())

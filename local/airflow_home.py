@@ -106,8 +106,8 @@ def stack_env(pg: EmbeddedPostgres | None = None) -> dict[str, str]:
         "AIRFLOW_CONN_POSTGRES_OLTP": json.dumps(postgres_conn),
         "AIRFLOW_CONN_AWS_DEFAULT": json.dumps(aws_connection(endpoint)),
         "LAKEHOUSE_INCLUDE_DIR": str(INCLUDE_DIR),
-        # the salt for hashing PII columns on export; on AWS it is a secret
-        "AIRFLOW_VAR_LAKEHOUSE_PII_SALT": _secret("pii.salt"),
+        # the salt for hashing PII columns on export ("secret" in the name: Airflow masks it)
+        "AIRFLOW_VAR_LAKEHOUSE_PII_SECRET": _secret("pii.secret"),
     }
 
 

@@ -219,7 +219,9 @@ class EmbeddedPostgres:
     # paths ---------------------------------------------------------------
     @property
     def server_dir(self) -> Path:
-        return self.base_dir / "server"
+        # resolved: when it is a symlink to /var/tmp, the server's user must be
+        # given the target, since it cannot pass through .local's parents
+        return (self.base_dir / "server").resolve()
 
     @property
     def data_dir(self) -> Path:
@@ -278,18 +280,19 @@ class EmbeddedPostgres:
     def _prepare_server_dir(self) -> None:
         """Create `server/` where the server's OS user can write it."""
         self.base_dir.mkdir(parents=True, exist_ok=True)
-        if self.server_dir.exists():
+        link = self.base_dir / "server"
+        if link.exists():
             return
-        self.server_dir.mkdir()
-        self._chown(self.server_dir)
-        if self.os_user is None or _can_reach(self.os_user, self.server_dir):
+        link.mkdir()
+        self._chown(link)
+        if self.os_user is None or _can_reach(self.os_user, link):
             return
-        self.server_dir.rmdir()
+        link.rmdir()
         digest = hashlib.sha256(str(self.base_dir).encode()).hexdigest()[:12]
         elsewhere = Path("/var/tmp") / f"airflow-lakehouse-pg-{digest}"
         elsewhere.mkdir(mode=0o700, exist_ok=True)
         self._chown(elsewhere)
-        self.server_dir.symlink_to(elsewhere)
+        link.symlink_to(elsewhere)
         print(f"postgres: {self.base_dir} is not reachable by {self.os_user}; data kept in {elsewhere}")
 
     def _initdb(self) -> None:

@@ -46,6 +46,39 @@ def sql_list(values: Iterable[Any]) -> str:
     return ", ".join(rendered)
 
 
+_GLUE_TO_TRINO = {
+    "string": "varchar",
+    "int": "integer",
+    "integer": "integer",
+    "bigint": "bigint",
+    "smallint": "smallint",
+    "tinyint": "tinyint",
+    "boolean": "boolean",
+    "float": "real",
+    "double": "double",
+    "date": "date",
+    "timestamp": "timestamp",
+    "binary": "varbinary",
+}
+
+
+def trino_type(glue_type: str) -> str:
+    """The Trino (Athena DML) name of a Glue/Hive column type: DDL says string, DML says varchar."""
+    text = glue_type.strip().lower()
+    if text in _GLUE_TO_TRINO:
+        return _GLUE_TO_TRINO[text]
+    decimal = re.fullmatch(r"decimal\((\d+),\s*(\d+)\)", text)
+    if decimal:
+        return f"decimal({decimal.group(1)},{decimal.group(2)})"
+    for wrapper in ("varchar", "char"):
+        if re.fullmatch(rf"{wrapper}\(\d+\)", text):
+            return text
+    array = re.fullmatch(r"array<(.+)>", text)
+    if array:
+        return f"array({trino_type(array.group(1))})"
+    raise UnsafeSqlValue(f"no Athena DML type for Glue type {glue_type!r}")
+
+
 def s3_location(value: str) -> str:
     """An s3:// location literal (trailing slash kept), checked for shape."""
     if not re.match(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[A-Za-z0-9_.\-=/]*)?$", value):
@@ -65,7 +98,9 @@ def _environment():
         keep_trailing_newline=True,
         autoescape=False,  # SQL, not HTML: values are quoted by the filters below
     )
-    env.filters.update(identifier=identifier, sql_string=sql_string, sql_list=sql_list, s3=s3_location)
+    env.filters.update(
+        identifier=identifier, sql_string=sql_string, sql_list=sql_list, s3=s3_location, trino_type=trino_type
+    )
     return env
 
 

@@ -134,3 +134,20 @@ def test_server_from_the_pip_wheel_when_system_binaries_are_not_used(server_dir:
     assert "pgserver" in str(server.bindir)
     version = _query(server, "select current_setting('server_version_num')::int")[0][0]
     assert version >= 140000
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another user")
+def test_a_checkout_the_server_user_cannot_enter_keeps_its_data_under_var_tmp(server_dir: Path) -> None:
+    private = server_dir / "private"
+    private.mkdir(parents=True)
+    server_dir.chmod(0o700)  # like a checkout under /root: the postgres user cannot pass
+    server = EmbeddedPostgres(private)
+    try:
+        server.start()
+        assert (private / "server").is_symlink()
+        assert str(server.data_dir).startswith("/var/tmp/airflow-lakehouse-pg-")
+        assert _query(server, "select 1") == [(1,)]
+    finally:
+        server.stop()
+        shutil.rmtree(server.server_dir, ignore_errors=True)
+        server_dir.chmod(0o755)

@@ -11,7 +11,7 @@
 
   Context (all names validated by the planner):
     table, key_columns, cursor_column, delete_column (or none), columns,
-    column_types (for nulls in published rows), bronze_db, silver_db,
+    column_types (Glue types, for nulls in published rows), bronze_db, silver_db,
     ingest_date, partition_column (or none), business_date_column,
     partitions (the ones to rewrite), merge_published (bool),
     published_columns (the live table's columns)
@@ -42,7 +42,7 @@ published as (
         {%- if column in published_columns %}
         {{ column | identifier }},
         {%- else %}
-        cast(null as {{ column_types[column] }}) as {{ column | identifier }},
+        cast(null as {{ column_types[column] | trino_type }}) as {{ column | identifier }},
         {%- endif %}
         {%- endfor %}
         cast(null as timestamp) as _deleted_at,

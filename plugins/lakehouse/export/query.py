@@ -34,7 +34,7 @@ class ExportRequest:
     lookback: timedelta = timedelta(0)
     pii_columns: tuple[str, ...] = field(default_factory=tuple)
     pii_method: Literal["hash", "mask"] = "hash"
-    pii_salt: str = ""
+    pii_secret: str = ""
 
     def __post_init__(self) -> None:
         if self.mode not in ("incremental", "full"):
@@ -110,7 +110,7 @@ def build_query(request: ExportRequest, columns: list[ExportColumn]) -> ExportQu
             f"{request.schema}.{request.table}: PII column(s) {', '.join(missing)} do not exist"
         )
     planned = [
-        _hidden(c, request.pii_method, request.pii_salt) if c.name in request.pii_columns else c
+        _hidden(c, request.pii_method, request.pii_secret) if c.name in request.pii_columns else c
         for c in columns
     ]
     select_list = ", ".join(

@@ -54,21 +54,25 @@ def conform(batch: Any, schema: Any) -> Any:
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
+def _hand_over(item: Any, out: queue.Queue, stop: threading.Event) -> bool:
+    """Put `item` on the queue unless the consumer has stopped; never blocks for good."""
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.2)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
 def _produce(batches: Iterator[Any], schema: Any, out: queue.Queue, stop: threading.Event) -> None:
     try:
         for batch in batches:
-            item = conform(batch, schema)
-            while not stop.is_set():
-                try:
-                    out.put(item, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
-            if stop.is_set():
+            if not _hand_over(conform(batch, schema), out, stop):
                 return
-        out.put(_DONE)
+        _hand_over(_DONE, out, stop)
     except BaseException as exc:  # handed to the consumer, which re-raises it in the task's thread
-        out.put(exc)
+        _hand_over(exc, out, stop)
 
 
 def write_files(

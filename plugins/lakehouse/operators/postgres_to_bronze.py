@@ -55,8 +55,9 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         are caught; a timedelta or minutes. Re-exported rows are deduplicated in silver.
     :param pii_columns: columns hashed or masked in Postgres before they leave it. (templated)
     :param pii_method: "hash" (salted SHA-256 hex: still joinable) or "mask" (a constant).
-    :param pii_salt: salt for "hash"; pass it from a secret, e.g. "{{ var.value.pii_salt }}";
-        empty means unsalted. (templated)
+    :param pii_secret: salt for "hash", from a secret, e.g. "{{ var.value.lakehouse_pii_secret }}"
+        (the name contains "secret", so Airflow masks it in rendered fields and logs); required
+        when hashing. (templated)
     :param schema: the source schema. (templated)
     :param prefix: the layer's key prefix in the bucket. (templated)
     :param postgres_conn_id: Airflow connection of the source database. (templated)
@@ -80,7 +81,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         "data_interval_start",
         "data_interval_end",
         "pii_columns",
-        "pii_salt",
+        "pii_secret",
         "schema",
         "prefix",
         "postgres_conn_id",
@@ -100,7 +101,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         lookback: timedelta | int = timedelta(0),
         pii_columns: Sequence[str] = (),
         pii_method: Literal["hash", "mask"] = "hash",
-        pii_salt: str = "",
+        pii_secret: str = "",
         schema: str = "public",
         prefix: str = "bronze",
         postgres_conn_id: str = "postgres_oltp",
@@ -120,7 +121,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         self.lookback = lookback if isinstance(lookback, timedelta) else timedelta(minutes=lookback)
         self.pii_columns = list(pii_columns)
         self.pii_method = pii_method
-        self.pii_salt = pii_salt
+        self.pii_secret = pii_secret
         self.schema = schema
         self.prefix = prefix
         self.postgres_conn_id = postgres_conn_id
@@ -153,6 +154,16 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         from lakehouse.export.run import Target, export_partition
         from lakehouse.hooks.postgres_arrow import PostgresArrowHook
 
+        if self.pii_columns and self.pii_method == "hash":
+            if not self.pii_secret:
+                raise ValueError(
+                    f"{self.table}: pii_secret is empty, so hashing {', '.join(self.pii_columns)} could be"
+                    " reversed with a dictionary; set the lakehouse_pii_secret Variable"
+                    " or use pii_method='mask'"
+                )
+            from airflow.sdk.log import mask_secret
+
+            mask_secret(self.pii_secret)  # the salt appears in the export's SQL, which is logged
         incremental = self.mode == "incremental"
         request = ExportRequest(
             schema=self.schema,
@@ -164,7 +175,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             lookback=self.lookback,
             pii_columns=tuple(self.pii_columns),
             pii_method=self.pii_method,
-            pii_salt=self.pii_salt,
+            pii_secret=self.pii_secret,
         )
         target = Target(
             bucket=self.bucket,

@@ -3,7 +3,8 @@
 Cheap SQL checks that every dataset must pass: keys present and unique, and a
 whole-table dataset not empty. They run against the staged temp table, never
 the live one, so a failure publishes nothing and the previous version stays
-visible. Data quality suites (Great Expectations) add to these.
+visible. The expectation suites of the quality-gates issue (Great
+Expectations) are to run beside these; they are not built yet.
 """
 
 from __future__ import annotations

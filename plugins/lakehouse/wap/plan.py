@@ -78,6 +78,11 @@ def _glue_columns(glue: Any, database: str, table: str) -> list[tuple[str, str]]
     return [(c["Name"], c["Type"]) for c in found["StorageDescriptor"]["Columns"]]
 
 
+def _live_partition_values(glue: Any, database: str, table: str) -> set[str]:
+    pages = glue.get_paginator("get_partitions").paginate(DatabaseName=database, TableName=table)
+    return {partition["Values"][0] for page in pages for partition in page["Partitions"]}
+
+
 def _new_plan(
     config: PipelineConfig, layer: str, name: str, run_id: str, *, partition_column, keys
 ) -> StagePlan:
@@ -150,6 +155,11 @@ def plan_silver(
         if not plan.partitions:
             plan.has_work = False
             return plan
+        if live is not None and (full_refresh or table.mode == "full"):
+            # a snapshot replaces everything: live dates it no longer has are dropped on publish
+            plan.partitions = sorted(
+                set(plan.partitions) | _live_partition_values(glue, databases.silver, table.name)
+            )
 
     context = {
         "table": table.name,
@@ -192,9 +202,10 @@ def plan_gold(
         keys=dataset.key_columns,
     )
     if dataset.partition_column:
-        rebuild_all = full_refresh or _glue_columns(glue, databases.gold, dataset.name) is None
+        live = _glue_columns(glue, databases.gold, dataset.name)
+        rebuild_all = full_refresh or live is None
         sql = (
-            f"select distinct {dataset.partition_column} from {databases.silver}.orders order by 1"
+            render("plan/all_order_dates.sql", silver_db=databases.silver)
             if rebuild_all
             else render("plan/affected_order_dates.sql", bronze_db=databases.bronze, ingest_date=ingest_date)
         )
@@ -202,5 +213,9 @@ def plan_gold(
         if not plan.partitions:
             plan.has_work = False
             return plan
+        if live is not None and full_refresh:
+            plan.partitions = sorted(
+                set(plan.partitions) | _live_partition_values(glue, databases.gold, dataset.name)
+            )
     template = f"gold/{dataset.name}.sql"
     return _add_statements(plan, lambda group: render(template, silver_db=databases.silver, partitions=group))

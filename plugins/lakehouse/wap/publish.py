@@ -46,6 +46,33 @@ def _partition_input(partition: dict) -> dict:
     return {"Values": partition["Values"], "StorageDescriptor": partition["StorageDescriptor"]}
 
 
+def _previously_superseded(s3: Any, bucket: str, key: str) -> list[dict[str, Any]]:
+    """What an earlier, interrupted try of this publish already recorded (kept, never overwritten)."""
+    try:
+        return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())["locations"]
+    except s3.exceptions.NoSuchKey:
+        return []
+
+
+def _record_superseded(
+    s3: Any, bucket: str, key: str, plan: StagePlan, entries: list[dict[str, Any]]
+) -> None:
+    """Write the manifest before anything is repointed, merged with what an interrupted try wrote.
+
+    Recording first means a publish that dies half-way and is retried never
+    loses the locations it already replaced, nor lists a live one as old.
+    """
+    known = _previously_superseded(s3, bucket, key)
+    merged = known + [entry for entry in entries if entry not in known]
+    body = {
+        "dataset": plan.dataset,
+        "recorded_at": datetime.now(UTC).isoformat(),
+        "superseded_by": plan.location,
+        "locations": merged,
+    }
+    s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(body, indent=2).encode())
+
+
 def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
     """Point the live table at the staged data; return what changed and what was superseded."""
     staged = _table_or_none(glue, plan.staging_database, plan.temp_table)
@@ -53,74 +80,79 @@ def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
         raise LookupError(f"staged table {plan.staging_database}.{plan.temp_table} not found")
     columns = staged["StorageDescriptor"]["Columns"]
     live = _table_or_none(glue, plan.live_database, plan.name)
+
+    # decide everything first ...
+    table_location: str | None = None  # the live table's new location, when it moves
     superseded: list[dict[str, Any]] = []
-
-    if live is None:
-        location = plan.location if not plan.partition_column else plan.live_location
-        glue.create_table(
-            DatabaseName=plan.live_database,
-            TableInput=_table_input(staged, name=plan.name, location=location, columns=columns),
-        )
-    elif plan.partition_column is None or live["StorageDescriptor"]["Columns"] != columns:
-        # a whole dataset moves to the staged location; a partitioned one keeps
-        # its root but takes the staged schema (new columns)
+    if live is not None:
         old_location = live["StorageDescriptor"]["Location"]
-        location = plan.location if plan.partition_column is None else old_location
-        glue.update_table(
-            DatabaseName=plan.live_database,
-            TableInput=_table_input(live, name=plan.name, location=location, columns=columns),
-        )
-        if location != old_location:
+        table_location = old_location if plan.partition_column else plan.location
+        if table_location != old_location:
             superseded.append({"location": old_location})
-
+    updates: list[dict] = []
+    creates: list[dict] = []
+    deletes: list[str] = []
     published: list[str] = []
-    dropped: list[str] = []
     if plan.partition_column:
-        existing = {p["Values"][0]: p for p in _all_partitions(glue, plan.live_database, plan.name)}
+        existing = (
+            {}
+            if live is None
+            else {p["Values"][0]: p for p in _all_partitions(glue, plan.live_database, plan.name)}
+        )
         for partition in _all_partitions(glue, plan.staging_database, plan.temp_table):
             value = partition["Values"][0]
-            if value in existing:
-                superseded.append(
-                    {"partition": value, "location": existing[value]["StorageDescriptor"]["Location"]}
-                )
-                glue.update_partition(
-                    DatabaseName=plan.live_database,
-                    TableName=plan.name,
-                    PartitionValueList=[value],
-                    PartitionInput=_partition_input(partition),
-                )
-            else:
-                glue.create_partition(
-                    DatabaseName=plan.live_database,
-                    TableName=plan.name,
-                    PartitionInput=_partition_input(partition),
-                )
             published.append(value)
+            current = existing.get(value)
+            if current is None:
+                creates.append(partition)
+            elif current["StorageDescriptor"]["Location"] != partition["StorageDescriptor"]["Location"]:
+                superseded.append({"partition": value, "location": current["StorageDescriptor"]["Location"]})
+                updates.append(partition)
+            # else: a retried publish already made this partition live
         for value in sorted(set(plan.partitions) - set(published)):
             if value in existing:
                 superseded.append(
                     {"partition": value, "location": existing[value]["StorageDescriptor"]["Location"]}
                 )
-                glue.delete_partition(
-                    DatabaseName=plan.live_database, TableName=plan.name, PartitionValues=[value]
-                )
-                dropped.append(value)
+                deletes.append(value)
 
     manifest_key = f"_superseded/{plan.layer}/{plan.name}/{plan.temp_table}.json"
     if superseded:
-        now = datetime.now(UTC).isoformat()
-        body = {
-            "dataset": plan.dataset,
-            "published_at": now,
-            "superseded_by": plan.location,
-            "locations": superseded,
-        }
-        s3.put_object(Bucket=bucket, Key=manifest_key, Body=json.dumps(body, indent=2).encode())
+        _record_superseded(s3, bucket, manifest_key, plan, superseded)
+
+    # ... then repoint: one Glue call per partition, each atomic for readers
+    if live is None:
+        location = plan.live_location if plan.partition_column else plan.location
+        glue.create_table(
+            DatabaseName=plan.live_database,
+            TableInput=_table_input(staged, name=plan.name, location=location, columns=columns),
+        )
+    elif (
+        table_location != live["StorageDescriptor"]["Location"]
+        or live["StorageDescriptor"]["Columns"] != columns
+    ):
+        glue.update_table(
+            DatabaseName=plan.live_database,
+            TableInput=_table_input(live, name=plan.name, location=table_location, columns=columns),
+        )
+    for partition in updates:
+        glue.update_partition(
+            DatabaseName=plan.live_database,
+            TableName=plan.name,
+            PartitionValueList=partition["Values"],
+            PartitionInput=_partition_input(partition),
+        )
+    for partition in creates:
+        glue.create_partition(
+            DatabaseName=plan.live_database, TableName=plan.name, PartitionInput=_partition_input(partition)
+        )
+    for value in deletes:
+        glue.delete_partition(DatabaseName=plan.live_database, TableName=plan.name, PartitionValues=[value])
     return {
         "dataset": plan.dataset,
         "published_partitions": published,
-        "dropped_partitions": dropped,
+        "dropped_partitions": deletes,
         "location": plan.location,
         "superseded": len(superseded),
-        "superseded_manifest": f"s3://{bucket}/{manifest_key}" if superseded else None,
+        "superseded_manifest": f"s3://{bucket}/{manifest_key}" if superseded else "",
     }

@@ -57,7 +57,7 @@ def test_a_silver_statement_renders_to_valid_athena_sql() -> None:
     )
     parsed = sqlglot.parse_one(sql, read="athena")
     assert parsed.key == "create"
-    assert "cast(null as string) as status" in sql, "a column new in bronze is null in published rows"
+    assert "cast(null as varchar) as status" in sql, "a column new in bronze is null in published rows"
     assert "partitioned_by = array['order_date']" in sql
 
 
@@ -66,3 +66,27 @@ def test_an_undefined_template_variable_is_an_error() -> None:
 
     with pytest.raises(jinja2.UndefinedError):
         render("staging/drop_table.sql", staging_db="staging")
+
+
+@pytest.mark.parametrize(
+    ("glue", "trino"),
+    [
+        ("string", "varchar"),
+        ("int", "integer"),
+        ("float", "real"),
+        ("decimal(12,2)", "decimal(12,2)"),
+        ("array<string>", "array(varchar)"),
+        ("timestamp", "timestamp"),
+    ],
+)
+def test_glue_types_become_athena_dml_types(glue: str, trino: str) -> None:
+    from lakehouse.sql import trino_type
+
+    assert trino_type(glue) == trino
+
+
+def test_an_unknown_glue_type_is_an_error_not_a_guess() -> None:
+    from lakehouse.sql import trino_type
+
+    with pytest.raises(UnsafeSqlValue, match="struct"):
+        trino_type("struct<a:int>")

@@ -253,7 +253,7 @@ def test_pii_columns_are_hashed_with_the_salt_or_masked(source: Any, lake: Lake)
     source.execute("create table people (id int, email text, name text, updated_at timestamptz)")
     source.execute("insert into people values (1, 'a@x.io', 'Ann', %s), (2, null, 'Bo', %s)", (DAY, DAY))
     operator(
-        source, lake, "people", cursor_column="updated_at", pii_columns=["email"], pii_salt="pepper"
+        source, lake, "people", cursor_column="updated_at", pii_columns=["email"], pii_secret="pepper"
     ).execute({})
     rows = read_partition(lake, "people").sort_by("id").to_pylist()
     assert rows[0]["email"] == hashlib.sha256(b"peppera@x.io").hexdigest() and rows[1]["email"] is None

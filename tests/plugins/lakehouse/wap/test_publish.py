@@ -1,0 +1,95 @@
+"""Publishing repoints Glue at staged files, drops emptied partitions, and survives a retry.
+
+Runs against the local AWS endpoint over HTTP: Athena really stages the data,
+Glue really holds the partitions.
+"""
+
+from __future__ import annotations
+
+import json
+
+from aws_helpers import Lake
+
+from lakehouse.wap.plan import StagePlan
+from lakehouse.wap.publish import publish
+
+DAYS = ["2026-01-01", "2026-01-02", "2026-01-03"]
+
+
+def _live_table(lake: Lake) -> None:
+    for day in DAYS[:2]:
+        lake.put_parquet(f"live/sales/v1/day={day}/part-0.parquet", {"id": [1, 2], "amount": [10, 20]})
+    lake.ok(
+        "CREATE EXTERNAL TABLE sales (id bigint, amount bigint) PARTITIONED BY (day string)"
+        f" STORED AS PARQUET LOCATION 's3://{lake.bucket}/live/sales/'"
+    )
+    for day in DAYS[:2]:
+        lake.ok(
+            f"ALTER TABLE sales ADD PARTITION (day = '{day}')"
+            f" LOCATION 's3://{lake.bucket}/live/sales/v1/day={day}/'"
+        )
+
+
+def _staged(lake: Lake) -> StagePlan:
+    staging = f"{lake.database}_staging"
+    lake.glue.create_database(DatabaseInput={"Name": staging})
+    lake.put_parquet("raw/sales/part-0.parquet", {"id": [3, 4], "amount": [30, 40], "day": DAYS[1:]})
+    lake.ok(
+        f"CREATE EXTERNAL TABLE raw_sales (id bigint, amount bigint, day string)"
+        f" STORED AS PARQUET LOCATION 's3://{lake.bucket}/raw/sales/'"
+    )
+    location = f"s3://{lake.bucket}/live/sales/_runs/r1/"
+    lake.ok(
+        f"CREATE TABLE {staging}.sales_r1 WITH (format = 'PARQUET', external_location = '{location}',"
+        f" partitioned_by = ARRAY['day']) AS SELECT id, amount, day FROM {lake.database}.raw_sales"
+    )
+    return StagePlan(
+        layer="gold",
+        name="sales",
+        live_database=lake.database,
+        live_location=f"s3://{lake.bucket}/live/sales/",
+        staging_database=staging,
+        temp_table="sales_r1",
+        location=location,
+        partition_column="day",
+        key_columns=["id"],
+        partitions=DAYS,  # the first day was affected and came out empty
+    )
+
+
+def test_publish_repoints_creates_and_drops_partitions_and_records_what_it_replaced(lake: Lake) -> None:
+    _live_table(lake)
+    plan = _staged(lake)
+
+    summary = publish(lake.glue, lake.s3, plan, lake.bucket)
+
+    assert summary["published_partitions"] == DAYS[1:]
+    assert summary["dropped_partitions"] == [DAYS[0]]
+    assert lake.ok("SELECT day, id, amount FROM sales ORDER BY day").rows == [
+        [DAYS[1], "3", "30"],
+        [DAYS[2], "4", "40"],
+    ]
+    manifest = json.loads(
+        lake.s3.get_object(Bucket=lake.bucket, Key=summary["superseded_manifest"].split("/", 3)[3])[
+            "Body"
+        ].read()
+    )
+    assert sorted(entry["location"] for entry in manifest["locations"]) == [
+        f"s3://{lake.bucket}/live/sales/v1/day={DAYS[0]}/",
+        f"s3://{lake.bucket}/live/sales/v1/day={DAYS[1]}/",
+    ]
+
+
+def test_a_retried_publish_changes_nothing_and_keeps_the_first_manifest(lake: Lake) -> None:
+    _live_table(lake)
+    plan = _staged(lake)
+    first = publish(lake.glue, lake.s3, plan, lake.bucket)
+    key = first["superseded_manifest"].split("/", 3)[3]
+    recorded = json.loads(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read())["locations"]
+
+    again = publish(lake.glue, lake.s3, plan, lake.bucket)
+
+    assert again["published_partitions"] == DAYS[1:] and again["dropped_partitions"] == []
+    assert again["superseded"] == 0, "live locations are never listed as superseded"
+    assert json.loads(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read())["locations"] == recorded
+    assert lake.ok("SELECT count(*) FROM sales").rows == [["2"]]
