@@ -44,6 +44,24 @@ class Lake:
     glue: Any
     athena: Any
 
+    @classmethod
+    def create(cls, url: str, bucket_prefix: str = "lake", database_prefix: str = "db") -> Lake:
+        """A new bucket and Glue database with unique names on the endpoint at `url`."""
+        import uuid
+
+        suffix = uuid.uuid4().hex[:10]
+        lake = cls(
+            url=url,
+            bucket=f"{bucket_prefix}-{suffix}",
+            database=f"{database_prefix}_{suffix}",
+            s3=client("s3", url),
+            glue=client("glue", url),
+            athena=client("athena", url),
+        )
+        lake.s3.create_bucket(Bucket=lake.bucket)
+        lake.glue.create_database(DatabaseInput={"Name": lake.database})
+        return lake
+
     @property
     def output(self) -> str:
         return f"s3://{self.bucket}/athena-results/"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from aws_helpers import Lake, client
+from aws_helpers import Lake
 
 from local.airflow_home import aws_connection
 from local.airflow_home import init as init_airflow_home
@@ -96,15 +96,5 @@ def endpoint_url() -> Iterator[str]:
 
 @pytest.fixture
 def lake(endpoint_url: str) -> Lake:
-    suffix = uuid.uuid4().hex[:10]
-    result = Lake(
-        url=endpoint_url,
-        bucket=f"lake-{suffix}",
-        database=f"db_{suffix}",
-        s3=client("s3", endpoint_url),
-        glue=client("glue", endpoint_url),
-        athena=client("athena", endpoint_url),
-    )
-    result.s3.create_bucket(Bucket=result.bucket)
-    result.glue.create_database(DatabaseInput={"Name": result.database})
-    return result
+    """A bucket and Glue database of this test's own on the session's endpoint."""
+    return Lake.create(endpoint_url)

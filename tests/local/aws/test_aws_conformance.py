@@ -7,11 +7,10 @@ Expected values are written from the Trino function reference, not from running 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from aws_helpers import Lake, client
+from aws_helpers import Lake
 
 # (sql, expected rows, expected column types or None)
 CASES: list[tuple[str, list[list[str | None]], list[str] | None]] = [
@@ -236,18 +235,7 @@ ERRORS: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def shared_lake(endpoint_url: str) -> Iterator[Lake]:
-    suffix = uuid.uuid4().hex[:10]
-    lake = Lake(
-        url=endpoint_url,
-        bucket=f"conf-{suffix}",
-        database=f"conf_{suffix}",
-        s3=client("s3", endpoint_url),
-        glue=client("glue", endpoint_url),
-        athena=client("athena", endpoint_url),
-    )
-    lake.s3.create_bucket(Bucket=lake.bucket)
-    lake.glue.create_database(DatabaseInput={"Name": lake.database})
-    yield lake
+    yield Lake.create(endpoint_url, "conf", "conf")
 
 
 @pytest.mark.parametrize(("sql", "rows", "types"), CASES, ids=[c[0][:70] for c in CASES])
