@@ -51,6 +51,11 @@ def audit(plan: StagePlan, athena: RowSource) -> AuditResult:
     result = AuditResult(dataset=plan.dataset, rows=sum(counts.values()), rows_by_partition=counts)
     if plan.partition_column is None and result.rows == 0:
         result.failures.append("row_count: the dataset is empty")
+    if plan.records_without_business_date:
+        result.failures.append(
+            f"business_date: {plan.records_without_business_date} change records have no business date"
+            " and cannot be placed in a partition"
+        )
     for check, label in (("null_keys", "rows with a null key"), ("duplicate_keys", "duplicated keys")):
         failures = int(athena.rows(render(f"audit/{check}.sql", **context), database)[0][0])
         if failures:

@@ -47,6 +47,8 @@ class StagePlan:
     insert_sqls: list[str] = field(default_factory=list)
     drop_sql: str = ""
     has_work: bool = True
+    # change records silver cannot place (no business date); the audit fails on them
+    records_without_business_date: int = 0
 
     @property
     def dataset(self) -> str:
@@ -141,6 +143,18 @@ def plan_silver(
     merge_published = table.mode == "incremental" and live is not None and not full_refresh
 
     if partition:
+        plan.records_without_business_date = int(
+            athena.rows(
+                render(
+                    "plan/null_business_dates.sql",
+                    business_date_column=table.business_date_column,
+                    bronze_db=databases.bronze,
+                    table=table.name,
+                    ingest_date=ingest_date,
+                ),
+                databases.bronze,
+            )[0][0]
+        )
         found = athena.rows(
             render(
                 "plan/business_dates.sql",

@@ -78,6 +78,13 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
         plan = plan_silver(config, config.table(name), **arguments)
     else:
         plan = plan_gold(config, config.gold_dataset(name), **arguments)
+    if not plan.has_work and plan.records_without_business_date:
+        from airflow.exceptions import AirflowFailException
+
+        raise AirflowFailException(
+            f"{plan.dataset}: {plan.records_without_business_date} change records on"
+            f" {arguments['ingest_date']} have no business date and cannot be placed in a partition"
+        )
     if not plan.has_work:
         raise AirflowSkipException(f"{plan.dataset}: no changes on {arguments['ingest_date']}")
     ti = context["ti"]
