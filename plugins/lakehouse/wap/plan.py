@@ -142,39 +142,6 @@ def plan_silver(
     live = _glue_columns(glue, databases.silver, table.name)
     merge_published = table.mode == "incremental" and live is not None and not full_refresh
 
-    if partition:
-        plan.records_without_business_date = int(
-            athena.rows(
-                render(
-                    "plan/null_business_dates.sql",
-                    business_date_column=table.business_date_column,
-                    bronze_db=databases.bronze,
-                    table=table.name,
-                    ingest_date=ingest_date,
-                ),
-                databases.bronze,
-            )[0][0]
-        )
-        found = athena.rows(
-            render(
-                "plan/business_dates.sql",
-                business_date_column=table.business_date_column,
-                bronze_db=databases.bronze,
-                table=table.name,
-                ingest_date=ingest_date,
-            ),
-            databases.bronze,
-        )
-        plan.partitions = sorted(row[0] for row in found if row[0])
-        if not plan.partitions:
-            plan.has_work = False
-            return plan
-        if live is not None and (full_refresh or table.mode == "full"):
-            # a snapshot replaces everything: live dates it no longer has are dropped on publish
-            plan.partitions = sorted(
-                set(plan.partitions) | _live_partition_values(glue, databases.silver, table.name)
-            )
-
     context = {
         "table": table.name,
         "key_columns": table.primary_key,
@@ -190,6 +157,21 @@ def plan_silver(
         "merge_published": merge_published,
         "published_columns": [name for name, _ in live or []],
     }
+    if partition:
+        # the planning queries take the same names as the statement itself
+        missing = athena.rows(render("plan/null_business_dates.sql", **context), databases.bronze)
+        plan.records_without_business_date = int(missing[0][0])
+        found = athena.rows(render("plan/business_dates.sql", **context), databases.bronze)
+        plan.partitions = sorted(row[0] for row in found if row[0])
+        if not plan.partitions:
+            plan.has_work = False
+            return plan
+        if live is not None and (full_refresh or table.mode == "full"):
+            # a snapshot replaces everything: live dates it no longer has are dropped on publish
+            plan.partitions = sorted(
+                set(plan.partitions) | _live_partition_values(glue, databases.silver, table.name)
+            )
+
     return _add_statements(
         plan, lambda group: render("silver/current_state.sql", **context, partitions=group)
     )

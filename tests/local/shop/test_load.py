@@ -11,12 +11,6 @@ from local.shop.load import row_counts
 from local.shop.model import ID_COLUMNS, TABLES, ShopSpec
 
 
-@pytest.fixture
-def conn(shop_dsn: str):
-    with psycopg.connect(shop_dsn, autocommit=True) as connection:
-        yield connection
-
-
 def test_seed_loads_every_generated_row(conn: psycopg.Connection) -> None:
     counts = row_counts(conn)
     spec = ShopSpec(orders=3_000)

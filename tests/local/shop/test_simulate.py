@@ -31,12 +31,6 @@ def column(conn: psycopg.Connection, table: str, name: str) -> int:
     return [d.name for d in conn.execute(f"select * from {table} limit 0").description].index(name)
 
 
-@pytest.fixture
-def conn(shop_dsn: str):
-    with psycopg.connect(shop_dsn, autocommit=True) as connection:
-        yield connection
-
-
 def test_every_change_is_stamped_inside_the_day_and_nothing_else_moves(conn: psycopg.Connection) -> None:
     before = snapshot(conn)
     simulate_day(conn, FIRST_DAY)
