@@ -19,7 +19,12 @@ Every silver and gold write is **write-audit-publish**: `plan` picks the
 partitions and a run-scoped staging location; `stage_create` (a CTAS) and
 `stage_insert` (one INSERT per further chunk), both the provider's
 `AthenaOperator`, write a temp table, at most 100 partitions per statement;
-`audit` checks the staged data and fails without retrying; `publish`
+`audit` validates the staged data against the dataset's expectation suite
+(Great Expectations; `include/sql/<layer>/<dataset>.suite.yaml`): a critical
+failure fails it without retrying and publishes nothing, warnings are recorded;
+the JSON result and Data Docs go to `s3://<lake>/reports/<dag_id>/<dataset>/<day>/<run_id>/`.
+Silver audits wait for all of silver to be staged, so that cross-table checks
+(every order item's order exists) see this run's data. `publish`
 repoints the Glue catalog at the staged files, partition by partition, and
 lists the superseded locations; `drop_stage` drops the temp table. Gold publishes emit Airflow Assets.
 
@@ -38,6 +43,7 @@ from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from lakehouse.config import pipeline_config
+from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
 from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
 from lakehouse.wap import tasks
 
@@ -59,8 +65,13 @@ athena_defaults = {
 }
 
 
-def write_audit_publish(layer: str, name: str, upstream, outlets=()):
-    """The task group that plans, stages, audits and publishes one dataset."""
+def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outlets=()):
+    """The task group that plans, stages, audits and publishes one dataset.
+
+    Returns the group, its staging tasks and its audit, so that the audits of
+    one layer can wait for every staging of that layer (their lookups read
+    each other's staged data).
+    """
     with TaskGroup(group_id=f"{layer}_{name}") as group:
         plan = task(tasks.plan_dataset, task_id="plan", trigger_rule="none_failed", multiple_outputs=False)(
             layer, name
@@ -74,21 +85,26 @@ def write_audit_publish(layer: str, name: str, upstream, outlets=()):
         insert = AthenaOperator.partial(task_id="stage_insert", retries=0, **athena_defaults).expand(
             query=plan
         )
-        # stage_insert is skipped when one statement held every partition
-        audit = task(
-            tasks.audit_dataset,
+        # stage_insert is skipped when one statement held every partition; a failed
+        # audit is about the data, so it does not retry either
+        audit = ExpectationSuiteAuditOperator(
             task_id="audit",
+            layer=layer,
+            dataset=name,
+            layer_datasets=layer_datasets,
+            day=DAY,
+            aws_conn_id=lake.aws_conn_id,
             retries=0,
             trigger_rule="none_failed_min_one_success",
-            multiple_outputs=False,
-        )(plan["plan"])
+        )
         publish = task(
             tasks.publish_dataset, task_id="publish", outlets=list(outlets), multiple_outputs=False
         )(plan["plan"])
         drop = AthenaOperator(task_id="drop_stage", query=plan["drop_sql"], **athena_defaults)
         upstream >> plan
-        create >> insert >> audit >> publish >> drop
-    return group
+        create >> insert
+        [create, insert] >> audit >> publish >> drop
+    return group, [create, insert], audit
 
 
 with DAG(
@@ -143,7 +159,11 @@ with DAG(
     )
     exports >> crawl
 
-    silver = [write_audit_publish("silver", name, crawl) for name in TABLE_NAMES]
+    silver = [write_audit_publish("silver", name, crawl, layer_datasets=TABLE_NAMES) for name in TABLE_NAMES]
+    # silver is audited as it will be once published: every audit sees every staged table
+    for _, _, audit in silver:
+        for _, staging, _ in silver:
+            staging >> audit
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
-        write_audit_publish("gold", dataset.name, silver, outlets=[asset])
+        write_audit_publish("gold", dataset.name, [group for group, _, _ in silver], outlets=[asset])

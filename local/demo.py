@@ -44,6 +44,27 @@ def run_dag(day, *, full_refresh: bool, env: dict[str, str]) -> dict:
     return result
 
 
+def copy_latest_audits() -> list:
+    """The latest audit report of every dataset, from s3://<lake>/reports/ into .local/report/quality/."""
+    import shutil
+
+    import boto3
+
+    from lakehouse.config import pipeline_config
+    from local.report import REPORT_DIR, copy_quality_reports
+
+    config = pipeline_config()
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+        region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+    )
+    target = REPORT_DIR / "quality"
+    shutil.rmtree(target, ignore_errors=True)
+    prefix = f"{config.quality.reports_prefix}/lakehouse_daily/"
+    return copy_quality_reports(s3, config.lake.bucket, prefix, target)
+
+
 def main() -> int:
     from local.stack import up
 
@@ -72,20 +93,28 @@ def main() -> int:
             result = run_dag(day, full_refresh=offset == 0, env=env)
             runs.append(result)
             kind = "full refresh" if offset == 0 else "incremental"
-            print(f"lakehouse_daily {day} ({kind}): {result['state']} in {result['seconds']}s")
+            print(
+                f"lakehouse_daily {day} ({kind}): {result['state']} in {result['seconds']}s"
+                f" (audits {result.get('audit_seconds', '?')}s)"
+            )
             print(f"  log: {result['log']}")
             if result["state"] != "success":
                 print(f"  failed tasks: {', '.join(result['failed']) or '(see log)'}")
                 print(f"demo: days={offset + 1} failed")
                 return 1
 
-    from local.report import format_table, gold_heads, write_report
+    from local.report import REPORT_DIR, format_table, gold_heads, write_report
 
     heads = gold_heads()
     for name, result in heads.items():
         print()
         print(format_table(name, result))
-    index = write_report(runs, heads)
+    quality = copy_latest_audits()
+    for report in quality:
+        verdict = "passed" if report.passed else "FAILED"
+        print(f"audit {report.dataset} {report.day}: {verdict}, {report.warnings} warnings")
+        print(f"  {REPORT_DIR / report.docs}")
+    index = write_report(runs, heads, quality)
     print(f"\nreport: {index} (chart: {index.parent / 'revenue_by_day.png'})")
     print("the stack is still up: source .local/env to explore it, `make down` stops it")
     print(f"demo took {time.monotonic() - started:.0f}s")

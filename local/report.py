@@ -7,8 +7,10 @@ local endpoint, as a BI tool would.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from local.lake import Result, query
 from local.paths import LOCAL_DIR
@@ -71,11 +73,77 @@ def _html_table(result: Result) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def write_report(runs: list[dict], heads: dict[str, Result]) -> Path:
+@dataclass
+class QualityReport:
+    """The latest audit report of one dataset, copied out of S3 for the demo's page."""
+
+    dataset: str
+    day: str
+    passed: bool
+    warnings: int
+    rows: int
+    docs: str  # relative to the report page
+
+    @property
+    def result(self) -> str:
+        return self.docs.replace("data_docs/index.html", "result.json")
+
+
+def copy_quality_reports(s3: Any, bucket: str, prefix: str, target: Path) -> list[QualityReport]:
+    """Copy each dataset's latest audit report (JSON + Data Docs) from `prefix` into `target`."""
+    import json
+
+    latest: dict[str, tuple[Any, str]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            if item["Key"].endswith("/result.json"):
+                dataset = item["Key"][len(prefix) :].split("/", 1)[0]
+                if dataset not in latest or item["LastModified"] > latest[dataset][0]:
+                    latest[dataset] = (item["LastModified"], item["Key"].removesuffix("result.json"))
+    reports = []
+    for dataset, (_, folder) in sorted(latest.items()):
+        local = target / dataset
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=folder):
+            for item in page.get("Contents", []):
+                path = local / item["Key"][len(folder) :]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
+        verdict = json.loads((local / "result.json").read_text())["verdict"]
+        reports.append(
+            QualityReport(
+                dataset=dataset,
+                day=verdict["day"],
+                passed=verdict["passed"],
+                warnings=len(verdict["warnings"]),
+                rows=verdict["rows"],
+                docs=f"{target.name}/{dataset}/data_docs/index.html",
+            )
+        )
+    return reports
+
+
+def _quality_section(reports: list[QualityReport]) -> str:
+    if not reports:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(r.dataset)}</td><td>{r.day}</td><td>{'passed' if r.passed else 'FAILED'}</td>"
+        f'<td>{r.warnings}</td><td>{r.rows}</td><td><a href="{html.escape(r.docs)}">Data Docs</a></td>'
+        f'<td><a href="{html.escape(r.result)}">JSON</a></td></tr>'
+        for r in reports
+    )
+    return (
+        "<h2>Audits (Great Expectations), latest per dataset</h2><table><tr><th>dataset</th><th>day</th>"
+        f"<th>verdict</th><th>warnings</th><th>rows</th><th>report</th><th>result</th></tr>{rows}</table>"
+    )
+
+
+def write_report(runs: list[dict], heads: dict[str, Result], quality: list[QualityReport] = ()) -> Path:
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     chart = revenue_chart(REPORT_DIR / "revenue_by_day.png")
     run_rows = "".join(
-        f"<tr><td>{r['day']}</td><td>{r['state']}</td><td>{r['seconds']}</td></tr>" for r in runs
+        f"<tr><td>{r['day']}</td><td>{r['state']}</td><td>{r['seconds']}</td>"
+        f"<td>{r.get('audit_seconds', '')}</td></tr>"
+        for r in runs
     )
     sections = "".join(f"<h2>gold.{name}</h2>{_html_table(result)}" for name, result in heads.items())
     page = f"""<!doctype html>
@@ -84,7 +152,8 @@ def write_report(runs: list[dict], heads: dict[str, Result]) -> Path:
 td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:right}}th{{background:#eef}}</style></head>
 <body><h1>airflow-lakehouse: demo report</h1>
 <h2>Runs of lakehouse_daily</h2>
-<table><tr><th>business day</th><th>state</th><th>seconds</th></tr>{run_rows}</table>
+<table><tr><th>business day</th><th>state</th><th>seconds</th><th>of which audits</th></tr>{run_rows}</table>
+{_quality_section(list(quality))}
 <h2>Revenue by day</h2><img src="{chart.name}" alt="revenue by order date">
 {sections}</body></html>
 """

@@ -7,7 +7,7 @@ scheduled run at D+1 02:00 UTC would get.
 
     python -m local.run_dag 2026-11-01 [--full-refresh] [--tables orders customers]
 
-Prints one JSON line: {"day", "state", "seconds", "failed": [...], "tasks": n}.
+Prints one JSON line: {"day", "state", "seconds", "failed": [...], "states": {...}, "audit_seconds", ...}.
 """
 
 from __future__ import annotations
@@ -52,6 +52,16 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
         "run_id": run.run_id,
         "tasks": len(instances),
         "failed": sorted(ti.task_id for ti in instances if ti.state in ("failed", "upstream_failed")),
+        "states": {ti.task_id: str(ti.state) for ti in instances if ti.map_index < 0},
+        # what the expectation-suite audits added to the run (they run one after another here)
+        "audit_seconds": round(
+            sum(
+                (ti.end_date - ti.start_date).total_seconds()
+                for ti in instances
+                if ti.task_id.endswith(".audit") and ti.start_date and ti.end_date
+            ),
+            1,
+        ),
     }
 
 

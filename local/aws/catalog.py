@@ -58,6 +58,8 @@ class Column:
 class Partition:
     values: list[str]
     location: str
+    # the partition's own schema, as a crawler records it from its files (None: the table's)
+    columns: list[Column] | None = None
 
 
 @dataclass
@@ -234,7 +236,15 @@ class Catalog:
             raw = self._glue.databases[table.database].tables[table.name]
             items = [p.as_dict() for p in raw.partitions.values()]
         return [
-            Partition(list(p["Values"]), p.get("StorageDescriptor", {}).get("Location") or "") for p in items
+            Partition(
+                list(p["Values"]),
+                p.get("StorageDescriptor", {}).get("Location") or "",
+                [
+                    Column(c["Name"], c.get("Type", "string"))
+                    for c in p.get("StorageDescriptor", {}).get("Columns", [])
+                ],
+            )
+            for p in items
         ]
 
     @_mutates
@@ -267,6 +277,15 @@ class Catalog:
                     return
                 raise AthenaError("PARTITION_NOT_FOUND", f"Partition not found: {values}")
             self._glue.delete_partition(table.database, table.name, values)
+
+    @_mutates
+    def update_partitions(self, table: Table, partitions: list[Partition]) -> None:
+        """Rewrite existing partitions' storage (a recrawl that found a new schema or location)."""
+        with BACKEND_LOCK:
+            for part in partitions:
+                self._glue.update_partition(
+                    table.database, table.name, _partition_input(table, part), part.values
+                )
 
     @_mutates
     def set_partition_location(self, table: Table, values: list[str], location: str) -> None:
@@ -325,7 +344,7 @@ def _partition_input(table: Table, part: Partition) -> dict[str, Any]:
     return {
         "Values": list(part.values),
         "StorageDescriptor": {
-            "Columns": _glue_columns(table.columns),
+            "Columns": _glue_columns(part.columns if part.columns is not None else table.columns),
             "Location": part.location,
             **PARQUET_STORAGE,
         },

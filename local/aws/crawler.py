@@ -239,6 +239,7 @@ class CrawlerService:
                     crawler,
                     found,
                     columns,
+                    store=store,
                     update_behavior=update_behavior,
                     merge_only=merge_only,
                     record=record,
@@ -251,6 +252,7 @@ class CrawlerService:
         found: TableFound,
         columns: list[Column],
         *,
+        store: S3Store,
         update_behavior: str,
         merge_only: bool,
         record: CrawlRecord,
@@ -287,8 +289,27 @@ class CrawlerService:
                     catalog.update_table(table)
                     record.tables_updated += 1
         if table.partition_keys:
-            new = [Partition(list(values), loc) for values, loc in sorted(found.partitions.items())]
-            record.partitions_added += len(catalog.add_partitions(table, new, exists_ok=True))
+            own = infer_partition_schemas(store, found)
+            key_names = set(found.keys)
+            found_parts = [
+                Partition(list(values), loc, [c for c in own.get(values, columns) if c.name not in key_names])
+                for values, loc in sorted(found.partitions.items())
+            ]
+            known = {tuple(p.values): p for p in catalog.list_partitions(table)}
+            changed = [
+                p
+                for p in found_parts
+                if tuple(p.values) in known
+                and update_behavior != "LOG"
+                and (
+                    known[tuple(p.values)].location != p.location
+                    or [(c.name, c.type) for c in known[tuple(p.values)].columns or []]
+                    != [(c.name, c.type) for c in p.columns or []]
+                )
+            ]
+            if changed:
+                catalog.update_partitions(table, changed)
+            record.partitions_added += len(catalog.add_partitions(table, found_parts, exists_ok=True))
 
     # -- descriptions ----------------------------------------------------------------------
     def describe(self, crawler: Any, account: str, region: str) -> dict[str, Any]:
@@ -470,10 +491,29 @@ def discover_tables(target: str, objects: list[S3Object]) -> list[TableFound]:
 
 def infer_schema(store: S3Store, found: TableFound) -> list[Column]:
     """Union of the Parquet footers' columns, in order of first appearance."""
+    return _union_schema(store, found.files)
+
+
+def infer_partition_schemas(store: S3Store, found: TableFound) -> dict[tuple[str, ...], list[Column]]:
+    """Each partition's own schema, from its files only, as Glue records it on the partition.
+
+    A column dropped at the source disappears from the new partitions while the
+    table keeps it; readers that care (the silver planner) can tell the difference.
+    """
+    by_partition: dict[tuple[str, ...], list[S3Object]] = {}
+    locations = {location: values for values, location in found.partitions.items()}
+    for obj in found.files:
+        folder = f"s3://{obj.bucket}/{obj.key.rsplit('/', 1)[0]}/"
+        if folder in locations:
+            by_partition.setdefault(locations[folder], []).append(obj)
+    return {values: _union_schema(store, files) for values, files in by_partition.items()}
+
+
+def _union_schema(store: S3Store, files: list[S3Object]) -> list[Column]:
     columns: dict[str, Column] = {}
     con = duckdb.connect(config={"threads": 1})
     try:
-        for obj in found.files:
+        for obj in files:
             path = store.local_copy(obj)
             try:
                 rel = con.sql(f"SELECT * FROM read_parquet({quote_str(str(path))}) LIMIT 0")

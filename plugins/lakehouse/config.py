@@ -148,9 +148,24 @@ class Schedule(_Strict):
     catchup: bool = Field(default=False, description="run every missed day since start_date (a backfill)")
 
 
+class Quality(_Strict):
+    """Settings the expectation suites share (include/sql/<layer>/<dataset>.suite.yaml)."""
+
+    opened_on: date = Field(
+        default=date(2025, 11, 1), description="the shop's first day: no business timestamp is older"
+    )
+    future_tolerance_minutes: int = Field(
+        default=5, ge=0, le=1440, description="clock skew allowed before a timestamp counts as future"
+    )
+    reports_prefix: Identifier = Field(
+        default="reports", description="s3://<lake>/<reports_prefix>/<dag_id>/<dataset>/<date>/<run_id>/"
+    )
+
+
 class PipelineConfig(_Strict):
     schedule: Schedule = Field(default_factory=Schedule)
     lake: Lake = Field(default_factory=Lake)
+    quality: Quality = Field(default_factory=Quality)
     source: Source
     gold: list[GoldDataset] = Field(default_factory=list)
 

@@ -80,3 +80,20 @@ def test_dag_file_parses_in_under_a_second_without_heavy_imports(dag_file: Path)
     heavy = sorted({m.split(".")[0] for m in probe["modules"]} & set(HEAVY_MODULES))
     assert heavy == [], f"{dag_file.name} imports {heavy} at parse time"
     assert probe["seconds"] < 1.0, f"{dag_file.name} took {probe['seconds']:.2f}s to parse"
+
+
+def test_every_audit_waits_on_its_own_ctas_so_an_empty_insert_map_does_not_skip_it(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    audits = [t for t in dag.tasks if t.task_id.endswith(".audit")]
+    assert audits
+    for audit in audits:
+        group = audit.task_id.rsplit(".", 1)[0]
+        assert {f"{group}.stage_create", f"{group}.stage_insert"} <= audit.upstream_task_ids
+        assert audit.trigger_rule == "none_failed_min_one_success"
+
+
+def test_silver_audits_wait_for_every_silver_table_to_be_staged(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    stagings = {t.task_id for t in dag.tasks if t.task_id.startswith("silver_") and ".stage_" in t.task_id}
+    for audit in (t for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".audit")):
+        assert stagings <= audit.upstream_task_ids, audit.task_id

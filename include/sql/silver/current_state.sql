@@ -9,6 +9,10 @@
   A full-mode table's bronze partition is a complete snapshot, so it is the
   current state on its own (rows missing from it are gone).
 
+  rank(), not row_number(): two change records of one key with the same cursor
+  value are a duplicate at the source; both are kept so that the audit sees
+  and names the duplicate instead of silver picking one of them at random.
+
   Context (all names validated by the planner):
     table, key_columns, cursor_column, delete_column (or none), columns,
     column_types (Glue types, for nulls in published rows), bronze_db, silver_db,
@@ -71,7 +75,7 @@ candidates as (
 ranked as (
     select
         *,
-        row_number() over (
+        rank() over (
             partition by {% for key in key_columns %}{{ key | identifier }}{{ ", " if not loop.last }}{% endfor %}
             order by {{ cursor_column | identifier }} desc, _source_rank
         ) as _version

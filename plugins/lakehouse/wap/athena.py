@@ -24,8 +24,8 @@ class AthenaRunner:
         self.workgroup = workgroup
         self.sleep_s = sleep_s
 
-    def rows(self, sql: str, database: str) -> list[list[str | None]]:
-        """Execute `sql` and return its data rows (header row removed), as Athena's strings."""
+    def execute(self, sql: str, database: str) -> str:
+        """Run `sql` to completion; return its query execution id, or raise with Athena's reason."""
         query_id = self.hook.run_query(
             query=sql,
             query_context={"Database": database},
@@ -36,6 +36,11 @@ class AthenaRunner:
         if state != "SUCCEEDED":
             reason = self.hook.get_state_change_reason(query_id)
             raise AthenaQueryFailed(f"Athena query {query_id} {state}: {reason}\n{sql}")
+        return query_id
+
+    def rows(self, sql: str, database: str) -> list[list[str | None]]:
+        """Execute `sql` and return its data rows (header row removed), as Athena's strings."""
+        query_id = self.execute(sql, database)
         rows: list[list[str | None]] = []
         header_skipped = False
         for page in self.hook.get_query_results_paginator(query_id):

@@ -80,6 +80,15 @@ def _glue_columns(glue: Any, database: str, table: str) -> list[tuple[str, str]]
     return [(c["Name"], c["Type"]) for c in found["StorageDescriptor"]["Columns"]]
 
 
+def _partition_columns(glue: Any, database: str, table: str, value: str) -> list[tuple[str, str]] | None:
+    """The columns one partition's files have (the crawler records them per partition)."""
+    try:
+        found = glue.get_partition(DatabaseName=database, TableName=table, PartitionValues=[value])
+    except glue.exceptions.EntityNotFoundException:
+        return None
+    return [(c["Name"], c["Type"]) for c in found["Partition"]["StorageDescriptor"]["Columns"]]
+
+
 def _live_partition_values(glue: Any, database: str, table: str) -> set[str]:
     pages = glue.get_paginator("get_partitions").paginate(DatabaseName=database, TableName=table)
     return {partition["Values"][0] for page in pages for partition in page["Partitions"]}
@@ -137,7 +146,10 @@ def plan_silver(
     bronze = _glue_columns(glue, databases.bronze, table.name)
     if bronze is None:
         raise LookupError(f"bronze table {databases.bronze}.{table.name} not found: has the crawler run?")
-    bronze_types = {name: kind for name, kind in bronze if name != "ingest_date"}
+    # The day's own columns, not the table's union over every day: a column dropped at
+    # the source must show up as schema drift in the staged data, where the audit sees it.
+    day = _partition_columns(glue, databases.bronze, table.name, ingest_date) or bronze
+    bronze_types = {name: kind for name, kind in day if name != "ingest_date"}
     columns = [name for name in bronze_types if name != table.delete_column]
     live = _glue_columns(glue, databases.silver, table.name)
     merge_published = table.mode == "incremental" and live is not None and not full_refresh

@@ -94,20 +94,6 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     return plan.insert_sqls
 
 
-def audit_dataset(plan: dict[str, Any]) -> dict[str, Any]:
-    """Fail, without retrying, when the staged data breaks a check; nothing is then published."""
-    from airflow.exceptions import AirflowFailException
-
-    from lakehouse.wap.audit import audit
-    from lakehouse.wap.plan import StagePlan
-
-    stage = StagePlan.from_xcom(plan)
-    result = audit(stage, _athena())
-    if not result.passed:
-        raise AirflowFailException(result.message(stage))
-    return result.to_xcom()
-
-
 def publish_dataset(plan: dict[str, Any]) -> dict[str, Any]:
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish

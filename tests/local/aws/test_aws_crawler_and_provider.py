@@ -100,6 +100,29 @@ def test_recrawl_adds_new_columns_and_new_partitions(lake: Lake) -> None:
     assert lake.ok("SELECT count(channel), count(*) FROM orders").rows == [["1", "5"]]
 
 
+def test_each_partition_keeps_the_schema_of_its_own_files_and_a_recrawl_updates_it(lake: Lake) -> None:
+    _seed_orders(lake)
+    # a column dropped at the source: the new day's files lack it, the table keeps it
+    lake.put_parquet("raw/orders/dt=2024-01-03/part-0.parquet", {"id": [3]})
+    name = _crawler(lake, f"c5_{lake.bucket}", f"s3://{lake.bucket}/raw/orders/")
+    lake.glue.start_crawler(Name=name)
+    _wait_ready(lake, name)
+
+    def partition_columns(day: str) -> list[str]:
+        found = lake.glue.get_partition(DatabaseName=lake.database, TableName="orders", PartitionValues=[day])
+        return [c["Name"] for c in found["Partition"]["StorageDescriptor"]["Columns"]]
+
+    table = lake.glue.get_table(DatabaseName=lake.database, Name="orders")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["id", "amount"]
+    assert partition_columns("2024-01-02") == ["id", "amount"]
+    assert partition_columns("2024-01-03") == ["id"]
+    # the day is re-exported with the column back: the recrawl updates that partition
+    lake.put_parquet("raw/orders/dt=2024-01-03/part-0.parquet", {"id": [3], "amount": [1.0]})
+    lake.glue.start_crawler(Name=name)
+    _wait_ready(lake, name)
+    assert partition_columns("2024-01-03") == ["id", "amount"]
+
+
 def test_unreadable_target_fails_the_crawl_with_a_message(lake: Lake) -> None:
     lake.s3.put_object(Bucket=lake.bucket, Key="bad/data.parquet", Body=b"not parquet at all")
     name = _crawler(lake, f"c4_{lake.bucket}", f"s3://{lake.bucket}/bad/")

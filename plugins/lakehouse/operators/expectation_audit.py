@@ -1,0 +1,176 @@
+"""ExpectationSuiteAuditOperator: the audit of write-audit-publish, a Great Expectations gate.
+
+Why not the provider's GXValidateDataFrameOperator (airflow-provider-great-expectations
+1.0.0): its module imports great_expectations at the top (seconds, at every DAG
+parse) and it calls its DataFrame callable in __init__, i.e. at parse time, where
+the staged data does not exist yet; it has no template_fields, so it cannot
+follow the run's day; it fails on any failed expectation, warnings included;
+and it keeps no report. This operator validates the staged data of the run
+(read from Athena after the stage step), gates on severity, and writes the
+JSON result and Data Docs to s3://<lake>/reports/<dag_id>/<dataset>/<date>/<run_id>/.
+It still uses the provider's GX context loader, so GX Cloud settings apply alike.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseOperator
+
+from lakehouse.quality.suite import load_suite
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from lakehouse.config import PipelineConfig
+    from lakehouse.quality.batch import AuditScope
+    from lakehouse.quality.gate import VolumeBaseline
+    from lakehouse.wap.athena import AthenaRunner
+
+
+class ExpectationSuiteAuditOperator(BaseOperator):
+    """Validate one staged dataset against include/sql/<layer>/<dataset>.suite.yaml.
+
+    :param layer: silver or gold.
+    :param dataset: the dataset's name in that layer.
+    :param layer_datasets: the datasets of the same layer whose staged data this
+        audit may read through its lookups (their plans are pulled from XCom).
+    :param day: the run's business day (templated).
+    :param aws_conn_id: the AWS connection for Athena, Glue and S3.
+    """
+
+    template_fields: Sequence[str] = ("day",)
+    ui_color = "#f4d03f"
+
+    def __init__(
+        self,
+        *,
+        layer: str,
+        dataset: str,
+        layer_datasets: Sequence[str] = (),
+        day: str = "{{ data_interval_start.strftime('%Y-%m-%d') }}",
+        aws_conn_id: str = "aws_default",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        load_suite(layer, dataset)  # a malformed suite fails the DAG import, naming file and key
+        self.layer = layer
+        self.dataset = dataset
+        self.layer_datasets = list(dict.fromkeys([dataset, *layer_datasets]))
+        self.day = day
+        self.aws_conn_id = aws_conn_id
+
+    def _plan_task_id(self, dataset: str) -> str:
+        return f"{self.layer}_{dataset}.plan"
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        from airflow.exceptions import AirflowFailException, AirflowSkipException
+        from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+
+        from lakehouse.config import pipeline_config
+        from lakehouse.quality.batch import AuditScope
+        from lakehouse.quality.frame import read_result
+        from lakehouse.quality.gate import Finding, Verdict, schema_findings, validate
+        from lakehouse.quality.report import report_location, upload_report
+        from lakehouse.wap.athena import runner_for
+        from lakehouse.wap.plan import StagePlan
+
+        ti = context["ti"]
+        plans = {}
+        for name in self.layer_datasets:
+            data = ti.xcom_pull(task_ids=self._plan_task_id(name), key="plan")
+            if data:
+                plans[name] = StagePlan.from_xcom(data)
+        if self.dataset not in plans:
+            raise AirflowSkipException(f"{self.layer}.{self.dataset}: nothing staged in this run")
+        plan = plans[self.dataset]
+        config = pipeline_config()
+        suite = load_suite(self.layer, self.dataset)
+        lake = config.lake
+        glue = AwsBaseHook(aws_conn_id=self.aws_conn_id, client_type="glue").get_conn()
+        scope = AuditScope(
+            config, plan, plans, published=cache(lambda layer: _table_names(glue, lake, layer))
+        )
+        athena = runner_for(self.aws_conn_id, lake.athena_output, lake.workgroup)
+        s3 = AwsBaseHook(aws_conn_id=self.aws_conn_id, client_type="s3").get_conn()
+
+        query_id = athena.execute(scope.batch_sql(suite), plan.staging_database)
+        frame, columns = read_result(athena.hook.get_conn(), s3, query_id)
+        findings = schema_findings(suite, columns)
+        if plan.records_without_business_date:
+            findings.append(
+                Finding(
+                    "business_date",
+                    "critical",
+                    f"{plan.records_without_business_date} change records have no business date"
+                    " and cannot be placed in a partition",
+                )
+            )
+        volume, notes = self._volume_baseline(scope, athena, suite.volume)
+        bucket, prefix = report_location(config, ti.dag_id, plan.dataset, self.day, ti.run_id)
+        with tempfile.TemporaryDirectory(prefix="audit-") as workdir:
+            folder = Path(workdir)
+            failed, evaluated, gx_result = validate(
+                frame,
+                suite,
+                parameters=self._parameters(config),
+                volume=volume,
+                docs_dir=folder / "data_docs",
+                run_name=ti.run_id,
+            )
+            verdict = Verdict(
+                dataset=plan.dataset,
+                day=self.day,
+                rows=len(frame),
+                partitions=plan.partitions,
+                findings=findings + failed,
+                evaluated=evaluated + 1,  # the schema types check
+                notes=notes,
+                report=f"s3://{bucket}/{prefix}data_docs/index.html",
+            )
+            upload_report(
+                s3, bucket, prefix, folder, {"verdict": verdict.to_json(), "great_expectations": gx_result}
+            )
+        self.log.info("%s", verdict.message())
+        if not verdict.passed:
+            # a failed audit is a finding about the data, not a glitch: retrying cannot help
+            raise AirflowFailException(verdict.message())
+        return verdict.to_json(all_partitions=False)
+
+    def _parameters(self, config: PipelineConfig) -> dict[str, Any]:
+        """The suite parameters ($PARAMETER) every suite may use; naive UTC, as Athena's timestamps."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        opened = config.quality.opened_on
+        return {
+            "now": now + timedelta(minutes=config.quality.future_tolerance_minutes),
+            "opened_on": datetime(opened.year, opened.month, opened.day),
+            "opened_on_date": opened.isoformat(),
+            "day": self.day,
+        }
+
+    def _volume_baseline(
+        self, scope: AuditScope, athena: AthenaRunner, volume: Any
+    ) -> tuple[VolumeBaseline | None, list[str]]:
+        from lakehouse.quality.batch import previous_day
+        from lakehouse.quality.gate import VolumeBaseline
+
+        plan = scope.plan
+        if volume is None or plan.partition_column is None:
+            return None, []
+        before = previous_day(self.day)
+        rows = int(athena.rows(scope.partition_count_sql(before), plan.staging_database)[0][0])
+        if rows < volume.min_previous_rows:
+            note = f"volume not checked: {before} has {rows} rows, fewer than {volume.min_previous_rows}"
+            return None, [note]
+        return VolumeBaseline(plan.partition_column, self.day, before, rows), []
+
+
+def _table_names(glue: Any, lake: Any, layer: str) -> set[str]:
+    database = getattr(lake.databases, layer)
+    pages = glue.get_paginator("get_tables").paginate(DatabaseName=database)
+    return {table["Name"] for page in pages for table in page["TableList"]}

@@ -1,0 +1,90 @@
+"""The SQL of an audit: the batch a suite validates, and the baseline of its volume check.
+
+A dataset is audited as it will be once this run publishes, and so are the
+datasets its lookups read: for each of them this run stages, the staged rows
+stand in for the partitions being rewritten (include/sql/audit/relation.sql).
+Lookups of another layer read that layer's published tables, which an earlier
+step of the same run has already published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from lakehouse.config import PipelineConfig
+from lakehouse.quality.suite import SuiteSpec, load_suite
+from lakehouse.sql import identifier, render
+from lakehouse.wap.plan import StagePlan
+
+
+@dataclass
+class AuditScope:
+    """The dataset being audited, and this run's plans for the datasets of its layer."""
+
+    config: PipelineConfig
+    plan: StagePlan
+    layer_plans: dict[str, StagePlan]  # dataset name -> plan, for those this run stages
+    published: Callable[[str], set[str]]  # layer -> names of its published tables
+
+    def relation(self, layer: str, name: str, columns: list[str]) -> str:
+        """SQL selecting `columns` of <layer>.<name> as it will be after this run publishes."""
+        live_db = getattr(self.config.lake.databases, identifier(layer))
+        staged = self.layer_plans.get(name) if layer == self.plan.layer else None
+        is_live = name in self.published(layer)
+        if staged is None and not is_live:
+            # neither published nor staged (a first run limited to other tables): no rows,
+            # typed as its suite declares so that joins on it still type-check
+            declared = load_suite(layer, name).columns
+            return render("audit/empty_relation.sql", columns=columns, types=declared)
+        context = {"columns": columns, "live_db": live_db, "table": identifier(name), "temp_table": None}
+        context["live"] = is_live
+        if staged is not None:
+            context |= {
+                "staging_db": staged.staging_database,
+                "temp_table": staged.temp_table,
+                "partition_column": staged.partition_column,
+                "partitions": staged.partitions,
+            }
+        return render("audit/relation.sql", **context)
+
+    @property
+    def staged(self) -> str:
+        return f"{identifier(self.plan.staging_database)}.{identifier(self.plan.temp_table)}"
+
+    def _lookup_context(self) -> dict[str, object]:
+        return {
+            "relation": self.relation,
+            "staged": self.staged,
+            "bronze_db": self.config.lake.databases.bronze,
+        }
+
+    def batch_sql(self, suite: SuiteSpec) -> str:
+        lookups = [
+            {
+                "name": lookup.name,
+                "on": lookup.join_on,
+                "sql": render(lookup.template, **self._lookup_context()),
+            }
+            for lookup in suite.lookups
+        ]
+        return render(
+            "audit/batch.sql",
+            staging_db=self.plan.staging_database,
+            temp_table=self.plan.temp_table,
+            lookups=lookups,
+        )
+
+    def partition_count_sql(self, partition: str) -> str:
+        column = self.plan.partition_column
+        if column is None:
+            raise ValueError(f"{self.plan.dataset} has no partitions to count")
+        relation = self.relation(self.plan.layer, self.plan.name, [column])
+        return render(
+            "audit/partition_count.sql", relation=relation, partition_column=column, partition=partition
+        )
+
+
+def previous_day(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
