@@ -225,7 +225,10 @@ def validate(
     from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations_provider.common.gx_context_actions import load_data_context
 
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = load_data_context(context_type="ephemeral", gx_cloud_config=None)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in task logs
     context.add_data_docs_site(
         site_name="audit",
         site_config={
