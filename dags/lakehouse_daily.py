@@ -24,7 +24,8 @@ partitions and a run-scoped staging location; `stage_create` (a CTAS) and
 failure fails it without retrying and publishes nothing, warnings are recorded;
 the JSON result and Data Docs go to `s3://<lake>/reports/<dag_id>/<dataset>/<day>/<run_id>/`.
 Silver audits wait for all of silver to be staged, so that cross-table checks
-(every order item's order exists) see this run's data. `publish`
+(every order item's order exists) see this run's data, and silver publishes
+only when every silver audit passed (all or nothing). `publish`
 repoints the Glue catalog at the staged files, partition by partition, and
 lists the superseded locations; `drop_stage` drops the temp table. Gold publishes emit Airflow Assets.
 
@@ -68,9 +69,9 @@ athena_defaults = {
 def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outlets=()):
     """The task group that plans, stages, audits and publishes one dataset.
 
-    Returns the group, its staging tasks and its audit, so that the audits of
-    one layer can wait for every staging of that layer (their lookups read
-    each other's staged data).
+    Returns the group, its staging tasks, its audit and its publish, so that a
+    layer's audits can wait for all of its staging (their lookups read each
+    other's staged data) and silver's publishes for all of silver's audits.
     """
     with TaskGroup(group_id=f"{layer}_{name}") as group:
         plan = task(tasks.plan_dataset, task_id="plan", trigger_rule="none_failed", multiple_outputs=False)(
@@ -98,13 +99,17 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             trigger_rule="none_failed_min_one_success",
         )
         publish = task(
-            tasks.publish_dataset, task_id="publish", outlets=list(outlets), multiple_outputs=False
-        )(plan["plan"])
+            tasks.publish_dataset,
+            task_id="publish",
+            outlets=list(outlets),
+            multiple_outputs=False,
+            trigger_rule="none_failed_min_one_success",
+        )(layer, name)
         drop = AthenaOperator(task_id="drop_stage", query=plan["drop_sql"], **athena_defaults)
         upstream >> plan
         create >> insert
         [create, insert] >> audit >> publish >> drop
-    return group, [create, insert], audit
+    return group, [create, insert], audit, publish
 
 
 with DAG(
@@ -160,10 +165,12 @@ with DAG(
     exports >> crawl
 
     silver = [write_audit_publish("silver", name, crawl, layer_datasets=TABLE_NAMES) for name in TABLE_NAMES]
-    # silver is audited as it will be once published: every audit sees every staged table
-    for _, _, audit in silver:
-        for _, staging, _ in silver:
+    # silver is audited as it will be once published, and published all or nothing:
+    # every audit sees every staged table, every publish waits for every audit
+    for _, _, audit, publish in silver:
+        for _, staging, other_audit, _ in silver:
             staging >> audit
+            other_audit >> publish
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
-        write_audit_publish("gold", dataset.name, [group for group, _, _ in silver], outlets=[asset])
+        write_audit_publish("gold", dataset.name, [group for group, *_ in silver], outlets=[asset])

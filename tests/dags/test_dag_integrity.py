@@ -97,3 +97,14 @@ def test_silver_audits_wait_for_every_silver_table_to_be_staged(dagbag: DagBag) 
     stagings = {t.task_id for t in dag.tasks if t.task_id.startswith("silver_") and ".stage_" in t.task_id}
     for audit in (t for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".audit")):
         assert stagings <= audit.upstream_task_ids, audit.task_id
+
+
+def test_silver_publishes_wait_for_every_silver_audit(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    audits = {
+        t.task_id for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".audit")
+    }
+    for publish in (
+        t for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".publish")
+    ):
+        assert audits <= publish.upstream_task_ids, publish.task_id

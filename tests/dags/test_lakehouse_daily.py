@@ -143,8 +143,8 @@ def scenario(pg, endpoint_url: str) -> Scenario:
         partitions_before_crash = live_partitions(scenario.glue, "silver", "orders")
         real_publish = tasks.publish_dataset
 
-        def crash(plan: dict) -> dict:
-            raise AirflowFailException(f"simulated crash before publishing {plan['dataset']}")
+        def crash(layer: str, name: str, **context: Any) -> dict:
+            raise AirflowFailException(f"simulated crash before publishing {layer}.{name}")
 
         tasks.publish_dataset = crash
         try:

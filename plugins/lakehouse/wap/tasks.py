@@ -94,10 +94,20 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     return plan.insert_sqls
 
 
-def publish_dataset(plan: dict[str, Any]) -> dict[str, Any]:
+def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
+    """Repoint the catalog at the audited staging; skip when this run staged nothing for the dataset.
+
+    The plan is pulled here rather than passed in: a silver publish also waits on
+    the other silver audits and can run when its own dataset had no changes.
+    """
+    from airflow.exceptions import AirflowSkipException
+
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish
 
+    plan = context["ti"].xcom_pull(task_ids=f"{layer}_{name}.plan", key="plan")
+    if not plan:
+        raise AirflowSkipException(f"{layer}.{name}: nothing staged in this run")
     config = pipeline_config()
     glue, s3 = _clients(config.lake.aws_conn_id)
     return publish(glue, s3, StagePlan.from_xcom(plan), config.lake.bucket)
