@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status demo test bench lint format clean
+.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -25,7 +25,8 @@ help:
 	@echo "make seed [ORDERS=n]   (re)load the sample shop"
 	@echo "make local-aws [PORT=4566]   the local AWS endpoint (S3, Glue, STS, Athena) in the foreground"
 	@echo "make bench   benchmarks: print figures and ratios"
-	@echo "make up | down | status   the local stack (Postgres + AWS endpoint) in the background"
+	@echo "make up | down | status   the local stack (Postgres, AWS endpoint, Airflow UI on :8080) in the background"
+	@echo "make compose-env   .env for docker compose (docker-compose.yaml)"
 	@echo "make lock    re-resolve constraints.txt from the requirements files"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -76,6 +77,10 @@ down: $(STAMP)
 
 status: $(STAMP)
 	$(PY) -m local.stack status
+
+# docker-compose users: the .env that docker-compose.yaml reads (generated secrets, gitignored)
+compose-env: $(STAMP)
+	$(PY) -m local.airflow_home compose-env
 
 airflow-init: $(STAMP)
 	$(PY) -m local.airflow_home init

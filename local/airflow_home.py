@@ -10,7 +10,7 @@ The metadata database is a second database (`airflow`) on the embedded
 Postgres server rather than SQLite, so the local scheduler can use the
 LocalExecutor as a real deployment does.
 
-Usage: python -m local.airflow_home init|env
+Usage: python -m local.airflow_home init|env|compose-env
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from local.airflow_services import admin_password, ui_env, ui_port
 from local.paths import DAGS_DIR, INCLUDE_DIR, LOCAL_DIR, PLUGINS_DIR
 from local.postgres import EmbeddedPostgres
 
@@ -108,6 +109,8 @@ def stack_env(pg: EmbeddedPostgres | None = None) -> dict[str, str]:
         "LAKEHOUSE_INCLUDE_DIR": str(INCLUDE_DIR),
         # the salt for hashing PII columns on export ("secret" in the name: Airflow masks it)
         "AIRFLOW_VAR_LAKEHOUSE_PII_SECRET": _secret("pii.secret"),
+        # the web UI (make up): its address and the admin login
+        **ui_env(AIRFLOW_HOME, ui_port()),
     }
 
 
@@ -143,10 +146,30 @@ def init() -> dict[str, str]:
     return env
 
 
+def compose_env(path: Path) -> Path:
+    """The .env docker-compose reads: this checkout's generated secrets, never committed."""
+    values = {
+        "AIRFLOW__CORE__FERNET_KEY": _fernet_key(),
+        "AIRFLOW__API_AUTH__JWT_SECRET": _secret("jwt.secret"),
+        "AIRFLOW__API__SECRET_KEY": _secret("api.secret"),
+        "AIRFLOW_ADMIN_PASSWORD": admin_password(AIRFLOW_HOME),
+        "AIRFLOW_VAR_LAKEHOUSE_PII_SECRET": _secret("pii.secret"),
+        "LAKEHOUSE_SOURCE_PASSWORD": _secret("source.secret"),
+        "AIRFLOW_UID": str(os.getuid()),
+    }
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    path.chmod(0o600)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.airflow_home", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["init", "env"])
+    parser.add_argument("command", choices=["init", "env", "compose-env"])
     args = parser.parse_args(argv)
+    if args.command == "compose-env":
+        path = compose_env(Path(".env"))
+        print(f"docker compose: wrote {path.resolve()} (secrets for this checkout; not committed)")
+        return 0
     if args.command == "init":
         init()
         print(f"airflow: home {AIRFLOW_HOME}, metadata database migrated; environment in {ENV_FILE}")

@@ -69,7 +69,7 @@ def main() -> int:
     from local.stack import up
 
     started = time.monotonic()
-    env = {**os.environ, **up()}
+    env = {**os.environ, **up(airflow=False)}  # runs days with dag.test; the UI is `make up`
     os.environ.update(env)
 
     import psycopg

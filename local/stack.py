@@ -22,15 +22,16 @@ import time
 import urllib.request
 from pathlib import Path
 
-from local.airflow_home import DEFAULT_AWS_PORT, aws_endpoint_url
+from local.airflow_home import AIRFLOW_HOME, DEFAULT_AWS_PORT, aws_endpoint_url
 from local.airflow_home import init as init_airflow_home
+from local.airflow_services import describe, start_all, stop_all, ui_port
+from local.aws.bootstrap import bootstrap_aws
 from local.paths import LOCAL_DIR, REPO_ROOT
 from local.postgres import EmbeddedPostgres
 
 AWS_DIR = LOCAL_DIR / "aws"
 PID_FILE = AWS_DIR / "endpoint.pid"
 LOG_FILE = AWS_DIR / "endpoint.log"
-LOCAL_CRAWLER_ROLE = "arn:aws:iam::123456789012:role/lakehouse-glue-crawler"
 
 
 def _endpoint_pid() -> int | None:
@@ -91,53 +92,21 @@ def stop_endpoint() -> bool:
     return True
 
 
-def bootstrap_aws(url: str) -> None:
-    """Create what Terraform creates on AWS, from pipeline.yaml; idempotent."""
-    import boto3
-
-    from lakehouse.catalog_spec import buckets, crawler_spec, databases
-    from lakehouse.config import pipeline_config
-
-    config = pipeline_config()
-    session = boto3.session.Session(
-        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
-    )
-    s3 = session.client("s3", endpoint_url=url)
-    glue = session.client("glue", endpoint_url=url)
-    athena = session.client("athena", endpoint_url=url)
-    existing_buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
-    for bucket in buckets(config):
-        if bucket not in existing_buckets:
-            s3.create_bucket(Bucket=bucket)
-    for database in databases(config):
-        with contextlib.suppress(glue.exceptions.AlreadyExistsException):
-            glue.create_database(DatabaseInput={"Name": database})
-    with contextlib.suppress(athena.exceptions.InvalidRequestException):
-        athena.create_work_group(
-            Name=config.lake.workgroup,
-            Configuration={
-                "ResultConfiguration": {"OutputLocation": config.lake.athena_output},
-                "EnforceWorkGroupConfiguration": True,
-            },
-        )
-    spec = crawler_spec(config, LOCAL_CRAWLER_ROLE)
-    try:
-        glue.get_crawler(Name=spec["Name"])
-        glue.update_crawler(**spec)
-    except glue.exceptions.EntityNotFoundException:
-        glue.create_crawler(**spec)
-
-
-def up() -> dict[str, str]:
+def up(*, airflow: bool = True) -> dict[str, str]:
+    """Postgres, the AWS endpoint and its resources, the Airflow home, and (unless not wanted) Airflow."""
     port = int(os.environ.get("LAKEHOUSE_AWS_PORT", DEFAULT_AWS_PORT))
     url = start_endpoint(port)
     bootstrap_aws(url)
     env = init_airflow_home()
     assert env["AWS_ENDPOINT_URL"] == url == aws_endpoint_url()
+    if airflow:
+        start_all({**os.environ, **env}, AIRFLOW_HOME, ui_port())
     return env
 
 
 def down() -> None:
+    stopped = stop_all(AIRFLOW_HOME)
+    print(f"airflow: stopped {', '.join(stopped)}" if stopped else "airflow: was not running")
     print("local AWS endpoint: stopped" if stop_endpoint() else "local AWS endpoint: was not running")
     print("postgres: stopped" if EmbeddedPostgres().stop() else "postgres: was not running")
 
@@ -151,17 +120,24 @@ def status() -> int:
         if pid
         else "local AWS endpoint: stopped"
     )
+    for line in describe(AIRFLOW_HOME, ui_port()):
+        print(line)
     return 0 if pg.running and pid else 3
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.stack", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("--no-airflow", action="store_true", help="up: leave Airflow's services stopped")
     args = parser.parse_args(argv)
     if args.command == "up":
-        env = up()
+        env = up(airflow=not args.no_airflow)
         postgres = env["LAKEHOUSE_PG_DSN"].rsplit("@", 1)[-1]
         print(f"local stack up: Postgres {postgres}, AWS {env['AWS_ENDPOINT_URL']}")
+        if not args.no_airflow:
+            login = f"{env['AIRFLOW_ADMIN_USER']} / {env['AIRFLOW_ADMIN_PASSWORD']}"
+            print(f"airflow: {env['AIRFLOW_UI_URL']}  login: {login}")
+            print(f"  logs: {AIRFLOW_HOME / 'services'}")
         print(f"environment: source {LOCAL_DIR / 'env'}")
         return 0
     if args.command == "down":

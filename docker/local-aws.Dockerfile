@@ -1,0 +1,14 @@
+# The local AWS endpoint (moto + Athena in DuckDB + a Glue crawler) for docker-compose users.
+# Built from the repository root: docker compose build local-aws
+FROM python:3.12-slim
+WORKDIR /opt/lakehouse
+COPY constraints.txt docker/local-aws.requirements.txt ./
+RUN pip install --no-cache-dir -r local-aws.requirements.txt -c constraints.txt
+COPY local/ local/
+COPY plugins/ plugins/
+COPY include/ include/
+ENV PYTHONPATH=/opt/lakehouse:/opt/lakehouse/plugins \
+    LAKEHOUSE_INCLUDE_DIR=/opt/lakehouse/include \
+    AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+EXPOSE 4566
+CMD ["python", "-m", "local.aws", "--host", "0.0.0.0", "--port", "4566"]

@@ -1,0 +1,185 @@
+"""Airflow itself on the local stack: api-server (the web UI), scheduler, dag-processor, triggerer.
+
+Separate processes rather than `airflow standalone`, so that each has its own
+pid file and log under `.local/airflow/services/` and `make down` can stop each
+one by pid, cleanly, whatever state the others are in. They run with the same
+environment as everything else on the stack (`.local/env`): the LocalExecutor,
+the metadata database on the embedded Postgres, the connections to the local
+AWS endpoint and the shop.
+
+The login: Airflow 3's simple auth manager with one user, `admin`, whose
+password is generated once into `.local/airflow/passwords.json` (mode 0600)
+and written to `.local/env` as AIRFLOW_ADMIN_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import string
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_UI_PORT = 8080
+ADMIN_USER = "admin"
+SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
+START_TIMEOUT_S = 120
+
+
+def ui_port() -> int:
+    return int(os.environ.get("LAKEHOUSE_AIRFLOW_PORT", DEFAULT_UI_PORT))
+
+
+def services_dir(home: Path) -> Path:
+    return home / "services"
+
+
+def admin_password(home: Path) -> str:
+    """The admin's password, generated once, in the file the simple auth manager reads."""
+    path = home / "passwords.json"
+    if path.exists():
+        saved = json.loads(path.read_text() or "{}")
+        if saved.get(ADMIN_USER):
+            return saved[ADMIN_USER]
+    alphabet = string.ascii_letters + string.digits
+    password = "".join(secrets.choice(alphabet) for _ in range(20))
+    home.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({ADMIN_USER: password}) + "\n")
+    path.chmod(0o600)
+    return password
+
+
+def ui_env(home: Path, port: int) -> dict[str, str]:
+    """What the Airflow services need on top of the stack's environment."""
+    url = f"http://localhost:{port}"
+    return {
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__API__BASE_URL": url,
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+        "AIRFLOW_UI_URL": url,
+        "AIRFLOW_ADMIN_USER": ADMIN_USER,
+        "AIRFLOW_ADMIN_PASSWORD": admin_password(home),
+    }
+
+
+@dataclass
+class Service:
+    name: str
+    home: Path
+
+    @property
+    def pid_file(self) -> Path:
+        return services_dir(self.home) / f"{self.name}.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return services_dir(self.home) / f"{self.name}.log"
+
+    def pid(self) -> int | None:
+        """The running process of this service, or None (a stale pid file is ignored)."""
+        try:
+            pid = int(self.pid_file.read_text())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        if not cmdline.exists() or self.name.encode() not in cmdline.read_bytes():
+            return None
+        return pid
+
+    def start(self, env: dict[str, str], port: int) -> int:
+        running = self.pid()
+        if running:
+            return running
+        services_dir(self.home).mkdir(parents=True, exist_ok=True)
+        airflow = Path(sys.executable).with_name("airflow")
+        command = [str(airflow), self.name]
+        if self.name == "api-server":
+            command += ["--port", str(port), "--host", "127.0.0.1"]
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                command,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: stopped with its children
+            )
+        self.pid_file.write_text(str(process.pid))
+        return process.pid
+
+    def stop(self, timeout_s: float = 30) -> bool:
+        pid = self.pid()
+        self.pid_file.unlink(missing_ok=True)
+        if pid is None:
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pid, 0)
+            except OSError:
+                return True
+            time.sleep(0.2)
+        os.killpg(pid, signal.SIGKILL)
+        return True
+
+
+def services(home: Path) -> list[Service]:
+    return [Service(name, home) for name in SERVICES]
+
+
+def healthy(port: int) -> bool:
+    """The api-server answers and the scheduler, dag-processor and triggerer report in."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health", timeout=2) as reply:
+            health = json.loads(reply.read())
+    except (OSError, ValueError):
+        return False
+    parts = ("metadatabase", "scheduler", "dag_processor", "triggerer")
+    return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
+
+
+def start_all(env: dict[str, str], home: Path, port: int) -> None:
+    """Start whatever is not running and wait until all four are healthy."""
+    for service in services(home):
+        service.start(env, port)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not healthy(port):
+        for service in services(home):
+            if service.pid() is None:
+                tail = (
+                    service.log_file.read_text(errors="replace")[-3000:] if service.log_file.exists() else ""
+                )
+                raise RuntimeError(
+                    f"airflow {service.name} exited; its log ({service.log_file}) ends:\n{tail}"
+                )
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"airflow did not become healthy on port {port}; logs in {services_dir(home)}")
+        time.sleep(1)
+
+
+def stop_all(home: Path) -> list[str]:
+    """Stop every service by its pid file; returns the names of those that were running."""
+    return [service.name for service in services(home) if service.stop()]
+
+
+def describe(home: Path, port: int) -> list[str]:
+    lines = []
+    for service in services(home):
+        pid = service.pid()
+        lines.append(f"airflow {service.name}: " + (f"running pid={pid}" if pid else "stopped"))
+    if services(home)[0].pid():
+        lines[0] += f" http://localhost:{port}" + (" (healthy)" if healthy(port) else " (starting)")
+    return lines

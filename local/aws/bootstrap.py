@@ -1,0 +1,67 @@
+"""Create the lake's AWS resources on the local endpoint: what Terraform creates on AWS.
+
+Buckets, Glue databases, the Athena workgroup and the bronze crawler, all from
+include/pipeline.yaml (through lakehouse.catalog_spec, which Terraform's inputs
+come from too). Idempotent. Used by `make up`, the tests, and docker-compose's
+aws-init service:
+
+    python -m local.aws.bootstrap --endpoint http://local-aws:4566
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+
+LOCAL_CRAWLER_ROLE = "arn:aws:iam::123456789012:role/lakehouse-glue-crawler"
+
+
+def bootstrap_aws(url: str) -> None:
+    """Create what Terraform creates on AWS, from pipeline.yaml; idempotent."""
+    import boto3
+
+    from lakehouse.catalog_spec import buckets, crawler_spec, databases
+    from lakehouse.config import pipeline_config
+
+    config = pipeline_config()
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
+    s3 = session.client("s3", endpoint_url=url)
+    glue = session.client("glue", endpoint_url=url)
+    athena = session.client("athena", endpoint_url=url)
+    existing_buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    for bucket in buckets(config):
+        if bucket not in existing_buckets:
+            s3.create_bucket(Bucket=bucket)
+    for database in databases(config):
+        with contextlib.suppress(glue.exceptions.AlreadyExistsException):
+            glue.create_database(DatabaseInput={"Name": database})
+    with contextlib.suppress(athena.exceptions.InvalidRequestException):
+        athena.create_work_group(
+            Name=config.lake.workgroup,
+            Configuration={
+                "ResultConfiguration": {"OutputLocation": config.lake.athena_output},
+                "EnforceWorkGroupConfiguration": True,
+            },
+        )
+    spec = crawler_spec(config, LOCAL_CRAWLER_ROLE)
+    try:
+        glue.get_crawler(Name=spec["Name"])
+        glue.update_crawler(**spec)
+    except glue.exceptions.EntityNotFoundException:
+        glue.create_crawler(**spec)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.aws.bootstrap", description=__doc__.split("\n")[0])
+    parser.add_argument("--endpoint", required=True, help="the local AWS endpoint's URL")
+    args = parser.parse_args(argv)
+    bootstrap_aws(args.endpoint)
+    print(f"lake resources ready on {args.endpoint}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
