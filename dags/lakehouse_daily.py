@@ -63,6 +63,8 @@ athena_defaults = {
     "output_location": lake.athena_output,
     "workgroup": lake.workgroup,
     "sleep_time": 1,
+    # the hook's default is 120 polls: at one a second, a CTAS over two minutes would fail
+    "max_polling_attempts": 4 * 3600,
 }
 
 
@@ -105,7 +107,9 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             multiple_outputs=False,
             trigger_rule="none_failed_min_one_success",
         )(layer, name)
-        drop = AthenaOperator(task_id="drop_stage", query=plan["drop_sql"], **athena_defaults)
+        drop = AthenaOperator(
+            task_id="drop_stage", query=plan["drop_sql"], **{**athena_defaults, "sleep_time": 0.5}
+        )
         upstream >> plan
         create >> insert
         [create, insert] >> audit >> publish >> drop
