@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean
+.PHONY: chromium help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -90,8 +90,20 @@ demo: $(STAMP)
 
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# The web UI's browser test drives Debian's Chromium (Playwright downloads no browser).
+# Installed where we can (root with apt); elsewhere the test is skipped, saying so.
+chromium:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser test"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q chromium >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+		|| echo "warning: could not install chromium: the browser test will be skipped"; \
+	else echo "note: chromium not found and not root: the browser test will be skipped"; fi
 
 bench: $(STAMP)
 	$(PY) bench/local_engine.py

@@ -29,6 +29,9 @@ only when every silver audit passed (all or nothing). `publish`
 repoints the Glue catalog at the staged files, partition by partition, and
 lists the superseded locations; `drop_stage` drops the temp table. Gold publishes emit Airflow Assets.
 
+**Reports**: [gold tables and the latest audit reports](/lakehouse/report)
+(served by the api-server from the lake; `plugins/lakehouse_plugin.py`).
+
 **Params** (manual runs): `full_refresh` re-exports whole tables and rebuilds
 every partition; `tables` limits the run to some source tables.
 """

@@ -63,6 +63,8 @@ def ui_env(home: Path, port: int) -> dict[str, str]:
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
         "AIRFLOW__API__BASE_URL": url,
+        # PyJWT 2.10+ refuses a token whose issuer is not a string, and Airflow 3.0.6 leaves it unset
+        "AIRFLOW__API_AUTH__JWT_ISSUER": "airflow-lakehouse",
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
@@ -94,9 +96,19 @@ class Service:
         except (OSError, ValueError):
             return None
         cmdline = Path(f"/proc/{pid}/cmdline")
-        if not cmdline.exists() or self.name.encode() not in cmdline.read_bytes():
+        seen = cmdline.read_bytes() if cmdline.exists() else b""
+        # the api-server renames its process "api_server ..."
+        if not any(name.encode() in seen for name in (self.name, self.name.replace("-", "_"))):
             return None
         return pid
+
+    def started(self) -> bool:
+        """The process in the pid file is alive (just after a start its command line is not set yet)."""
+        try:
+            os.kill(int(self.pid_file.read_text()), 0)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def start(self, env: dict[str, str], port: int) -> int:
         running = self.pid()
@@ -158,7 +170,7 @@ def start_all(env: dict[str, str], home: Path, port: int) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while not healthy(port):
         for service in services(home):
-            if service.pid() is None:
+            if not service.started():
                 tail = (
                     service.log_file.read_text(errors="replace")[-3000:] if service.log_file.exists() else ""
                 )

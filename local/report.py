@@ -86,7 +86,7 @@ class QualityReport:
 
     @property
     def result(self) -> str:
-        return self.docs.replace("data_docs/index.html", "result.json")
+        return self.docs.split("/data_docs/", 1)[0] + "/result.json"
 
 
 def copy_quality_reports(s3: Any, bucket: str, prefix: str, target: Path) -> list[QualityReport]:
@@ -116,7 +116,7 @@ def copy_quality_reports(s3: Any, bucket: str, prefix: str, target: Path) -> lis
                 passed=verdict["passed"],
                 warnings=len(verdict["warnings"]),
                 rows=verdict["rows"],
-                docs=f"{target.name}/{dataset}/data_docs/index.html",
+                docs=f"{target.name}/{dataset}/{verdict['report'].split(folder, 1)[-1]}",
             )
         )
     return reports

@@ -131,7 +131,7 @@ class ExpectationSuiteAuditOperator(BaseOperator):
                 findings=findings + failed,
                 evaluated=evaluated + 1,  # the schema types check
                 notes=notes,
-                report=f"s3://{bucket}/{prefix}data_docs/index.html",
+                report=f"s3://{bucket}/{prefix}{_report_page(folder)}",
             )
             upload_report(
                 s3, bucket, prefix, folder, {"verdict": verdict.to_json(), "great_expectations": gx_result}
@@ -174,3 +174,9 @@ def _table_names(glue: Any, lake: Any, layer: str) -> set[str]:
     database = getattr(lake.databases, layer)
     pages = glue.get_paginator("get_tables").paginate(DatabaseName=database)
     return {table["Name"] for page in pages for table in page["TableList"]}
+
+
+def _report_page(folder: Path) -> str:
+    """The Data Docs page of this validation (the site's index needs scripts from a CDN to list it)."""
+    pages = sorted((folder / "data_docs" / "validations").rglob("*.html"))
+    return pages[0].relative_to(folder).as_posix() if pages else "data_docs/index.html"

@@ -12,6 +12,7 @@ import and must stay out of DAG parsing.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +222,8 @@ def validate(
     Returns the failed expectations as findings, how many were evaluated, and
     GX's validation result as JSON.
     """
+    # GX logs every datasource method it registers, at import, at INFO: it buried the verdict in task logs
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -1,0 +1,121 @@
+"""The lakehouse's report page, served by Airflow's api-server beside the UI: /lakehouse/report.
+
+Airflow 3.0's UI has no place for a plugin's pages, and the audits' Data Docs
+live in S3 where a laptop's browser cannot open them; so a small FastAPI app
+(mounted by plugins/lakehouse_plugin.py) shows each gold table's first rows,
+read through Athena, and each dataset's latest audit verdict, and serves the
+reports themselves from s3://<lake>/reports/. lakehouse_daily's docs link here.
+
+It reads with the pipeline's AWS connection, as the DAG does. It adds no
+authentication of its own: on MWAA the web server is already behind the
+environment's sign-in; locally it listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Response
+from fastapi.responses import HTMLResponse
+
+ROWS = 10
+DAG_ID = "lakehouse_daily"
+
+
+def _clients() -> tuple[Any, Any, Any]:
+    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+
+    from lakehouse.config import pipeline_config
+    from lakehouse.wap.athena import runner_for
+
+    config = pipeline_config()
+    lake = config.lake
+    s3 = AwsBaseHook(aws_conn_id=lake.aws_conn_id, client_type="s3").get_conn()
+    return config, s3, runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup)
+
+
+def latest_audits(s3: Any, bucket: str, prefix: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """dataset -> (report folder key, verdict) of its most recent audit."""
+    newest: dict[str, tuple[Any, str]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            if item["Key"].endswith("/result.json"):
+                dataset = item["Key"][len(prefix) :].split("/", 1)[0]
+                if dataset not in newest or item["LastModified"] > newest[dataset][0]:
+                    newest[dataset] = (item["LastModified"], item["Key"].removesuffix("result.json"))
+    found = {}
+    for dataset, (_, folder) in sorted(newest.items()):
+        body = s3.get_object(Bucket=bucket, Key=folder + "result.json")["Body"].read()
+        found[dataset] = (folder, json.loads(body)["verdict"])
+    return found
+
+
+def _relative(report: str, bucket: str) -> str:
+    """s3://<bucket>/reports/<dag_id>/... -> <dag_id>/..., the path under /lakehouse/reports/."""
+    return report.removeprefix(f"s3://{bucket}/").split("/", 1)[1]
+
+
+def _table(columns: list[str], rows: list[list[str | None]]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(v or '')}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="lakehouse report", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/report", response_class=HTMLResponse)
+    def report() -> str:
+        from lakehouse.sql import identifier
+
+        config, s3, athena = _clients()
+        prefix = f"{config.quality.reports_prefix}/{DAG_ID}/"
+        audits = latest_audits(s3, config.lake.bucket, prefix)
+        rows = "".join(
+            f"<tr><td>{html.escape(dataset)}</td><td>{html.escape(v['day'])}</td>"
+            f"<td>{'passed' if v['passed'] else 'FAILED'}</td><td>{len(v['warnings'])}</td>"
+            f"<td>{v['rows']}</td>"
+            f'<td><a href="reports/{html.escape(_relative(v["report"], config.lake.bucket))}">'
+            "Data Docs</a></td></tr>"
+            for dataset, (_, v) in audits.items()
+        )
+        sections = [
+            "<h2>Latest audits</h2><table><tr><th>dataset</th><th>day</th><th>verdict</th><th>warnings</th>"
+            f"<th>rows</th><th>report</th></tr>{rows}</table>"
+        ]
+        for dataset in config.gold:
+            name = identifier(dataset.name)
+            try:
+                query_id = athena.execute(f"select * from {name} limit {ROWS}", config.lake.databases.gold)
+                result = athena.hook.get_conn().get_query_results(QueryExecutionId=query_id)
+                table_rows = [[c.get("VarCharValue") for c in r["Data"]] for r in result["ResultSet"]["Rows"]]
+                body = _table(table_rows[0], table_rows[1:]) if table_rows else "<p>empty</p>"
+            except Exception as err:  # a table not published yet: say so, keep the page
+                body = f"<p>not available: {html.escape(str(err).splitlines()[0])}</p>"
+            sections.append(f"<h2>gold.{html.escape(name)}</h2>{body}")
+        return (
+            '<!doctype html><html><head><meta charset="utf-8"><title>lakehouse report</title>'
+            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
+            "td,th{border:1px solid #ccc;padding:.25em .6em}th{background:#eef}</style></head>"
+            f"<body><h1>lakehouse report</h1>{''.join(sections)}</body></html>"
+        )
+
+    @app.get("/reports/{key:path}")
+    def report_file(key: str) -> Response:
+        import mimetypes
+
+        config, s3, _ = _clients()
+        if ".." in key.split("/"):
+            raise HTTPException(status_code=400, detail="bad report path")
+        try:
+            found = s3.get_object(Bucket=config.lake.bucket, Key=f"{config.quality.reports_prefix}/{key}")
+        except s3.exceptions.NoSuchKey:
+            raise HTTPException(status_code=404, detail=f"no report file {key}") from None
+        media_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        return Response(found["Body"].read(), media_type=media_type)
+
+    return app

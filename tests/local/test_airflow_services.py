@@ -1,0 +1,298 @@
+"""Airflow on the local stack, and the newcomer's path through its web UI in a real browser.
+
+The browser test starts the four Airflow services the way `make up` does
+(local/airflow_services.py), against their own metadata database, a seeded shop
+and the tests' AWS endpoint, then drives Debian's headless Chromium with
+Playwright: log in, open lakehouse_daily, trigger a run for a given date with
+the full_refresh param, watch it go green, and save a screenshot under .local/.
+It is skipped, saying why, where Chromium is not installed (`make test`
+installs it where it can).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from local.airflow_services import Service, admin_password, healthy, start_all, stop_all, ui_env
+from local.paths import LOCAL_DIR
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = LOCAL_DIR / "screenshots"
+RUN_DAY = "2026-10-31"  # the seeded shop's last day: the initial load
+RUN_TIMEOUT_S = 480
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_the_admin_password_is_generated_once_and_kept_private(tmp_path: Path) -> None:
+    first = admin_password(tmp_path)
+    assert len(first) == 20 and admin_password(tmp_path) == first
+    assert (tmp_path / "passwords.json").stat().st_mode & 0o077 == 0
+    assert json.loads((tmp_path / "passwords.json").read_text()) == {"admin": first}
+
+
+def test_the_ui_environment_names_the_login_and_the_execution_api(tmp_path: Path) -> None:
+    env = ui_env(tmp_path, 8123)
+    assert env["AIRFLOW_UI_URL"] == "http://localhost:8123"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:8123/execution/"
+    assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "admin:admin"
+    assert env["AIRFLOW_ADMIN_PASSWORD"] == admin_password(tmp_path)
+
+
+def test_a_stale_pid_file_is_not_taken_for_a_running_service(tmp_path: Path) -> None:
+    service = Service("scheduler", tmp_path)
+    service.pid_file.parent.mkdir(parents=True)
+    service.pid_file.write_text(str(os.getpid()))  # alive, but not an Airflow scheduler
+    assert service.pid() is None
+    assert service.stop() is False and not service.pid_file.exists()
+
+
+@dataclass
+class UiStack:
+    url: str
+    user: str
+    password: str
+    env: dict[str, str]
+    home: Path
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ui_stack(pg, endpoint_url: str) -> Iterator[UiStack]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"Chromium not installed ({CHROMIUM}): apt-get install chromium (make test does, as root)"
+        )
+    from local.airflow_home import stack_env
+    from local.aws.bootstrap import bootstrap_aws
+    from local.shop.generate import generate_shop
+    from local.shop.load import replace_shop
+    from local.shop.model import ShopSpec
+
+    suffix = uuid.uuid4().hex[:8]
+    metadata, shop = f"airflow_ui_{suffix}", f"shop_ui_{suffix}"
+    for name in (metadata, shop):
+        pg.ensure_database(name)
+    with psycopg.connect(pg.dsn(shop), autocommit=True) as conn:
+        replace_shop(conn, generate_shop(ShopSpec(orders=3_000)))
+    bootstrap_aws(endpoint_url)
+    home = LOCAL_DIR / "ui-test" / suffix
+    port = _free_port()
+    env = {**os.environ, **stack_env(pg), **ui_env(home, port)}
+    source = json.loads(env["AIRFLOW_CONN_POSTGRES_OLTP"])
+    env |= {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": pg.dsn(metadata).replace(
+            "postgresql://", "postgresql+psycopg2://"
+        ),
+        "AIRFLOW_CONN_POSTGRES_OLTP": json.dumps({**source, "schema": shop}),
+        "AIRFLOW_CONN_AWS_DEFAULT": os.environ["AIRFLOW_CONN_AWS_DEFAULT"],
+        "AWS_ENDPOINT_URL": endpoint_url,
+    }
+    airflow = Path(sys.executable).with_name("airflow")
+    subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True)
+    try:
+        start_all(env, home, port)
+        yield UiStack(
+            env["AIRFLOW_UI_URL"], env["AIRFLOW_ADMIN_USER"], env["AIRFLOW_ADMIN_PASSWORD"], env, home
+        )
+    finally:
+        stop_all(home)
+        with psycopg.connect(pg.dsn("postgres"), autocommit=True) as admin:
+            for name in (metadata, shop):
+                admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+def _api(stack: UiStack, path: str) -> dict:
+    """The REST API with a token for the admin, to read state the test then looks for in the UI."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{stack.url}/auth/token",
+        data=json.dumps({"username": stack.user, "password": stack.password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        token = json.loads(reply.read())["access_token"]
+    request = urllib.request.Request(f"{stack.url}{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return json.loads(reply.read())
+
+
+def _wait_for(predicate, timeout_s: float, what: str, interval_s: float = 2):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout_s:.0f}s for {what}")
+        time.sleep(interval_s)
+
+
+def _sign_in(page, stack: UiStack) -> None:
+    page.goto(stack.url)
+    page.get_by_label("Username").fill(stack.user)
+    page.get_by_label("Password").fill(stack.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def _trigger(page, stack: UiStack, logical_date: str, *, full_refresh: bool, shot: str) -> dict:
+    """Trigger lakehouse_daily from its page with the params form; return the run once it finished."""
+    from playwright.sync_api import expect
+
+    before = {r["dag_run_id"] for r in _api(stack, "/api/v2/dags/lakehouse_daily/dagRuns")["dag_runs"]}
+    page.goto(f"{stack.url}/dags/lakehouse_daily")
+    expect(page.get_by_role("heading", name="lakehouse_daily")).to_be_visible()
+    page.get_by_role("button", name="Trigger Dag").click()
+    dialog = page.get_by_role("dialog")
+    expect(
+        dialog.get_by_text("export whole tables, rebuild all partitions")
+    ).to_be_visible()  # the params form
+    switch = dialog.locator("input[name=element_full_refresh]")
+    if switch.is_checked() != full_refresh:
+        dialog.locator("label:has(input[name=element_full_refresh])").click()
+    expect(switch).to_be_checked(checked=full_refresh)
+    dialog.get_by_role("button", name="Advanced Options").click()
+    dialog.locator("input[name=logicalDate]").fill(logical_date)
+    page.screenshot(path=str(SCREENSHOTS / shot))
+    dialog.get_by_role("button", name="Trigger", exact=True).click()
+    expect(dialog).to_be_hidden()
+
+    def finished() -> dict | None:
+        runs = _api(stack, "/api/v2/dags/lakehouse_daily/dagRuns")["dag_runs"]
+        new = [r for r in runs if r["dag_run_id"] not in before]
+        return new[0] if new and new[0]["state"] in ("success", "failed") else None
+
+    run = _wait_for(finished, RUN_TIMEOUT_S, f"the run of {logical_date} to finish", interval_s=5)
+    assert run["logical_date"].startswith(logical_date)
+    assert run["conf"] == {"full_refresh": full_refresh, "tables": []}
+    return run
+
+
+def _task_states(stack: UiStack, run: dict) -> dict[str, str]:
+    path = f"/api/v2/dags/lakehouse_daily/dagRuns/{run['dag_run_id']}/taskInstances?limit=200"
+    return {t["task_id"]: t["state"] for t in _api(stack, path)["task_instances"] if t["map_index"] < 0}
+
+
+def _break_an_order_status(stack: UiStack, day: date) -> None:
+    """Simulate `day` at the source, then give one of its orders a status the suite does not allow."""
+    from local.shop.simulate import simulate_day
+
+    dsn = json.loads(stack.env["AIRFLOW_CONN_POSTGRES_OLTP"])
+    url = f"postgresql://{dsn['login']}:{dsn['password']}@{dsn['host']}:{dsn['port']}/{dsn['schema']}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        simulate_day(conn, day)
+        conn.execute("alter table orders drop constraint orders_status_check")
+        conn.execute(
+            "update orders set status = 'teleported', updated_at = %s where order_id = (select min(order_id)"
+            " from orders where (ordered_at at time zone 'UTC')::date = %s)",
+            (f"{day} 13:00:00+00", day),
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_stack: UiStack) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    assert healthy(int(ui_stack.url.rsplit(":", 1)[1]))
+    _wait_for(
+        lambda: _api(ui_stack, "/api/v2/dags?dag_id_pattern=lakehouse_daily")["total_entries"],
+        120,
+        "the dag-processor to parse lakehouse_daily",
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    first_day = date.fromisoformat(RUN_DAY)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 960}, timezone_id="UTC")
+        # no internet here: fail requests for CDN assets (GX's Data Docs use some) at once
+        context.route(re.compile(r"^https?://(?!localhost|127\.0\.0\.1)"), lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        try:
+            _sign_in(page, ui_stack)
+            # the initial load: the scheduled run of the seeded shop's last day, with a full refresh
+            run = _trigger(
+                page,
+                ui_stack,
+                f"{first_day + timedelta(days=1)}T02:00",
+                full_refresh=True,
+                shot="trigger.png",
+            )
+            states = _task_states(ui_stack, run)
+            assert run["state"] == "success", {t: s for t, s in states.items() if s != "success"}
+            assert states["gold_daily_revenue.publish"] == "success"
+            page.goto(f"{ui_stack.url}/dags/lakehouse_daily/runs/{run['dag_run_id']}")
+            expect(page.get_by_text("success").first).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "lakehouse_daily-success.png"))
+
+            # the gold tables' report, linked from the DAG's docs
+            page.goto(f"{ui_stack.url}/dags/lakehouse_daily")
+            page.get_by_role("button", name="Dag Docs").click()
+            page.get_by_role("link", name="gold tables and the latest audit reports").click()
+            expect(page.get_by_role("heading", name="gold.daily_revenue")).to_be_visible()
+            expect(page.get_by_role("cell", name="gold.daily_revenue")).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "lakehouse_report.png"), full_page=True)
+            page.get_by_role("row", name="gold.daily_revenue").get_by_role("link", name="Data Docs").click()
+            expect(page.get_by_text("Expectation Validation Result")).to_be_visible()
+            expect(page.get_by_text("gold.daily_revenue").first).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "gold_daily_revenue-data_docs.png"))
+
+            # the next day breaks an expectation: its audit fails, visibly, with the reason in the log
+            _break_an_order_status(ui_stack, first_day + timedelta(days=1))
+            run = _trigger(
+                page,
+                ui_stack,
+                f"{first_day + timedelta(days=2)}T02:00",
+                full_refresh=False,
+                shot="trigger-2.png",
+            )
+            states = _task_states(ui_stack, run)
+            assert run["state"] == "failed"
+            assert states["silver_orders.audit"] == "failed"
+            task = f"{ui_stack.url}/dags/lakehouse_daily/runs/{run['dag_run_id']}/tasks/silver_orders.audit"
+            page.goto(task)
+            log = page.get_by_text("Log message source details").first
+            expect(log).to_be_visible()
+            log.hover()
+            for _ in range(20):  # the log view renders the rows in sight: scroll to its end
+                page.mouse.wheel(0, 5000)
+                page.wait_for_timeout(100)
+            expect(page.get_by_text("expect_column_values_to_be_in_set(status)").first).to_be_visible()
+            expect(page.get_by_text("'teleported'").first).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "failed_audit-log.png"))
+        finally:
+            page.screenshot(path=str(SCREENSHOTS / "last.png"), full_page=True)
+            browser.close()
