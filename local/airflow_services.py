@@ -14,6 +14,7 @@ and written to `.local/env` as AIRFLOW_ADMIN_PASSWORD.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -136,16 +137,23 @@ class Service:
         self.pid_file.unlink(missing_ok=True)
         if pid is None:
             return False
-        os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(pid, 0)
-            except OSError:
-                return True
-            time.sleep(0.2)
-        os.killpg(pid, signal.SIGKILL)
+        stop_process_group(pid, timeout_s)
         return True
+
+
+def stop_process_group(pid: int, timeout_s: float) -> None:
+    """SIGTERM a background process group, wait for it to go, SIGKILL it if it will not."""
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except OSError:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def services(home: Path) -> list[Service]:

@@ -91,24 +91,16 @@ class QualityReport:
 
 def copy_quality_reports(s3: Any, bucket: str, prefix: str, target: Path) -> list[QualityReport]:
     """Copy each dataset's latest audit report (JSON + Data Docs) from `prefix` into `target`."""
-    import json
+    from lakehouse.quality.report import latest_audits
 
-    latest: dict[str, tuple[Any, str]] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for item in page.get("Contents", []):
-            if item["Key"].endswith("/result.json"):
-                dataset = item["Key"][len(prefix) :].split("/", 1)[0]
-                if dataset not in latest or item["LastModified"] > latest[dataset][0]:
-                    latest[dataset] = (item["LastModified"], item["Key"].removesuffix("result.json"))
     reports = []
-    for dataset, (_, folder) in sorted(latest.items()):
+    for dataset, (folder, verdict) in latest_audits(s3, bucket, prefix).items():
         local = target / dataset
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=folder):
             for item in page.get("Contents", []):
                 path = local / item["Key"][len(folder) :]
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
-        verdict = json.loads((local / "result.json").read_text())["verdict"]
         reports.append(
             QualityReport(
                 dataset=dataset,

@@ -13,9 +13,7 @@ Postgres keeps its data.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,7 +22,7 @@ from pathlib import Path
 
 from local.airflow_home import AIRFLOW_HOME, DEFAULT_AWS_PORT, aws_endpoint_url
 from local.airflow_home import init as init_airflow_home
-from local.airflow_services import describe, start_all, stop_all, ui_port
+from local.airflow_services import describe, start_all, stop_all, stop_process_group, ui_port
 from local.aws.bootstrap import bootstrap_aws
 from local.paths import LOCAL_DIR, REPO_ROOT
 from local.postgres import EmbeddedPostgres
@@ -79,16 +77,7 @@ def stop_endpoint() -> bool:
     PID_FILE.unlink(missing_ok=True)
     if pid is None:
         return False
-    os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return True
-        time.sleep(0.1)
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)
+    stop_process_group(pid, timeout_s=10)
     return True
 
 

@@ -30,11 +30,13 @@ class ConfigError(ValueError):
     """pipeline.yaml is malformed; the message names the key and the reason."""
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """Unknown keys are errors (a typo must not pass as a default); values are immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SourceTable(_Strict):
+class SourceTable(Strict):
     """One table of the operational database that the pipeline exports."""
 
     name: Identifier
@@ -87,7 +89,7 @@ class SourceTable(_Strict):
         return self.partition_column or f"{self.business_date_column.removesuffix('_at')}_date"
 
 
-class Source(_Strict):
+class Source(Strict):
     conn_id: str = "postgres_oltp"
     schema_name: Identifier = Field(default="public", alias="schema")
     tables: list[SourceTable] = Field(min_length=1)
@@ -101,7 +103,7 @@ class Source(_Strict):
         return self
 
 
-class Databases(_Strict):
+class Databases(Strict):
     """Glue databases per layer; `staging` holds write-audit-publish temp tables."""
 
     bronze: Identifier = "bronze"
@@ -110,7 +112,7 @@ class Databases(_Strict):
     staging: Identifier = "staging"
 
 
-class Lake(_Strict):
+class Lake(Strict):
     """Where the lakehouse lives on AWS. Terraform reads the same values."""
 
     bucket: BucketName = "airflow-lakehouse-lake"
@@ -129,7 +131,7 @@ class Lake(_Strict):
         return f"s3://{self.athena_results_bucket}/athena/"
 
 
-class GoldDataset(_Strict):
+class GoldDataset(Strict):
     """An aggregate built from silver by include/sql/gold/<name>.sql."""
 
     name: Identifier
@@ -140,7 +142,7 @@ class GoldDataset(_Strict):
     description: str = ""
 
 
-class Schedule(_Strict):
+class Schedule(Strict):
     """When lakehouse_daily runs. The cron's data interval is aligned to UTC midnight by the DAG."""
 
     cron: str = Field(default="0 2 * * *", pattern=r"^\S+ \S+ \S+ \S+ \S+$")
@@ -148,7 +150,7 @@ class Schedule(_Strict):
     catchup: bool = Field(default=False, description="run every missed day since start_date (a backfill)")
 
 
-class Quality(_Strict):
+class Quality(Strict):
     """Settings the expectation suites share (include/sql/<layer>/<dataset>.suite.yaml)."""
 
     opened_on: date = Field(
@@ -162,7 +164,7 @@ class Quality(_Strict):
     )
 
 
-class PipelineConfig(_Strict):
+class PipelineConfig(Strict):
     schedule: Schedule = Field(default_factory=Schedule)
     lake: Lake = Field(default_factory=Lake)
     quality: Quality = Field(default_factory=Quality)
@@ -182,8 +184,9 @@ class PipelineConfig(_Strict):
         raise KeyError(f"no gold dataset named {name!r} in pipeline.yaml")
 
 
-def _describe(error: ValidationError, path: Path) -> str:
-    lines = [f"{path}: invalid pipeline config"]
+def describe_errors(error: ValidationError, path: Path, what: str = "pipeline config") -> str:
+    """One line per bad key: `key.path: reason`, under the file's name."""
+    lines = [f"{path}: invalid {what}"]
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"]) or "(top level)"
         lines.append(f"  {key}: {item['msg']}")
@@ -204,7 +207,7 @@ def load_config(path: Path | str) -> PipelineConfig:
     try:
         return PipelineConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path)) from None
+        raise ConfigError(describe_errors(exc, path)) from None
 
 
 @cache

@@ -37,3 +37,19 @@ def upload_report(s3: Any, bucket: str, prefix: str, folder: Path, payload: dict
         s3.put_object(Bucket=bucket, Key=prefix + relative, Body=path.read_bytes(), ContentType=content_type)
         keys.append(prefix + relative)
     return keys
+
+
+def latest_audits(s3: Any, bucket: str, prefix: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """dataset -> (report folder key, verdict) of its most recent audit."""
+    newest: dict[str, tuple[Any, str]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            if item["Key"].endswith("/result.json"):
+                dataset = item["Key"][len(prefix) :].split("/", 1)[0]
+                if dataset not in newest or item["LastModified"] > newest[dataset][0]:
+                    newest[dataset] = (item["LastModified"], item["Key"].removesuffix("result.json"))
+    found = {}
+    for dataset, (_, folder) in sorted(newest.items()):
+        body = s3.get_object(Bucket=bucket, Key=folder + "result.json")["Body"].read()
+        found[dataset] = (folder, json.loads(body)["verdict"])
+    return found

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from lakehouse.config import Strict, describe_errors
 from lakehouse.paths import sql_dir
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
@@ -36,11 +37,7 @@ class SuiteError(ValueError):
     """A suite file is missing or malformed; the message names the file and the key."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Lookup(_Strict):
+class Lookup(Strict):
     """A column joined onto each staged row from include/sql/audit/lookups/<name>.sql on `join_on`."""
 
     name: Identifier
@@ -51,7 +48,7 @@ class Lookup(_Strict):
         return f"audit/lookups/{self.name}.sql"
 
 
-class Band(_Strict):
+class Band(Strict):
     min_ratio: float = Field(ge=0)
     max_ratio: float = Field(gt=0)
 
@@ -62,7 +59,7 @@ class Band(_Strict):
         return self
 
 
-class Volume(_Strict):
+class Volume(Strict):
     """Row count of the run day's partition against the previous day's (freshness and volume)."""
 
     critical: Band
@@ -89,7 +86,7 @@ class ExpectationSpec(BaseModel):
         return dict(self.model_extra or {})
 
 
-class SuiteSpec(_Strict):
+class SuiteSpec(Strict):
     dataset: str = ""
     columns: dict[Identifier, str] = Field(min_length=1)
     lookups: list[Lookup] = Field(default_factory=list)
@@ -128,14 +125,6 @@ def suite_path(layer: str, name: str) -> Path:
     return sql_dir() / layer / f"{name}.suite.yaml"
 
 
-def _describe(error: ValidationError, path: Path) -> str:
-    lines = [f"{path}: invalid expectation suite"]
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        lines.append(f"  {key}: {item['msg']}")
-    return "\n".join(lines)
-
-
 def load_suite_file(path: Path) -> SuiteSpec:
     try:
         raw = yaml.safe_load(path.read_text())
@@ -148,7 +137,7 @@ def load_suite_file(path: Path) -> SuiteSpec:
     try:
         return SuiteSpec.model_validate({**raw, "dataset": path.name.removesuffix(".suite.yaml")})
     except ValidationError as exc:
-        raise SuiteError(_describe(exc, path)) from None
+        raise SuiteError(describe_errors(exc, path, "expectation suite")) from None
 
 
 @cache

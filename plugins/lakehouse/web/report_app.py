@@ -14,7 +14,6 @@ environment's sign-in; locally it listens on 127.0.0.1.
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Response
@@ -36,22 +35,6 @@ def _clients() -> tuple[Any, Any, Any]:
     return config, s3, runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup)
 
 
-def latest_audits(s3: Any, bucket: str, prefix: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """dataset -> (report folder key, verdict) of its most recent audit."""
-    newest: dict[str, tuple[Any, str]] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for item in page.get("Contents", []):
-            if item["Key"].endswith("/result.json"):
-                dataset = item["Key"][len(prefix) :].split("/", 1)[0]
-                if dataset not in newest or item["LastModified"] > newest[dataset][0]:
-                    newest[dataset] = (item["LastModified"], item["Key"].removesuffix("result.json"))
-    found = {}
-    for dataset, (_, folder) in sorted(newest.items()):
-        body = s3.get_object(Bucket=bucket, Key=folder + "result.json")["Body"].read()
-        found[dataset] = (folder, json.loads(body)["verdict"])
-    return found
-
-
 def _relative(report: str, bucket: str) -> str:
     """s3://<bucket>/reports/<dag_id>/... -> <dag_id>/..., the path under /lakehouse/reports/."""
     return report.removeprefix(f"s3://{bucket}/").split("/", 1)[1]
@@ -70,6 +53,7 @@ def create_app() -> FastAPI:
 
     @app.get("/report", response_class=HTMLResponse)
     def report() -> str:
+        from lakehouse.quality.report import latest_audits
         from lakehouse.sql import identifier
 
         config, s3, athena = _clients()
