@@ -21,6 +21,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from analytics_oracle import EXPECTED, analytics_sql, close
 from oracle import GOLD_SQL, ORACLE_SQL, from_gold, oracle
 
 from local.lake import query
@@ -158,6 +159,9 @@ def scenario(pg, endpoint_url: str) -> Scenario:
 
         scenario.runs["day3"] = run_day(DAY3)
         compare_with_oracle(scenario, "day3")
+        scenario.facts["analytics"] = {
+            name: from_gold(query(sql, database="gold").rows) for name, sql in analytics_sql().items()
+        }
         scenario.facts["late_silver_status"] = query(
             f"select status from silver.orders where order_id = {late[0]}", database="silver"
         ).rows
@@ -233,3 +237,14 @@ def test_rerunning_a_day_gives_identical_results_and_no_duplicates(scenario: Sce
     assert scenario.facts["silver_orders_rows"] == [[str(live_orders)]]
     locations = list(scenario.facts["live_orders_partitions"].values())
     assert len(set(locations)) == len(locations), "each live partition has a location of its own"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_athena_named_query_rolls_up_gold_as_postgres_does(scenario: Scenario, name: str) -> None:
+    """The analytics SQL Terraform publishes as named queries runs on gold and gives the right answer."""
+    source, roll_up, precision = EXPECTED[name]
+    expected = roll_up(scenario.gold_vs_oracle["day3"][source][1])
+    actual = scenario.facts["analytics"][name]
+    assert expected, f"{name}: the oracle has no rows, so the comparison would prove nothing"
+    assert close(actual, expected, precision), (actual[:5], expected[:5])
