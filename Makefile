@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: chromium help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean
+.PHONY: checkov terraform-inputs chromium help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -28,6 +28,7 @@ help:
 	@echo "make up | down | status   the local stack (Postgres, AWS endpoint, Airflow UI on :8080) in the background"
 	@echo "make compose-env   .env for docker compose (docker-compose.yaml)"
 	@echo "make lock    re-resolve constraints.txt from the requirements files"
+	@echo "make terraform-inputs   regenerate terraform/lakehouse.json from include/pipeline.yaml"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 or 3.12 (Airflow 3.0.6 supports up to 3.12); set PYTHON=..."; exit 1; }
@@ -49,6 +50,8 @@ lock:
 	@grep -v '^--constraint' requirements.txt > $(LOCAL)/requirements.runtime.txt
 	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --no-header \
 		-c constraints-airflow.in $(LOCAL)/requirements.runtime.txt requirements-dev.txt -o constraints.txt
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --no-header \
+		tools/checkov.in -o tools/checkov.lock.txt
 
 pg-start: $(STAMP)
 	$(PY) -m local.postgres start
@@ -90,7 +93,7 @@ demo: $(STAMP)
 
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
-test: $(STAMP) chromium
+test: $(STAMP) chromium checkov
 	$(PY) -m pytest
 
 # The web UI's browser test drives Debian's Chromium (Playwright downloads no browser).
@@ -104,6 +107,26 @@ chromium:
 		|| { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
 		|| echo "warning: could not install chromium: the browser test will be skipped"; \
 	else echo "note: chromium not found and not root: the browser test will be skipped"; fi
+
+# checkov (terraform/'s static analysis, run by tests/terraform) has a virtualenv
+# of its own: it pins a boto3 the Amazon provider cannot share. Where PyPI is out
+# of reach the test is skipped, saying so.
+CHECKOV_VENV := $(LOCAL)/tools/checkov
+checkov: $(CHECKOV_VENV)/.installed
+$(CHECKOV_VENV)/.installed: tools/checkov.in tools/checkov.lock.txt
+	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 or 3.12; set PYTHON=..."; exit 1; }
+	@echo "installing checkov into $(CHECKOV_VENV)"
+	@rm -rf $(CHECKOV_VENV) && $(PYTHON) -m venv $(CHECKOV_VENV) \
+		&& $(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
+		&& $(CHECKOV_VENV)/bin/uv pip install --python $(CHECKOV_VENV)/bin/python --quiet \
+			-r tools/checkov.in -c tools/checkov.lock.txt \
+		&& touch $@ \
+		|| { rm -rf $(CHECKOV_VENV); echo "warning: could not install checkov: its test will be skipped"; }
+
+# terraform/lakehouse.json: the names Terraform shares with the DAG, from
+# include/pipeline.yaml and requirements.txt (a test fails when it is stale).
+terraform-inputs: $(STAMP)
+	$(PY) -m deploy.terraform_inputs
 
 bench: $(STAMP)
 	$(PY) bench/local_engine.py

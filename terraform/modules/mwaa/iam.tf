@@ -1,0 +1,178 @@
+data "aws_iam_policy_document" "execution_trust" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["airflow.amazonaws.com", "airflow-env.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  name               = "${var.name}-mwaa-execution"
+  assume_role_policy = data.aws_iam_policy_document.execution_trust.json
+}
+
+locals {
+  arn_prefix   = "arn:${var.partition}"
+  glue_arn     = "${local.arn_prefix}:glue:${var.region}:${var.account_id}"
+  log_groups   = "${local.arn_prefix}:logs:${var.region}:${var.account_id}:log-group:airflow-${var.name}-*"
+  secrets_arns = "${local.arn_prefix}:secretsmanager:${var.region}:${var.account_id}:secret:${var.secrets_prefix}"
+}
+
+data "aws_iam_policy_document" "execution" {
+  # What MWAA itself needs (AWS's documented execution-role policy, with every
+  # wildcard action spelled out).
+  statement {
+    sid       = "PublishEnvironmentMetrics"
+    effect    = "Allow"
+    actions   = ["airflow:PublishMetrics"]
+    resources = ["${local.arn_prefix}:airflow:${var.region}:${var.account_id}:environment/${var.name}"]
+  }
+
+  statement {
+    sid    = "ReadDagsPluginsRequirements"
+    effect = "Allow"
+    actions = [
+      "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions",
+      "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:GetBucketPublicAccessBlock",
+      "s3:GetEncryptionConfiguration",
+    ]
+    resources = [var.source_bucket_arn, "${var.source_bucket_arn}/*"]
+  }
+
+  statement {
+    sid    = "WriteEnvironmentLogs"
+    effect = "Allow"
+    actions = [
+      "logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents", "logs:GetLogEvents",
+      "logs:GetLogRecord", "logs:GetLogGroupFields", "logs:GetQueryResults", "logs:DescribeLogGroups",
+    ]
+    resources = [local.log_groups, "${local.log_groups}:*"]
+  }
+
+  statement {
+    sid       = "PutEnvironmentMetrics"
+    effect    = "Allow"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource type; scoped by namespace instead
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["AmazonMWAA"]
+    }
+  }
+
+  statement {
+    sid    = "CeleryQueue"
+    effect = "Allow"
+    actions = [
+      "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage", "sqs:SendMessage",
+    ]
+    # MWAA's Celery queue lives in an AWS-owned account, hence no account id.
+    resources = ["${local.arn_prefix}:sqs:${var.region}:*:airflow-celery-*"]
+  }
+
+  statement {
+    sid       = "UseTheStackKey"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Encrypt"]
+    resources = [var.kms_key_arn]
+  }
+
+  # What lakehouse_daily does: export to the lake, crawl bronze, run Athena in
+  # its workgroup over its databases, write reports, read its connection.
+  statement {
+    sid       = "ReadWriteLakePrefixes"
+    effect    = "Allow"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = [for prefix in var.lake.prefixes : "${var.lake.bucket_arn}/${prefix}*"]
+  }
+
+  statement {
+    sid       = "ListLakePrefixes"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [var.lake.bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [for prefix in var.lake.prefixes : "${prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "LocateLakeBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation"]
+    resources = [var.lake.bucket_arn]
+  }
+
+  statement {
+    sid    = "AthenaResults"
+    effect = "Allow"
+    actions = [
+      "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
+      "s3:ListBucket", "s3:GetBucketLocation",
+    ]
+    resources = [var.lake.results_bucket_arn, "${var.lake.results_bucket_arn}/*"]
+  }
+
+  statement {
+    sid    = "AthenaWorkgroup"
+    effect = "Allow"
+    actions = [
+      "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults",
+      "athena:StopQueryExecution", "athena:GetWorkGroup", "athena:GetQueryRuntimeStatistics",
+      "athena:BatchGetQueryExecution",
+    ]
+    resources = [var.lake.workgroup_arn]
+  }
+
+  statement {
+    sid    = "GlueCatalogOfTheLayers"
+    effect = "Allow"
+    actions = [
+      "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
+      "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+      "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition",
+      "glue:BatchUpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition",
+    ]
+    resources = concat(
+      ["${local.glue_arn}:catalog"],
+      [for db in var.lake.database_names : "${local.glue_arn}:database/${db}"],
+      [for db in var.lake.database_names : "${local.glue_arn}:table/${db}/*"],
+    )
+  }
+
+  statement {
+    sid       = "RunTheBronzeCrawler"
+    effect    = "Allow"
+    actions   = ["glue:StartCrawler", "glue:GetCrawler"]
+    resources = [var.lake.crawler_arn]
+  }
+
+  statement {
+    sid       = "ReadAirflowSecrets"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = ["${local.secrets_arns}/connections/*", "${local.secrets_arns}/variables/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "lakehouse-daily"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}

@@ -1,0 +1,356 @@
+"""terraform/: formatted, zero failed checkov checks, and in agreement with the DAG's config.
+
+No provider can be downloaded here, so `terraform validate`/`plan` cannot run;
+these tests read the HCL itself (python-hcl2) and prove what matters to the
+DAG: every name it depends on reaches Terraform from pipeline.yaml and
+requirements.txt through the generated terraform/lakehouse.json, and every IAM
+grant names its actions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+import sqlglot
+from hcl2.utils import SerializationOptions
+
+from deploy.terraform_inputs import airflow_version, render
+from lakehouse.catalog_spec import crawler_spec
+from lakehouse.config import pipeline_config
+
+REPO = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO / "terraform"
+CHECKOV = REPO / ".local" / "tools" / "checkov" / "bin" / "checkov"
+PLAIN = SerializationOptions(with_comments=False, explicit_blocks=False, strip_string_quotes=True)
+
+
+@cache
+def parsed(path: Path) -> dict[str, Any]:
+    with path.open() as handle:
+        return hcl2.load(handle, serialization_options=PLAIN)
+
+
+def tf_files() -> list[Path]:
+    return sorted(TERRAFORM.rglob("*.tf"))
+
+
+def blocks(kind: str, type_: str | None = None) -> list[tuple[Path, str, dict[str, Any]]]:
+    """(file, name, body) of every `kind` block (resource, data, module, variable) in terraform/."""
+    found = []
+    for path in tf_files():
+        for entry in parsed(path).get(kind, []):
+            for key, value in entry.items():
+                if kind in ("resource", "data"):
+                    if type_ is None or key == type_:
+                        found += [(path, f"{key}.{name}", body) for name, body in value.items()]
+                else:
+                    found.append((path, key, value))
+    return found
+
+
+def module_call(name: str) -> dict[str, Any]:
+    (body,) = [body for _, key, body in blocks("module") if key == name]
+    return body
+
+
+def resource(path: Path, address: str) -> dict[str, Any]:
+    (body,) = [body for file, key, body in blocks("resource") if file == path and key == address]
+    return body
+
+
+def test_terraform_files_are_formatted() -> None:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not installed on this machine: `terraform fmt -check` not run")
+    result = subprocess.run(
+        [terraform, "fmt", "-check", "-recursive", "-diff", str(TERRAFORM)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"run `terraform fmt -recursive terraform`:\n{result.stdout}"
+
+
+def test_checkov_finds_no_failed_check_and_every_skip_says_why() -> None:
+    if not CHECKOV.exists():
+        pytest.skip(f"checkov is not installed at {CHECKOV} (`make checkov` installs it)")
+    result = subprocess.run(
+        [
+            str(CHECKOV),
+            "-d",
+            str(TERRAFORM),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    report = json.loads(result.stdout)
+    results = report["results"]
+    failed = [f"{c['check_id']} {c['resource']} ({c['file_path']})" for c in results["failed_checks"]]
+    assert failed == [], "checkov failed checks:\n" + "\n".join(failed)
+    assert report["summary"]["passed"] > 200, "checkov checked almost nothing: did it parse terraform/?"
+    assert report["summary"]["parsing_errors"] == 0
+    unexplained = [
+        check["check_id"]
+        for check in results["skipped_checks"]
+        if len(check["check_result"].get("suppress_comment", "")) < 20
+    ]
+    assert unexplained == [], f"skips without a justification: {unexplained}"
+
+
+def test_the_generated_inputs_are_current_with_pipeline_yaml_and_requirements() -> None:
+    assert (TERRAFORM / "lakehouse.json").read_text() == render(), "run `make terraform-inputs`"
+
+
+def test_terraform_reads_the_generated_inputs_into_locals_not_variables() -> None:
+    (locals_block,) = parsed(TERRAFORM / "locals.tf")["locals"]
+    assert locals_block["lakehouse"] == '${jsondecode(file("${path.module}/lakehouse.json"))}'
+    declared = {name for path, name, _ in blocks("variable") if path.parent == TERRAFORM}
+    config_names = {
+        "lake_bucket",
+        "athena_results_bucket",
+        "workgroup",
+        "crawler",
+        "databases",
+        "airflow_version",
+    }
+    assert declared.isdisjoint(config_names), "a tfvars file must not be able to rename what the DAG uses"
+
+
+def test_buckets_and_prefixes_are_the_ones_the_dag_writes() -> None:
+    lake = pipeline_config().lake
+    inputs = json.loads((TERRAFORM / "lakehouse.json").read_text())
+    assert (inputs["lake_bucket"], inputs["athena_results_bucket"]) == (
+        lake.bucket,
+        lake.athena_results_bucket,
+    )
+    assert inputs["athena_output_location"] == lake.athena_output
+    assert {"bronze/", "silver/", "gold/", f"{pipeline_config().quality.reports_prefix}/"} <= set(
+        inputs["lake_prefixes"]
+    )
+    assert module_call("lake_bucket")["name"] == "${local.lakehouse.lake_bucket}"
+    assert module_call("athena_results_bucket")["name"] == "${local.lakehouse.athena_results_bucket}"
+    assert module_call("mwaa")["lake"]["prefixes"] == "${local.lakehouse.lake_prefixes}"
+    assert module_call("athena")["output_location"] == "${local.lakehouse.athena_output_location}"
+
+
+def test_databases_crawler_and_workgroup_are_the_ones_the_dag_uses() -> None:
+    config = pipeline_config()
+    inputs = json.loads((TERRAFORM / "lakehouse.json").read_text())
+    assert inputs["databases"] == config.lake.databases.model_dump()
+    spec = crawler_spec(config, role="any")
+    assert inputs["crawler"]["name"] == config.lake.crawler
+    assert inputs["crawler"]["s3_targets"] == [t["Path"] for t in spec["Targets"]["S3Targets"]]
+    assert inputs["crawler"]["s3_targets"] == [
+        config.lake.prefix("bronze", t.name) for t in config.source.tables
+    ]
+    assert json.loads(inputs["crawler"]["configuration"]) == json.loads(spec["Configuration"])
+    assert inputs["workgroup"] == config.lake.workgroup
+
+    catalog = module_call("catalog")
+    assert (catalog["databases"], catalog["crawler"]) == (
+        "${local.lakehouse.databases}",
+        "${local.lakehouse.crawler}",
+    )
+    assert module_call("athena")["workgroup"] == "${local.lakehouse.workgroup}"
+    crawler = resource(TERRAFORM / "modules/catalog/main.tf", "aws_glue_crawler.bronze")
+    assert crawler["name"] == "${var.crawler.name}"
+    assert crawler["dynamic"][0]["s3_target"]["for_each"] == "${var.crawler.s3_targets}"
+    assert crawler["configuration"] == "${var.crawler.configuration}"
+    databases = resource(TERRAFORM / "modules/catalog/main.tf", "aws_glue_catalog_database.layer")
+    assert databases["for_each"] == "${var.databases}"
+
+
+def test_mwaa_runs_the_airflow_version_pinned_in_requirements_txt() -> None:
+    pinned = airflow_version()
+    assert json.loads((TERRAFORM / "lakehouse.json").read_text())["airflow_version"] == pinned
+    assert module_call("mwaa")["airflow_version"] == "${local.lakehouse.airflow_version}"
+    env = resource(TERRAFORM / "modules/mwaa/main.tf", "aws_mwaa_environment.this")
+    assert env["airflow_version"] == "${var.airflow_version}"
+    requirements = (REPO / "requirements.txt").read_text()
+    assert re.search(r'^--constraint "/usr/local/airflow/dags/constraints.txt"$', requirements, re.M)
+
+
+def test_mwaa_reads_the_postgres_connection_from_secrets_manager() -> None:
+    env = resource(TERRAFORM / "modules/mwaa/main.tf", "aws_mwaa_environment.this")
+    options = env["airflow_configuration_options"]
+    assert options["secrets.backend"].endswith("secrets_manager.SecretsManagerBackend")
+    assert 'connections_prefix = "${var.secrets_prefix}/connections"' in options["secrets.backend_kwargs"]
+    secret = resource(TERRAFORM / "modules/mwaa/main.tf", "aws_secretsmanager_secret.postgres")
+    assert secret["name"] == "${var.secrets_prefix}/connections/${var.postgres_conn_id}"
+    assert module_call("mwaa")["postgres_conn_id"] == "${local.lakehouse.connections.postgres}"
+    inputs = json.loads((TERRAFORM / "lakehouse.json").read_text())
+    assert inputs["connections"]["postgres"] == pipeline_config().source.conn_id
+    bodies = json.dumps([body for _, _, body in blocks("resource")])
+    assert "secret_string" not in bodies, "no secret value may live in the repo"
+
+
+def test_mwaa_runs_privately_with_every_log_enabled() -> None:
+    env = resource(TERRAFORM / "modules/mwaa/main.tf", "aws_mwaa_environment.this")
+    logging = env["logging_configuration"][0]
+    assert set(logging) == {
+        "dag_processing_logs",
+        "scheduler_logs",
+        "task_logs",
+        "webserver_logs",
+        "worker_logs",
+    }
+    assert all(entry[0]["enabled"] is True for entry in logging.values())
+    (variable,) = [
+        body
+        for path, name, body in blocks("variable")
+        if name == "mwaa_webserver_access_mode" and path.parent == TERRAFORM
+    ]
+    assert variable["default"] == "PRIVATE_ONLY"
+    assert env["lifecycle"][0]["ignore_changes"] == [
+        "${plugins_s3_object_version}",
+        "${requirements_s3_object_version}",
+    ] or env["lifecycle"][0]["ignore_changes"] == [
+        "plugins_s3_object_version",
+        "requirements_s3_object_version",
+    ]
+
+
+def test_every_analytics_query_becomes_a_named_query_in_the_gold_database() -> None:
+    athena = module_call("athena")
+    assert athena["named_queries_dir"] == "${path.module}/../include/sql/analytics"
+    assert athena["named_queries_database"] == "${local.lakehouse.databases.gold}"
+    analytics = sorted((REPO / "include/sql/analytics").glob("*.sql"))
+    assert {p.stem for p in analytics} == {
+        "monthly_revenue",
+        "customer_ltv_by_segment",
+        "product_revenue",
+        "retention",
+    }
+    for path in analytics:
+        statements = [s for s in sqlglot.parse(path.read_text(), read="athena") if s is not None]
+        assert len(statements) == 1, f"{path.name}: one statement per named query"
+        assert path.read_text().startswith("-- "), f"{path.name}: its first comment line is the description"
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    """A literal list as it is; a for-expression (one string) as a list of one."""
+    return value if isinstance(value, list) else [value]
+
+
+def policy_statements() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path, address, body in blocks("data", "aws_iam_policy_document"):
+        where = f"{path.relative_to(TERRAFORM)}:{address}"
+        found += [(where, statement) for statement in body.get("statement", [])]
+    return found
+
+
+def test_no_iam_grant_uses_a_wildcard_action() -> None:
+    statements = policy_statements()
+    assert len(statements) > 20
+    wildcards = [
+        (where, statement.get("sid"), action)
+        for where, statement in statements
+        if statement.get("effect", "Allow") == "Allow"
+        for action in statement["actions"]
+        if "*" in action
+    ]
+    assert wildcards == []
+
+
+def test_grants_on_every_resource_are_limited_by_a_condition_or_are_key_policies() -> None:
+    loose = [
+        (where, statement.get("sid"))
+        for where, statement in policy_statements()
+        if statement.get("effect", "Allow") == "Allow"
+        and "*" in as_list(statement.get("resources", []))
+        and not statement.get("condition")
+        and "kms_key_policy" not in where
+    ]
+    assert loose == []
+
+
+def test_the_execution_role_reaches_only_this_stacks_buckets_databases_workgroup_and_secrets() -> None:
+    (body,) = [b for p, a, b in blocks("data", "aws_iam_policy_document") if a.endswith(".execution")]
+    resources = [r for statement in body["statement"] for r in as_list(statement["resources"])]
+    scoped = (
+        "${var.source_bucket_arn}",
+        "${var.lake.",
+        "${local.log_groups}",
+        "${local.glue_arn}:",
+        "${local.secrets_arns}/",
+        "${var.kms_key_arn}",
+        "${local.arn_prefix}:sqs:",
+        "${local.arn_prefix}:airflow:",
+    )
+    # "*" alone is PutMetricData's, conditioned on MWAA's namespace (previous test).
+    unscoped = [r for r in resources if r != "*" and not any(token in r for token in scoped)]
+    assert unscoped == []
+
+
+def test_every_bucket_is_versioned_private_encrypted_and_tls_only() -> None:
+    buckets = blocks("resource", "aws_s3_bucket")
+    assert {path.relative_to(TERRAFORM).as_posix() for path, _, _ in buckets} == {
+        "modules/bucket/main.tf",
+        "access_logs.tf",
+    }, "every bucket goes through modules/bucket (the access-log bucket is the one documented exception)"
+    for path in (TERRAFORM / "modules/bucket/main.tf", TERRAFORM / "access_logs.tf"):
+        kinds = {address.split(".")[0]: body for file, address, body in blocks("resource") if file == path}
+        assert kinds["aws_s3_bucket_versioning"]["versioning_configuration"][0]["status"] == "Enabled"
+        block = kinds["aws_s3_bucket_public_access_block"]
+        assert all(
+            block[k] is True
+            for k in (
+                "block_public_acls",
+                "block_public_policy",
+                "ignore_public_acls",
+                "restrict_public_buckets",
+            )
+        )
+        assert "aws_s3_bucket_server_side_encryption_configuration" in kinds
+        assert "aws_s3_bucket_lifecycle_configuration" in kinds
+        denies = [
+            s
+            for _, a, b in blocks("data", "aws_iam_policy_document")
+            for s in b["statement"]
+            if s.get("effect") == "Deny" and s["condition"][0]["variable"] == "aws:SecureTransport"
+        ]
+        assert denies, f"{path.name}: no TLS-only bucket policy"
+    sse = resource(
+        TERRAFORM / "modules/bucket/main.tf", "aws_s3_bucket_server_side_encryption_configuration.this"
+    )
+    assert sse["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms"
+    assert {module_call(m)["source"] for m in ("lake_bucket", "athena_results_bucket", "mwaa_bucket")} == {
+        "./modules/bucket"
+    }
+
+
+def test_every_variable_is_described_and_root_inputs_are_validated() -> None:
+    undescribed = [
+        f"{p.relative_to(TERRAFORM)}:{n}" for p, n, b in blocks("variable") if not b.get("description")
+    ]
+    assert undescribed == []
+    root = {name: body for path, name, body in blocks("variable") if path.parent == TERRAFORM}
+    unchecked = [
+        n for n, b in root.items() if "validation" not in b and b["type"] not in ("bool", "${map(string)}")
+    ]
+    assert unchecked == []
+
+
+def test_the_example_tfvars_sets_only_declared_variables_and_every_required_one() -> None:
+    example = parsed(TERRAFORM / "dev.tfvars.example")
+    root = {name: body for path, name, body in blocks("variable") if path.parent == TERRAFORM}
+    assert set(example) <= set(root)
+    required = {name for name, body in root.items() if "default" not in body}
+    assert required <= set(example), f"dev.tfvars.example lacks {required - set(example)}"
+    assert example["environment"] == "dev"
