@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: checkov terraform-inputs chromium help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean
+.PHONY: checkov terraform-inputs chromium help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean package deploy
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -28,6 +28,8 @@ help:
 	@echo "make up | down | status   the local stack (Postgres, AWS endpoint, Airflow UI on :8080) in the background"
 	@echo "make compose-env   .env for docker compose (docker-compose.yaml)"
 	@echo "make lock    re-resolve constraints.txt from the requirements files"
+	@echo "make package   dist/: what MWAA takes (dags/ with include/ and the lock, plugins.zip, requirements.txt)"
+	@echo "make deploy ENV=dev|prod   package, upload what changed, update MWAA only if plugins or requirements did"
 	@echo "make terraform-inputs   regenerate terraform/lakehouse.json from include/pipeline.yaml"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -127,6 +129,16 @@ $(CHECKOV_VENV)/.installed: tools/checkov.in tools/checkov.lock.txt
 # include/pipeline.yaml and requirements.txt (a test fails when it is stale).
 terraform-inputs: $(STAMP)
 	$(PY) -m deploy.terraform_inputs
+
+# dist/ for MWAA, and its upload: only changed objects; the environment is
+# updated only when plugins.zip's or requirements.txt's version moved.
+package: $(STAMP)
+	$(PY) -m deploy.package
+
+deploy: $(STAMP)
+	@test -n "$(ENV)" || { echo "error: ENV is required: make deploy ENV=dev (or ENV=prod)"; exit 1; }
+	$(PY) -m deploy.package
+	$(PY) -m deploy.upload --env $(ENV)
 
 bench: $(STAMP)
 	$(PY) bench/local_engine.py
