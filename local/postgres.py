@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import os
 import pwd
+import random
 import secrets
 import shutil
 import signal
@@ -176,7 +177,11 @@ def _pid_is_postgres(pid: int) -> bool:
 
 
 def _port_is_free(port: int) -> bool:
+    """Free for Postgres: nothing listens there. Connections of the server we just
+    stopped linger in TIME_WAIT; Postgres binds with SO_REUSEADDR and ignores them,
+    so the check does too (without it, a restart would lose its saved port)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -184,7 +189,27 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
 def _free_port() -> int:
+    """A free port below the ephemeral range, to be saved and reused on every start.
+
+    A port the kernel hands out (bind to 0) comes from the ephemeral range, where
+    any outgoing connection may take it while the server is stopped, and the
+    restart would then have to move. Below that range only listeners compete.
+    """
+    low, _ = _ephemeral_range()
+    candidates = list(range(max(1024, low - 12000), low))
+    random.shuffle(candidates)
+    for port in candidates[:200]:
+        if _port_is_free(port):
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from local import postgres as postgres_module
 from local.paths import LOCAL_DIR
 from local.postgres import EmbeddedPostgres, PostgresError
 
@@ -151,3 +152,13 @@ def test_a_checkout_the_server_user_cannot_enter_keeps_its_data_under_var_tmp(se
         server.stop()
         shutil.rmtree(server.server_dir, ignore_errors=True)
         server_dir.chmod(0o755)
+
+
+def test_a_new_server_takes_a_port_no_outgoing_connection_can_take_while_it_is_stopped(
+    server_dir: Path,
+) -> None:
+    """Ports from the ephemeral range are handed to clients' sockets; the saved port
+    must not be one of them, or a restart finds it taken and moves."""
+    low, high = postgres_module._ephemeral_range()
+    status = EmbeddedPostgres(server_dir).start()
+    assert status.port is not None and 1024 <= status.port < low <= high
