@@ -68,6 +68,9 @@ def ui_env(home: Path, port: int) -> dict[str, str]:
         "AIRFLOW__API_AUTH__JWT_ISSUER": "airflow-lakehouse",
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        # Locally the scheduler runs what you trigger and nothing on its own: the
+        # sample shop's days are not the calendar's (on MWAA the cron applies).
+        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
         "AIRFLOW_UI_URL": url,

@@ -1,47 +1,57 @@
 """`make demo`: the daily DAG end to end, three business days, on the local stack.
 
 1. bring up the stack (Postgres, the local AWS endpoint with the lake's
-   buckets, databases, workgroup and crawler; Airflow's metadata database);
+   buckets, databases, workgroup and crawler) and Airflow's services
+   (api-server with the UI, scheduler with the LocalExecutor, dag-processor,
+   triggerer), as `make up` does;
 2. seed the shop (a year of history up to its end date);
-3. run lakehouse_daily for that last day as a full refresh (the initial load),
-   then twice more: simulate a day of changes in the shop, run the next day;
+3. trigger lakehouse_daily for that last day as a full refresh (the initial
+   load), then twice more: simulate a day of changes in the shop, trigger the
+   next day. Runs go through the scheduler, as they do on MWAA (tasks in
+   parallel where the graph allows, each task its own process), triggered
+   through the REST API the way the UI's trigger form does;
 4. print the gold tables' heads and write .local/report/ (a revenue-by-day
    chart and an HTML page).
 
-Each run is its own process (local/run_dag.py) with its log in .local/demo/.
-The stack stays up afterwards so the results can be explored; `make down`
-stops it. The last line is `demo: days=3 ok` only if every run succeeded.
+The stack stays up afterwards: every run is in the UI (the URL and login are
+printed) with its task logs; `make down` stops it all. The last line is
+`demo: days=3 ok` only if every run succeeded.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
 
-from local.paths import LOCAL_DIR, REPO_ROOT
+from local.airflow_api import AirflowApi, wait_for
 
 DAYS = 3
-LOG_DIR = LOCAL_DIR / "demo"
+DAG_ID = "lakehouse_daily"
 
 
-def run_dag(day, *, full_refresh: bool, env: dict[str, str]) -> dict:
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = LOG_DIR / f"lakehouse_daily-{day}.log"
-    command = [sys.executable, "-m", "local.run_dag", day.isoformat()]
-    if full_refresh:
-        command.append("--full-refresh")
-    with log.open("w") as out:
-        subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
-    lines = [line for line in log.read_text().splitlines() if line.startswith('{"day"')]
-    result = (
-        json.loads(lines[-1]) if lines else {"day": str(day), "state": "crashed", "seconds": 0, "failed": []}
-    )
-    result["log"] = str(log)
-    return result
+RUN_TIMEOUT_S = 30 * 60
+
+
+def run_dag(api: AirflowApi, day: date, *, full_refresh: bool) -> dict:
+    """Trigger the run of business day `day` (logical date D+1 02:00 UTC) and wait for it."""
+    logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC).replace(hour=2)
+    started = time.monotonic()
+    run_id = api.trigger(DAG_ID, logical_date, {"full_refresh": full_refresh, "tables": []})
+    run = api.wait_for_run(DAG_ID, run_id, RUN_TIMEOUT_S, interval_s=1)
+    seconds = round(time.monotonic() - started, 1)
+    tasks = api.task_instances(DAG_ID, run_id)
+    return {
+        "day": day.isoformat(),
+        "state": run["state"],
+        "seconds": seconds,
+        "tasks": len(tasks),
+        "failed": sorted({t["task_id"] for t in tasks if t["state"] in ("failed", "upstream_failed")}),
+        "audit_seconds": round(sum(t["duration"] or 0 for t in tasks if t["task_id"].endswith(".audit")), 1),
+        "log": f"{api.url}/dags/{DAG_ID}/runs/{quote(run_id, safe='')}",
+    }
 
 
 def copy_latest_audits() -> list:
@@ -69,8 +79,10 @@ def main() -> int:
     from local.stack import up
 
     started = time.monotonic()
-    env = {**os.environ, **up(airflow=False)}  # runs days with dag.test; the UI is `make up`
+    env = {**os.environ, **up(airflow=True)}
     os.environ.update(env)
+    api = AirflowApi(env["AIRFLOW_UI_URL"], env["AIRFLOW_ADMIN_USER"], env["AIRFLOW_ADMIN_PASSWORD"])
+    print(f"airflow: {api.url}  login: {api.user} / {api.password}")
 
     import psycopg
 
@@ -85,19 +97,21 @@ def main() -> int:
         counts = ", ".join(f"{t} {n:,}" for t, n in row_counts(conn).items())
         print(f"source: seeded the shop, {spec.start_date} to {spec.end_date}: {counts}")
 
+        wait_for(lambda: api.dag_is_parsed(DAG_ID), 180, f"the dag-processor to parse {DAG_ID}", 1)
+        api.unpause(DAG_ID)
         runs = []
         for offset in range(DAYS):
             day = spec.end_date + timedelta(days=offset)
             if offset:
                 print(simulate_day(conn, day).describe())
-            result = run_dag(day, full_refresh=offset == 0, env=env)
+            result = run_dag(api, day, full_refresh=offset == 0)
             runs.append(result)
             kind = "full refresh" if offset == 0 else "incremental"
             print(
                 f"lakehouse_daily {day} ({kind}): {result['state']} in {result['seconds']}s"
                 f" (audits {result.get('audit_seconds', '?')}s)"
             )
-            print(f"  log: {result['log']}")
+            print(f"  in the UI: {result['log']}")
             if result["state"] != "success":
                 print(f"  failed tasks: {', '.join(result['failed']) or '(see log)'}")
                 print(f"demo: days={offset + 1} failed")

@@ -89,6 +89,7 @@ def test_the_same_settings_have_the_same_values(airflow_env: dict[str, str]) -> 
         "AIRFLOW__CORE__LOAD_EXAMPLES",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION",
+        "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE",
         "AIRFLOW__API__PORT",
         "AIRFLOW__API__BASE_URL",
         "AIRFLOW__API_AUTH__JWT_ISSUER",

@@ -273,7 +273,17 @@ def test_the_command_reports_an_aws_refusal_in_one_line(
 ) -> None:
     monkeypatch.setattr("deploy.upload.aws_clients", lambda region, endpoint=None: stage.clients)
     stage.stub.add_client_error("get_environment", "AccessDeniedException", "no", http_status_code=403)
-    assert main(["--env", "dev", "--project", stage.target.project, "--region", "us-east-1"]) == 1
+    argv = [
+        "--env",
+        "dev",
+        "--project",
+        stage.target.project,
+        "--region",
+        "us-east-1",
+        "--dist",
+        str(stage.dist),
+    ]
+    assert main(argv) == 1
     said = capsys.readouterr().err
     assert said.startswith("deploy: error:") and "AccessDeniedException" in said
     assert "Traceback" not in said

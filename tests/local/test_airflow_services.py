@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from local.airflow_api import AirflowApi, wait_for
 from local.airflow_services import Service, admin_password, healthy, start_all, stop_all, ui_env
 from local.paths import LOCAL_DIR
 
@@ -133,30 +133,8 @@ def ui_stack(pg, endpoint_url: str) -> Iterator[UiStack]:
 
 
 def _api(stack: UiStack, path: str) -> dict:
-    """The REST API with a token for the admin, to read state the test then looks for in the UI."""
-    import urllib.request
-
-    request = urllib.request.Request(
-        f"{stack.url}/auth/token",
-        data=json.dumps({"username": stack.user, "password": stack.password}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as reply:
-        token = json.loads(reply.read())["access_token"]
-    request = urllib.request.Request(f"{stack.url}{path}", headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=10) as reply:
-        return json.loads(reply.read())
-
-
-def _wait_for(predicate, timeout_s: float, what: str, interval_s: float = 2):
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout_s:.0f}s for {what}")
-        time.sleep(interval_s)
+    """The REST API as the admin, to read state the test then looks for in the UI."""
+    return AirflowApi(stack.url, stack.user, stack.password).get(path)
 
 
 def _sign_in(page, stack: UiStack) -> None:
@@ -194,7 +172,7 @@ def _trigger(page, stack: UiStack, logical_date: str, *, full_refresh: bool, sho
         new = [r for r in runs if r["dag_run_id"] not in before]
         return new[0] if new and new[0]["state"] in ("success", "failed") else None
 
-    run = _wait_for(finished, RUN_TIMEOUT_S, f"the run of {logical_date} to finish", interval_s=5)
+    run = wait_for(finished, RUN_TIMEOUT_S, f"the run of {logical_date} to finish", interval_s=5)
     assert run["logical_date"].startswith(logical_date)
     assert run["conf"] == {"full_refresh": full_refresh, "tables": []}
     return run
@@ -227,7 +205,7 @@ def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_s
     from playwright.sync_api import expect, sync_playwright
 
     assert healthy(int(ui_stack.url.rsplit(":", 1)[1]))
-    _wait_for(
+    wait_for(
         lambda: _api(ui_stack, "/api/v2/dags?dag_id_pattern=lakehouse_daily")["total_entries"],
         120,
         "the dag-processor to parse lakehouse_daily",
@@ -296,3 +274,16 @@ def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_s
         finally:
             page.screenshot(path=str(SCREENSHOTS / "last.png"), full_page=True)
             browser.close()
+
+
+def test_the_api_client_names_the_call_that_failed_and_sees_the_parsed_dag(ui_stack: UiStack) -> None:
+    """What `make demo` relies on to drive the scheduler: sign-in, the parsed DAG, a clear error."""
+    from local.airflow_api import AirflowApiError
+
+    api = AirflowApi(ui_stack.url, ui_stack.user, ui_stack.password)
+    assert wait_for(lambda: api.dag_is_parsed("lakehouse_daily"), 120, "lakehouse_daily to be parsed")
+    assert not api.dag_is_parsed("no_such_dag")
+    with pytest.raises(AirflowApiError, match=r"GET /api/v2/dags/no_such_dag/dagRuns/x: HTTP 404"):
+        api.run("no_such_dag", "x")
+    with pytest.raises(AirflowApiError, match=r"POST /auth/token: HTTP 401"):
+        AirflowApi(ui_stack.url, ui_stack.user, "wrong-password").token()
