@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 TERMINAL_RUN_STATES = ("success", "failed")
 
@@ -64,13 +65,22 @@ class AirflowApi:
     def unpause(self, dag_id: str) -> None:
         self._request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
 
+    def delete_runs(self, dag_id: str) -> int:
+        """Delete every run of `dag_id` (with its task instances); return how many there were."""
+        deleted = 0
+        while runs := self.get(f"/api/v2/dags/{dag_id}/dagRuns?limit=100")["dag_runs"]:
+            for run in runs:
+                self._request("DELETE", f"/api/v2/dags/{dag_id}/dagRuns/{quote(run['dag_run_id'], safe='')}")
+            deleted += len(runs)
+        return deleted
+
     def trigger(self, dag_id: str, logical_date: datetime, conf: dict[str, Any]) -> str:
         """Create a manual run for `logical_date` with `conf`; return its run id."""
         body = {"logical_date": logical_date.isoformat(), "conf": conf}
         return self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", body)["dag_run_id"]
 
     def run(self, dag_id: str, run_id: str) -> dict[str, Any]:
-        return self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
+        return self.get(f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}")
 
     def wait_for_run(
         self, dag_id: str, run_id: str, timeout_s: float, interval_s: float = 2
@@ -84,7 +94,7 @@ class AirflowApi:
         )
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances?limit=500"
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances?limit=500"
         return self.get(path)["task_instances"]
 
 
