@@ -67,6 +67,11 @@ def ui_env(home: Path, port: int) -> dict[str, str]:
         # PyJWT 2.10+ refuses a token whose issuer is not a string, and Airflow 3.0.6 leaves it unset
         "AIRFLOW__API_AUTH__JWT_ISSUER": "airflow-lakehouse",
         "AIRFLOW__API__PORT": str(port),
+        # One uvicorn process: with several, uvicorn's supervisor kills a worker
+        # that has not answered its ping within seconds, and on a busy 2-core
+        # laptop every worker is still importing Airflow then, so it kills and
+        # restarts them for ever (seen in CI under load). One is plenty locally.
+        "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         # Locally the scheduler runs what you trigger and nothing on its own: the
         # sample shop's days are not the calendar's (on MWAA the cron applies).

@@ -91,6 +91,7 @@ def test_the_same_settings_have_the_same_values(airflow_env: dict[str, str]) -> 
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION",
         "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE",
         "AIRFLOW__API__PORT",
+        "AIRFLOW__API__WORKERS",
         "AIRFLOW__API__BASE_URL",
         "AIRFLOW__API_AUTH__JWT_ISSUER",
         "AIRFLOW_UI_URL",

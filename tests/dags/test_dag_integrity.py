@@ -62,11 +62,13 @@ import importlib.util, json, sys, time
 # DAG file pulls in beyond this (providers, our plugins, config) is counted.
 import airflow.sdk, airflow.models.dagbag, airflow.serialization.serialized_objects
 already = set(sys.modules)
-start = time.perf_counter()
+# CPU time, not wall time: what parsing costs the DAG processor, unmoved by
+# whatever else the machine runs (CI shares two cores with Postgres and Airflow).
+start = time.process_time()
 spec = importlib.util.spec_from_file_location("dag_under_test", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-elapsed = time.perf_counter() - start
+elapsed = time.process_time() - start
 print(json.dumps({"seconds": elapsed, "modules": sorted(set(sys.modules) - already)}))
 """
 
@@ -79,7 +81,7 @@ def test_dag_file_parses_in_under_a_second_without_heavy_imports(dag_file: Path)
     probe = json.loads(result.stdout.strip().splitlines()[-1])
     heavy = sorted({m.split(".")[0] for m in probe["modules"]} & set(HEAVY_MODULES))
     assert heavy == [], f"{dag_file.name} imports {heavy} at parse time"
-    assert probe["seconds"] < 1.0, f"{dag_file.name} took {probe['seconds']:.2f}s to parse"
+    assert probe["seconds"] < 1.0, f"{dag_file.name} took {probe['seconds']:.2f} CPU seconds to parse"
 
 
 def test_every_audit_waits_on_its_own_ctas_so_an_empty_insert_map_does_not_skip_it(dagbag: DagBag) -> None:

@@ -81,14 +81,14 @@ class PartitionWriter:
         self._uploads.append(upload)
         return ObjectSink(self, upload)
 
-    def _submit(self, upload: _Upload, body: bytes) -> None:
+    def _submit(self, upload: _Upload, body: bytearray) -> None:
         number = len(upload.parts) + 1
         self._slots.acquire()
         future = self._pool.submit(self._put_part, upload, number, body)
         future.add_done_callback(lambda _: self._slots.release())
         upload.parts.append(future)
 
-    def _put_part(self, upload: _Upload, number: int, body: bytes) -> dict[str, Any]:
+    def _put_part(self, upload: _Upload, number: int, body: bytearray) -> dict[str, Any]:
         response = self.client.upload_part(
             Bucket=self.bucket, Key=upload.key, UploadId=upload.upload_id, PartNumber=number, Body=body
         )
@@ -168,7 +168,8 @@ class ObjectSink:
         return size
 
     def _ship(self) -> None:
-        body, self._buffer = bytes(self._buffer), bytearray()
+        # The buffer itself becomes the part's body (botocore takes a bytearray): no copy.
+        body, self._buffer = self._buffer, bytearray()
         self._writer.bytes_uploaded += len(body)
         self._writer._submit(self._upload, body)
 

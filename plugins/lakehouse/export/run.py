@@ -30,7 +30,7 @@ class Target:
     bucket: str
     prefix: str  # the partition, e.g. "bronze/orders/ingest_date=2024-01-01/"
     target_file_bytes: int = 128 * 1024 * 1024
-    row_group_bytes: int = 32 * 1024 * 1024
+    row_group_bytes: int = 24 * 1024 * 1024
     part_bytes: int = 8 * 1024 * 1024
     batch_bytes: int = 8 * 1024 * 1024
     compression: str = "snappy"

@@ -246,6 +246,29 @@ def test_batches_stay_bounded_and_files_roll_at_the_target_size(source: Any, lak
     assert read_partition(lake, "events").num_rows == 30_000
 
 
+def test_only_low_cardinality_columns_are_dictionary_encoded(source: Any, lake: Lake) -> None:
+    source.execute(
+        "create table shipments (id bigint primary key, carrier text not null, weight numeric(12,3) not null,"
+        " note text, shipped_at timestamptz not null)"
+    )
+    source.execute(
+        "insert into shipments select g, (array['ups','dhl','fedex'])[1 + g %% 3], g / 1000.0,"
+        " md5(g::text), %s::timestamptz + g * interval '1 second' from generate_series(1, 20000) g",
+        (DAY,),
+    )
+    operator(source, lake, "shipments", mode="full").execute({})
+    key = lake.keys(PREFIX.format(table="shipments"))[0]
+    metadata = pq.ParquetFile(
+        io.BytesIO(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read())
+    ).metadata
+    row_group = metadata.row_group(0)
+    encoded = {
+        row_group.column(i).path_in_schema: "RLE_DICTIONARY" in row_group.column(i).encodings
+        for i in range(row_group.num_columns)
+    }
+    assert encoded == {"id": False, "carrier": True, "weight": False, "note": False, "shipped_at": False}
+
+
 # --------------------------------------------------------------------------- PII
 
 
