@@ -44,14 +44,14 @@ def operator(source: Any, lake: Lake, table: str, **kwargs: Any) -> PostgresToBr
     return PostgresToBronzeOperator(**{**defaults, **kwargs})
 
 
+def parquet_file(lake: Lake, key: str) -> pq.ParquetFile:
+    return pq.ParquetFile(io.BytesIO(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read()))
+
+
 def read_partition(lake: Lake, table: str) -> pa.Table:
     keys = sorted(lake.keys(PREFIX.format(table=table)))
     assert keys, f"nothing under {PREFIX.format(table=table)}"
-    tables = [
-        pq.read_table(io.BytesIO(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read()))
-        for key in keys
-    ]
-    return pa.concat_tables(tables)
+    return pa.concat_tables([parquet_file(lake, key).read() for key in keys])
 
 
 def make_events(source: Any, rows: int) -> None:
@@ -258,10 +258,7 @@ def test_only_low_cardinality_columns_are_dictionary_encoded(source: Any, lake: 
     )
     operator(source, lake, "shipments", mode="full").execute({})
     key = lake.keys(PREFIX.format(table="shipments"))[0]
-    metadata = pq.ParquetFile(
-        io.BytesIO(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read())
-    ).metadata
-    row_group = metadata.row_group(0)
+    row_group = parquet_file(lake, key).metadata.row_group(0)
     encoded = {
         row_group.column(i).path_in_schema: "RLE_DICTIONARY" in row_group.column(i).encodings
         for i in range(row_group.num_columns)
