@@ -105,6 +105,11 @@ def work_ours(table: str) -> dict[str, Any]:
         ingest_date="2024-01-01",
         mode="full",
         postgres_conn_id="pg_bench",
+        **(
+            {"read_connections": int(os.environ["BENCH_READ_CONNECTIONS"])}
+            if "BENCH_READ_CONNECTIONS" in os.environ
+            else {}
+        ),
     )
     before_mb = _peak_mb()
     started = time.monotonic()

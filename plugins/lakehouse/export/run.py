@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from lakehouse.export.multipart import PartitionWriter
-from lakehouse.export.query import ExportRequest, build_query
-from lakehouse.export.stream import write_files
-from lakehouse.hooks.postgres_arrow import PostgresArrowHook
+from lakehouse.export.query import ExportQuery, ExportRequest, build_query
+from lakehouse.export.stream import BatchSource, write_files
+from lakehouse.hooks.postgres_arrow import PostgresArrowHook, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,11 @@ class Target:
     row_group_bytes: int = 24 * 1024 * 1024
     part_bytes: int = 8 * 1024 * 1024
     batch_bytes: int = 8 * 1024 * 1024
-    compression: str = "snappy"
+    compression: str = "zstd"
+    # A full export of a table at least this large reads on up to this many
+    # connections sharing one snapshot, each a range of the table's pages.
+    read_connections: int = 2
+    parallel_min_bytes: int = 64 * 1024 * 1024
 
 
 def export_partition(
@@ -48,8 +53,9 @@ def export_partition(
     """Replace `target.prefix` with the rows `request` selects; return rows, bytes, files, seconds."""
     started = time.monotonic()
     partition = PartitionWriter(s3_client, target.bucket, target.prefix, part_bytes=target.part_bytes)
+    conninfo = postgres.conninfo()
     try:
-        with postgres.snapshot() as snapshot:
+        with postgres.snapshot(conninfo) as snapshot, contextlib.ExitStack() as attached:
             query = build_query(request, snapshot.columns(request.schema, request.table))
             expected = snapshot.count(query.from_where_sql)
             if expected == 0 and not allow_empty:
@@ -60,9 +66,17 @@ def export_partition(
             aborted = partition.abort_stale_uploads()
             if aborted:
                 log.warning("aborted %d multipart upload(s) left by an earlier try", aborted)
-            log.info("exporting %d rows: %s", expected, query.select_sql)
+            selects = _page_ranges(snapshot, request, query, target) or [query.select_sql]
+            log.info("exporting %d rows on %d connection(s): %s", expected, len(selects), query.select_sql)
+            readers = [snapshot] + [
+                attached.enter_context(postgres.snapshot(conninfo, snapshot_id=snapshot.exported_id))
+                for _ in selects[1:]
+            ]
             stats = write_files(
-                snapshot.batches(query.select_sql, target.batch_bytes),
+                [
+                    BatchSource(reader.batches(select, target.batch_bytes), reader.cancel)
+                    for reader, select in zip(readers, selects, strict=True)
+                ],
                 query.columns,
                 partition,
                 target_file_bytes=target.target_file_bytes,
@@ -88,6 +102,31 @@ def export_partition(
         "seconds": round(time.monotonic() - started, 3),
         "location": f"s3://{target.bucket}/{target.prefix}",
         "max_batch_bytes": stats.max_batch_bytes,
+        "read_connections": len(selects),
     }
     log.info("exported %s", summary)
     return summary
+
+
+def _page_ranges(snapshot: Snapshot, request: ExportRequest, query: ExportQuery, target: Target) -> list[str]:
+    """One SELECT per connection for a large full export, each over its share of the heap pages.
+
+    Empty when the export should read on one connection: an incremental window
+    (an index on the cursor finds its rows; page ranges would each scan the
+    table), a table below `parallel_min_bytes`, a view or partitioned table,
+    or Postgres before 14.
+    """
+    if request.mode != "full" or target.read_connections < 2:
+        return []
+    size = snapshot.heap_size(request.schema, request.table)
+    if size is None or size[0] < 2 or size[1] < target.parallel_min_bytes:
+        return []
+    pages = size[0]
+    snapshot.export_snapshot()
+    readers = min(target.read_connections, pages)
+    bounds = [pages * number // readers for number in range(readers)]
+    # The last range is open-ended: pages added after the count hold no rows this snapshot sees.
+    return [
+        query.page_range_sql(first, bounds[number + 1] if number + 1 < readers else None)
+        for number, first in enumerate(bounds)
+    ]

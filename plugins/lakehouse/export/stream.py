@@ -1,11 +1,11 @@
 """Record batches in, Parquet files out, with a bounded amount of data in memory at any time.
 
-Two threads share the work so both cores are busy: a reader pulls batches from
-the driver (decoding happens there, GIL released) and conforms them to the
-target schema; the caller's thread groups them into row groups and encodes
-Parquet into an S3 sink whose full parts upload in the background. A queue of
-`QUEUE_BATCHES` batches between them bounds memory: at most about
-(queue + 1 row group) batches, one part buffer and the parts in flight.
+Threads share the work so the cores are busy: one reader per source pulls
+batches from the driver (decoding happens there, GIL released) and conforms
+them to the target schema; the caller's thread groups them into row groups and
+encodes Parquet into an S3 sink whose full parts upload in the background. A
+queue of `QUEUE_BATCHES` batches between them bounds memory: at most about
+(queue + readers + 1 row group) batches, one part buffer and the parts in flight.
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ _DONE = object()
 
 class SchemaDriftError(RuntimeError):
     """The driver returned columns that differ from the ones planned from the catalog."""
+
+
+@dataclass(frozen=True)
+class BatchSource:
+    """One reader's record batches, and how to stop its statement if the export fails first."""
+
+    batches: Iterator[Any]
+    cancel: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -119,20 +127,24 @@ def _produce(batches: Iterator[Any], schema: Any, pool: Any, out: queue.Queue, s
         _hand_over(_DONE, out, stop)
     except BaseException as exc:  # handed to the consumer, which re-raises it in the task's thread
         _hand_over(exc, out, stop)
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()  # the driver's statement, in the thread that used it, before its connection ends
 
 
 def write_files(
-    batches: Iterator[Any],
+    sources: list[BatchSource],
     columns: list[ExportColumn],
     partition: PartitionWriter,
     *,
     target_file_bytes: int,
     row_group_bytes: int,
-    compression: str = "snappy",
+    compression: str = "zstd",
     file_name: Callable[[int], str] = lambda n: f"part-{n:05d}.parquet",
     on_batch: Callable[[Any], None] | None = None,
 ) -> StreamStats:
-    """Write `batches` into Parquet files of about `target_file_bytes` under the partition.
+    """Write the batches of every source into Parquet files of about `target_file_bytes`.
 
     Always writes at least one file, so an empty result still publishes the schema.
     """
@@ -147,10 +159,17 @@ def write_files(
     stats = StreamStats()
     handoff: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
     stop = threading.Event()
-    reader = threading.Thread(
-        target=_produce, args=(batches, schema, pool, handoff, stop), name="pg-reader", daemon=True
-    )
-    reader.start()
+    readers = [
+        threading.Thread(
+            target=_produce,
+            args=(source.batches, schema, pool, handoff, stop),
+            name=f"pg-reader-{number}",
+            daemon=True,
+        )
+        for number, source in enumerate(sources)
+    ]
+    for reader in readers:
+        reader.start()
 
     sink = writer = None
     pending: list[Any] = []
@@ -192,11 +211,14 @@ def write_files(
         if sink.tell() >= target_file_bytes:
             close_file()
 
+    finished = 0
+    succeeded = False
     try:
-        while True:
+        while finished < len(readers):
             item = handoff.get()
             if item is _DONE:
-                break
+                finished += 1
+                continue
             if isinstance(item, BaseException):
                 raise item
             stats.rows += item.num_rows
@@ -213,7 +235,11 @@ def write_files(
             open_file()  # empty result: one file holding only the schema
         if writer is not None:
             close_file()
+        succeeded = True
     finally:
         stop.set()
-        reader.join()
+        for source, reader in zip(sources, readers, strict=True):
+            if not succeeded and reader.is_alive():
+                source.cancel()  # a reader mid-statement would otherwise read its range to the end
+            reader.join()
     return stats

@@ -7,9 +7,12 @@ against psycopg's COPY (text/CSV parsed by pyarrow's CSV reader): both read a
 5M-row table in about 1.6x the time of COPY into /dev/null, but ADBC keeps
 arrays as Arrow lists and needs no text parsing of our own.
 
-Why one connection and one snapshot: the row count we reconcile against and
-the rows we export must see the same data even while the shop keeps writing,
-so both run in a single REPEATABLE READ, READ ONLY transaction.
+Why one snapshot: the row count we reconcile against and the rows we export
+must see the same data even while the shop keeps writing, so both run in a
+REPEATABLE READ, READ ONLY transaction. A large full export may read on more
+connections at once: each imports that transaction's snapshot
+(`pg_export_snapshot` / `SET TRANSACTION SNAPSHOT`) and reads its own range of
+heap pages, so together they still read exactly the rows that were counted.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ class SourceError(ValueError):
     """The export's source (table, columns, window) is not what the request says it is."""
 
 
+# Postgres answers `ctid` range conditions with a TID range scan from version 14 on;
+# before that each range would scan the whole table.
+_TID_RANGE_SCAN_VERSION = 140000
+
+
 class Snapshot:
     """A REPEATABLE READ, READ ONLY transaction on one ADBC connection.
 
@@ -58,6 +66,7 @@ class Snapshot:
 
     def __init__(self, connection: Any) -> None:
         self._conn = connection
+        self.exported_id: str | None = None
 
     def _reader(self, sql: str, options: dict[str, str] | None = None) -> Any:
         import adbc_driver_manager
@@ -111,6 +120,35 @@ class Snapshot:
     def count(self, from_where_sql: str) -> int:
         return int(self.rows(f"select count(*) from {from_where_sql}")[0][0])
 
+    def export_snapshot(self) -> str:
+        """This transaction's snapshot id, for other connections to import while it stays open.
+
+        Postgres exports from any top-level transaction, on a standby too (10+).
+        """
+        self.exported_id = str(self.rows("select pg_export_snapshot()")[0][0])
+        return self.exported_id
+
+    def heap_size(self, schema: str, table: str) -> tuple[int, int] | None:
+        """(pages, bytes) of a plain table on Postgres 14+, where page ranges are cheap to read; else None."""
+        qualified = quote_literal(f"{quote_ident(schema)}.{quote_ident(table)}")
+        version, kind, size, block = self.rows(
+            "select current_setting('server_version_num')::int, c.relkind::text,"
+            " pg_relation_size(c.oid), current_setting('block_size')::int8"
+            f" from pg_class c where c.oid = {qualified}::regclass"
+        )[0]
+        if version < _TID_RANGE_SCAN_VERSION or kind != "r":
+            return None
+        return int(size) // int(block), int(size)
+
+    def cancel(self) -> None:
+        """Ask the server to stop this connection's running statement (safe from another thread).
+
+        Why: closing a half-read COPY makes the driver drain the rest of it on
+        rollback, which for a large table takes as long as the export.
+        """
+        with contextlib.suppress(Exception):
+            self._conn.cancel()
+
     def batches(self, select_sql: str, batch_bytes: int) -> Iterator[Any]:
         """Record batches of `select_sql` as the driver decodes them (about `batch_bytes` each)."""
         reader, statement = self._reader(
@@ -152,8 +190,12 @@ class PostgresArrowHook:
         return make_conninfo("", **{k: v for k, v in params.items() if v not in (None, "")})
 
     @contextmanager
-    def snapshot(self, conninfo: str | None = None) -> Iterator[Snapshot]:
-        """Open a connection and a REPEATABLE READ, READ ONLY transaction; roll back on exit."""
+    def snapshot(self, conninfo: str | None = None, *, snapshot_id: str | None = None) -> Iterator[Snapshot]:
+        """Open a connection and a REPEATABLE READ, READ ONLY transaction; roll back on exit.
+
+        :param snapshot_id: import this snapshot (from `Snapshot.export_id` of a transaction
+            still open) instead of taking a new one.
+        """
         import adbc_driver_manager
         import adbc_driver_postgresql
 
@@ -164,6 +206,8 @@ class PostgresArrowHook:
             snapshot = Snapshot(conn)
             # autocommit is off, so the driver has issued BEGIN: this is the first statement.
             snapshot.execute("set transaction isolation level repeatable read, read only")
+            if snapshot_id is not None:
+                snapshot.execute(f"set transaction snapshot {quote_literal(snapshot_id)}")
             # Timestamps without a zone are compared with the UTC data interval as UTC.
             snapshot.execute("set local time zone 'UTC'")
             yield snapshot

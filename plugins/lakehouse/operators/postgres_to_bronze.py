@@ -64,7 +64,11 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     :param allow_empty: whether zero rows is a success (one schema-only file is written). None means
         yes for incremental (a quiet day) and no for full (an empty source would wipe bronze).
     :param target_file_bytes: Parquet files roll over at about this size (default 128 MiB).
-    :param compression: Parquet codec (default snappy: the cheapest to write and to scan).
+    :param compression: Parquet codec. Default zstd: on bench/export.py's orders table it writes
+        faster than snappy and makes files 29% smaller, and Athena bills by bytes scanned.
+    :param read_connections: a full export of a table of at least 64 MiB reads on up to this many
+        connections at once, sharing one snapshot, each a range of the table's pages (Postgres 14+).
+        Each costs the source a backend and a core while the export runs; 1 reads on one.
     :param aws_conn_id: AWS connection (its extra may point at a local endpoint). (templated)
     :param region_name: AWS region; None uses the connection's or boto3's default. (templated)
     :param verify: SSL verification for S3, as for boto3. (templated)
@@ -107,7 +111,8 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         postgres_conn_id: str = "postgres_oltp",
         allow_empty: bool | None = None,
         target_file_bytes: int = 128 * 1024 * 1024,
-        compression: str = "snappy",
+        compression: str = "zstd",
+        read_connections: int = 2,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -128,6 +133,9 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         self.allow_empty = allow_empty
         self.target_file_bytes = target_file_bytes
         self.compression = compression
+        if read_connections < 1:
+            raise ValueError(f"{table}: read_connections must be at least 1, got {read_connections}")
+        self.read_connections = read_connections
 
     @classmethod
     def for_table(cls, source: Source, table: SourceTable, **kwargs: Any) -> PostgresToBronzeOperator:
@@ -182,6 +190,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             prefix=self.partition_prefix(),
             target_file_bytes=self.target_file_bytes,
             compression=self.compression,
+            read_connections=self.read_connections,
         )
         allow_empty = incremental if self.allow_empty is None else self.allow_empty
         return export_partition(

@@ -11,6 +11,7 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any
 
 import boto3
@@ -157,9 +158,9 @@ def test_a_rerun_replaces_the_partition_and_leaves_no_stale_files(source: Any, l
     small_files = Target(
         bucket=lake.bucket,
         prefix=PREFIX.format(table="events"),
-        target_file_bytes=256 * 1024,
-        row_group_bytes=128 * 1024,
-        batch_bytes=64 * 1024,
+        target_file_bytes=128 * 1024,
+        row_group_bytes=64 * 1024,
+        batch_bytes=32 * 1024,
     )
     client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
     hook = PostgresArrowHook(source.conn_id)
@@ -217,6 +218,133 @@ def test_a_count_mismatch_fails_and_publishes_nothing(
     assert lake.keys("bronze/") == []
 
 
+# --------------------------------------------------------------------------- parallel reads
+
+
+def parallel_target(lake: Lake, table: str, connections: int) -> Target:
+    """Split even a small table, so the tests exercise several readers."""
+    return Target(
+        bucket=lake.bucket,
+        prefix=PREFIX.format(table=table),
+        batch_bytes=64 * 1024,
+        read_connections=connections,
+        parallel_min_bytes=0,
+    )
+
+
+def export_backends_gone(source: Any, timeout_s: float = 10) -> bool:
+    """Whether no export connection is left (a closed backend leaves pg_stat_activity a moment later)."""
+    deadline = monotonic() + timeout_s
+    while monotonic() < deadline:
+        left = source.rows(
+            "select count(*) from pg_stat_activity where application_name = 'lakehouse-bronze-export'"
+        )
+        if left == [(0,)]:
+            return True
+        sleep(0.1)
+    return False
+
+
+def test_a_full_export_on_several_connections_writes_every_row_once(source: Any, lake: Lake) -> None:
+    make_events(source, 30_000)
+    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
+    request = ExportRequest("public", "events", mode="full")
+
+    summary = export_partition(
+        PostgresArrowHook(source.conn_id),
+        client,
+        request,
+        parallel_target(lake, "events", 3),
+        allow_empty=False,
+    )
+
+    assert summary["read_connections"] == 3 and summary["rows"] == 30_000
+    ids = read_partition(lake, "events")["id"].to_pylist()
+    assert sorted(ids) == list(range(1, 30_001))
+
+
+def test_parallel_readers_export_the_counted_snapshot_not_later_writes(
+    source: Any, lake: Lake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_events(source, 20_000)
+    real_export = Snapshot.export_snapshot
+
+    def export_then_write(self: Snapshot) -> str:
+        snapshot_id = real_export(self)
+        # Committed after the count and before the other connections start: they must not see it.
+        source.execute("delete from events where id > 15000")
+        source.execute("insert into events select g, 'late', now() from generate_series(100001, 100500) g")
+        return snapshot_id
+
+    monkeypatch.setattr(Snapshot, "export_snapshot", export_then_write)
+    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
+    summary = export_partition(
+        PostgresArrowHook(source.conn_id),
+        client,
+        ExportRequest("public", "events", mode="full"),
+        parallel_target(lake, "events", 2),
+        allow_empty=False,
+    )
+
+    assert summary["read_connections"] == 2 and summary["rows"] == 20_000
+    assert sorted(read_partition(lake, "events")["id"].to_pylist()) == list(range(1, 20_001))
+
+
+def test_a_killed_parallel_reader_fails_the_try_and_the_retry_converges(source: Any, lake: Lake) -> None:
+    # Each page range must outgrow the socket buffers (a few MB), or its backend may have
+    # sent every row before it is killed and the kill would go unnoticed.
+    make_events(source, 150_000)
+    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
+    request = ExportRequest("public", "events", mode="full")
+    killed = threading.Event()
+
+    def kill_a_second_reader(_batch: Any) -> None:
+        if not killed.is_set():
+            killed.set()
+            # Only the reader of a later page range; the first connection, which holds
+            # the exported snapshot, keeps reading.
+            source.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity"
+                " where application_name = 'lakehouse-bronze-export' and datname = current_database()"
+                " and query like '%ctid >= ''(%' and query not like '%ctid >= ''(0,0)''%'"
+            )
+
+    with pytest.raises(Exception, match=r"(?i)terminat|connection|server closed|I/O"):
+        export_partition(
+            PostgresArrowHook(source.conn_id),
+            client,
+            request,
+            parallel_target(lake, "events", 2),
+            allow_empty=False,
+            on_batch=kill_a_second_reader,
+        )
+    assert killed.is_set()
+    assert lake.keys("bronze/") == [], "a failed try must leave nothing visible"
+    assert client.list_multipart_uploads(Bucket=lake.bucket).get("Uploads", []) == []
+    assert export_backends_gone(source), "every reader's connection is closed after a failed try"
+
+    summary = export_partition(
+        PostgresArrowHook(source.conn_id),
+        client,
+        request,
+        parallel_target(lake, "events", 2),
+        allow_empty=False,
+    )
+    ids = read_partition(lake, "events")["id"].to_pylist()
+    assert summary["rows"] == 150_000 and len(ids) == 150_000 and len(set(ids)) == 150_000
+
+
+def test_incremental_and_small_exports_read_on_one_connection(source: Any, lake: Lake) -> None:
+    make_events(source, 2_000)
+    window = {"cursor_column": "updated_at"}
+    assert operator(source, lake, "events", **window).execute({})["read_connections"] == 1
+    assert operator(source, lake, "events", mode="full").execute({})["read_connections"] == 1, (
+        "a table far below 64 MiB is not worth a second connection"
+    )
+    with pytest.raises(ValueError, match="read_connections must be at least 1, got 0"):
+        operator(source, lake, "events", mode="full", read_connections=0)
+
+
 # --------------------------------------------------------------------------- streaming
 
 
@@ -226,9 +354,9 @@ def test_batches_stay_bounded_and_files_roll_at_the_target_size(source: Any, lak
     target = Target(
         bucket=lake.bucket,
         prefix=PREFIX.format(table="events"),
-        target_file_bytes=512 * 1024,
-        row_group_bytes=256 * 1024,
-        batch_bytes=128 * 1024,
+        target_file_bytes=256 * 1024,
+        row_group_bytes=128 * 1024,
+        batch_bytes=64 * 1024,
     )
     client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
     summary = export_partition(
