@@ -6,7 +6,9 @@ four timestamptz, 2% NULL deleted_at) is generated in a dedicated database
 its own subprocess, so each peak RSS (ru_maxrss, imports included) is its own:
 
 - ours: PostgresToBronzeOperator (full mode) to the local AWS endpoint, at N
-  rows and at N/2 rows (memory must not grow with the table);
+  rows and at N/2 rows (memory must not grow with the table), and at N rows on
+  two connections sharing one snapshot (BENCH_READ_CONNECTIONS=2), to show
+  what the parallel read adds on this machine;
 - sql_to_s3: the Amazon provider's SqlToS3Operator with file_format="parquet";
 - copy: `COPY (SELECT ...) TO STDOUT (FORMAT binary)` into /dev/null, the floor;
 - readers: how the driver was chosen, ADBC batches vs psycopg COPY CSV parsed by
@@ -118,6 +120,7 @@ def work_ours(table: str) -> dict[str, Any]:
         "seconds": time.monotonic() - started,
         "rows": summary["rows"],
         "files": summary["files"],
+        "read_connections": summary["read_connections"],
         "before_mb": before_mb,
     }
 
@@ -300,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         readers = {m: run_worker(m, f"orders_{rows}", env) for m in ("read_adbc", "read_csv")}
         copy = run_worker("copy", f"orders_{rows}", env)
         ours = run_worker("ours", f"orders_{rows}", env)
+        ours_two = run_worker("ours", f"orders_{rows}", {**env, "BENCH_READ_CONNECTIONS": "2"})
         ours_half = run_worker("ours", f"orders_{half}", env)
         if copy is None or ours is None or ours_half is None:
             return 1
@@ -317,6 +321,12 @@ def main(argv: list[str] | None = None) -> int:
         "bench: readers (read only, same table): "
         + " ".join(f"{m}_s={r['seconds']:.2f}" for m, r in readers.items() if r is not None)
     )
+    if ours_two is not None:
+        print(
+            f"bench: ours on {ours['read_connections']} connection(s) (default, {os.cpu_count()} cores):"
+            f" {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB; on 2 connections sharing the"
+            f" snapshot: {ours_two['seconds']:.2f} s, peak {ours_two['peak_mb']:.0f} MB"
+        )
     print(
         f"bench: ours at {half:,} rows: {ours_half['seconds']:.2f} s, peak {ours_half['peak_mb']:.0f} MB;"
         f" at {rows:,} rows: peak {ours['peak_mb']:.0f} MB (flat if equal within noise)"

@@ -68,7 +68,8 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         faster than snappy and makes files 29% smaller, and Athena bills by bytes scanned.
     :param read_connections: a full export of a table of at least 64 MiB reads on up to this many
         connections at once, sharing one snapshot, each a range of the table's pages (Postgres 14+).
-        Each costs the source a backend and a core while the export runs; 1 reads on one.
+        Each costs the source a backend while the export runs. None: half the worker's cores,
+        1 to 4 (on 2 cores a second connection was no faster); 1 always reads on one.
     :param aws_conn_id: AWS connection (its extra may point at a local endpoint). (templated)
     :param region_name: AWS region; None uses the connection's or boto3's default. (templated)
     :param verify: SSL verification for S3, as for boto3. (templated)
@@ -112,7 +113,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         allow_empty: bool | None = None,
         target_file_bytes: int = 128 * 1024 * 1024,
         compression: str = "zstd",
-        read_connections: int = 2,
+        read_connections: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -133,7 +134,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         self.allow_empty = allow_empty
         self.target_file_bytes = target_file_bytes
         self.compression = compression
-        if read_connections < 1:
+        if read_connections is not None and read_connections < 1:
             raise ValueError(f"{table}: read_connections must be at least 1, got {read_connections}")
         self.read_connections = read_connections
 
