@@ -10,7 +10,9 @@ its own subprocess, so each peak RSS (ru_maxrss, imports included) is its own:
   two connections sharing one snapshot (BENCH_READ_CONNECTIONS=2), to show
   what the parallel read adds on this machine;
 - sql_to_s3: the Amazon provider's SqlToS3Operator with file_format="parquet";
-- copy: `COPY (SELECT ...) TO STDOUT (FORMAT binary)` into /dev/null, the floor;
+- copy: `COPY (SELECT ...) TO STDOUT (FORMAT binary)` into /dev/null by psql,
+  libpq's C client, the floor (the same COPY through psycopg is printed too:
+  Python touches every row there, so it is a slower, flattering floor);
 - readers: how the driver was chosen, ADBC batches vs psycopg COPY CSV parsed by
   pyarrow's CSV reader (reading only).
 
@@ -144,7 +146,18 @@ def work_sql_to_s3(table: str) -> dict[str, Any]:
     return {"seconds": time.monotonic() - started}
 
 
+def work_copy_psql(table: str, dsn: str) -> dict[str, Any]:
+    """The floor: libpq's C client (psql) copies the rows into /dev/null, no decoding at all."""
+    psql = os.environ["BENCH_PSQL"]
+    command = f"\\copy (select {COLUMNS} from {table}) to '{os.devnull}' with (format binary)"
+    started = time.monotonic()
+    quiet = subprocess.DEVNULL
+    subprocess.run([psql, "--no-psqlrc", "--quiet", dsn, "-c", command], check=True, stdout=quiet)
+    return {"seconds": time.monotonic() - started}
+
+
 def work_copy(table: str, dsn: str) -> dict[str, Any]:
+    """The same COPY through psycopg: Python handles every row, so it is slower than the floor."""
     import psycopg
 
     started = time.monotonic()
@@ -228,6 +241,7 @@ def worker(method: str, table: str) -> None:
         "ours": lambda: work_ours(table),
         "sql_to_s3": lambda: work_sql_to_s3(table),
         "copy": lambda: work_copy(table, dsn),
+        "copy_psql": lambda: work_copy_psql(table, dsn),
         "read_adbc": lambda: work_read_adbc(table, dsn),
         "read_csv": lambda: work_read_csv(table, dsn),
     }[method]()
@@ -301,7 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         boto3.client("s3", endpoint_url=url, region_name="us-east-1", **_keys()).create_bucket(Bucket=BUCKET)
 
         readers = {m: run_worker(m, f"orders_{rows}", env) for m in ("read_adbc", "read_csv")}
-        copy = run_worker("copy", f"orders_{rows}", env)
+        psql = pg.bindir / "psql"
+        copy_psycopg = run_worker("copy", f"orders_{rows}", env)
+        copy = run_worker("copy_psql", f"orders_{rows}", {**env, "BENCH_PSQL": str(psql)})
+        if copy is None:
+            print(f"bench: no usable {psql}; the floor is psycopg's COPY (slower than psql's)", flush=True)
+            copy = copy_psycopg
         ours = run_worker("ours", f"orders_{rows}", env)
         ours_two = run_worker("ours", f"orders_{rows}", {**env, "BENCH_READ_CONNECTIONS": "2"})
         ours_half = run_worker("ours", f"orders_{half}", env)
@@ -317,6 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop_endpoint(endpoint, timeout_s=30)
 
+    if copy_psycopg is not None and copy is not copy_psycopg:
+        print(
+            f"bench: COPY into /dev/null: psql {copy['seconds']:.2f} s (the floor below);"
+            f" through psycopg {copy_psycopg['seconds']:.2f} s"
+        )
     print(
         "bench: readers (read only, same table): "
         + " ".join(f"{m}_s={r['seconds']:.2f}" for m, r in readers.items() if r is not None)
