@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -178,6 +179,30 @@ def test_a_rerun_replaces_the_partition_and_leaves_no_stale_files(source: Any, l
     assert sorted(ids) == list(range(1, 5001))
 
 
+KILLED = r"(?i)terminat|connection|server closed|I/O"
+
+
+def backend_killer(source: Any, where: str = "true") -> tuple[threading.Event, Callable[[Any], None]]:
+    """An on_batch callback that terminates the export's backends matching `where`, once."""
+    killed = threading.Event()
+
+    def kill_once(_batch: Any) -> None:
+        if not killed.is_set():
+            killed.set()
+            source.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity"
+                " where application_name = 'lakehouse-bronze-export' and datname = current_database()"
+                f" and {where}"
+            )
+
+    return killed, kill_once
+
+
+def assert_nothing_visible(lake: Lake, client: Any) -> None:
+    assert lake.keys("bronze/") == [], "a failed try must leave nothing visible"
+    assert client.list_multipart_uploads(Bucket=lake.bucket).get("Uploads", []) == []
+
+
 def test_a_connection_killed_mid_export_fails_the_try_and_the_retry_converges(
     source: Any, lake: Lake
 ) -> None:
@@ -186,21 +211,12 @@ def test_a_connection_killed_mid_export_fails_the_try_and_the_retry_converges(
     request = ExportRequest("public", "events", mode="full")
     target = Target(bucket=lake.bucket, prefix=PREFIX.format(table="events"), batch_bytes=64 * 1024)
     client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
-    killed = threading.Event()
+    killed, kill_at_first_batch = backend_killer(source)
 
-    def kill_after_first_batch(_batch: Any) -> None:
-        if not killed.is_set():
-            killed.set()
-            source.execute(
-                "select pg_terminate_backend(pid) from pg_stat_activity"
-                " where application_name = 'lakehouse-bronze-export' and datname = current_database()"
-            )
-
-    with pytest.raises(Exception, match=r"(?i)terminat|connection|server closed|I/O"):
-        export_partition(hook, client, request, target, allow_empty=False, on_batch=kill_after_first_batch)
+    with pytest.raises(Exception, match=KILLED):
+        export_partition(hook, client, request, target, allow_empty=False, on_batch=kill_at_first_batch)
     assert killed.is_set()
-    assert lake.keys("bronze/") == [], "a failed try must leave nothing visible"
-    assert client.list_multipart_uploads(Bucket=lake.bucket).get("Uploads", []) == []
+    assert_nothing_visible(lake, client)
 
     summary = operator(source, lake, "events", mode="full").execute({})
     ids = read_partition(lake, "events")["id"].to_pylist()
@@ -221,14 +237,24 @@ def test_a_count_mismatch_fails_and_publishes_nothing(
 # --------------------------------------------------------------------------- parallel reads
 
 
-def parallel_target(lake: Lake, table: str, connections: int) -> Target:
-    """Split even a small table, so the tests exercise several readers."""
-    return Target(
+def export_events_in_parallel(
+    source: Any, lake: Lake, connections: int, on_batch: Any = None
+) -> dict[str, Any]:
+    """A full export of `events` split across `connections` readers, even though the table is small."""
+    target = Target(
         bucket=lake.bucket,
-        prefix=PREFIX.format(table=table),
+        prefix=PREFIX.format(table="events"),
         batch_bytes=64 * 1024,
         read_connections=connections,
         parallel_min_bytes=0,
+    )
+    return export_partition(
+        PostgresArrowHook(source.conn_id),
+        boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1"),
+        ExportRequest("public", "events", mode="full"),
+        target,
+        allow_empty=False,
+        on_batch=on_batch,
     )
 
 
@@ -247,16 +273,8 @@ def export_backends_gone(source: Any, timeout_s: float = 10) -> bool:
 
 def test_a_full_export_on_several_connections_writes_every_row_once(source: Any, lake: Lake) -> None:
     make_events(source, 30_000)
-    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
-    request = ExportRequest("public", "events", mode="full")
 
-    summary = export_partition(
-        PostgresArrowHook(source.conn_id),
-        client,
-        request,
-        parallel_target(lake, "events", 3),
-        allow_empty=False,
-    )
+    summary = export_events_in_parallel(source, lake, 3)
 
     assert summary["read_connections"] == 3 and summary["rows"] == 30_000
     ids = read_partition(lake, "events")["id"].to_pylist()
@@ -277,14 +295,7 @@ def test_parallel_readers_export_the_counted_snapshot_not_later_writes(
         return snapshot_id
 
     monkeypatch.setattr(Snapshot, "export_snapshot", export_then_write)
-    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
-    summary = export_partition(
-        PostgresArrowHook(source.conn_id),
-        client,
-        ExportRequest("public", "events", mode="full"),
-        parallel_target(lake, "events", 2),
-        allow_empty=False,
-    )
+    summary = export_events_in_parallel(source, lake, 2)
 
     assert summary["read_connections"] == 2 and summary["rows"] == 20_000
     assert sorted(read_partition(lake, "events")["id"].to_pylist()) == list(range(1, 20_001))
@@ -294,42 +305,19 @@ def test_a_killed_parallel_reader_fails_the_try_and_the_retry_converges(source: 
     # Each page range must outgrow the socket buffers (a few MB), or its backend may have
     # sent every row before it is killed and the kill would go unnoticed.
     make_events(source, 150_000)
-    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
-    request = ExportRequest("public", "events", mode="full")
-    killed = threading.Event()
+    # Only the reader of a later page range: the first connection, which holds the
+    # exported snapshot, keeps reading.
+    killed, kill_a_second_reader = backend_killer(
+        source, "query like '%ctid >= ''(%' and query not like '%ctid >= ''(0,0)''%'"
+    )
 
-    def kill_a_second_reader(_batch: Any) -> None:
-        if not killed.is_set():
-            killed.set()
-            # Only the reader of a later page range; the first connection, which holds
-            # the exported snapshot, keeps reading.
-            source.execute(
-                "select pg_terminate_backend(pid) from pg_stat_activity"
-                " where application_name = 'lakehouse-bronze-export' and datname = current_database()"
-                " and query like '%ctid >= ''(%' and query not like '%ctid >= ''(0,0)''%'"
-            )
-
-    with pytest.raises(Exception, match=r"(?i)terminat|connection|server closed|I/O"):
-        export_partition(
-            PostgresArrowHook(source.conn_id),
-            client,
-            request,
-            parallel_target(lake, "events", 2),
-            allow_empty=False,
-            on_batch=kill_a_second_reader,
-        )
+    with pytest.raises(Exception, match=KILLED):
+        export_events_in_parallel(source, lake, 2, on_batch=kill_a_second_reader)
     assert killed.is_set()
-    assert lake.keys("bronze/") == [], "a failed try must leave nothing visible"
-    assert client.list_multipart_uploads(Bucket=lake.bucket).get("Uploads", []) == []
+    assert_nothing_visible(lake, boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1"))
     assert export_backends_gone(source), "every reader's connection is closed after a failed try"
 
-    summary = export_partition(
-        PostgresArrowHook(source.conn_id),
-        client,
-        request,
-        parallel_target(lake, "events", 2),
-        allow_empty=False,
-    )
+    summary = export_events_in_parallel(source, lake, 2)
     ids = read_partition(lake, "events")["id"].to_pylist()
     assert summary["rows"] == 150_000 and len(ids) == 150_000 and len(set(ids)) == 150_000
 
