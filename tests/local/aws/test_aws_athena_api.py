@@ -21,9 +21,11 @@ def test_one_endpoint_serves_s3_glue_sts_and_athena(lake: Lake) -> None:
 
 def test_query_runs_asynchronously_from_queued_to_succeeded(lake: Lake) -> None:
     # StartQueryExecution replies once the query is done or after at most 0.1 s, whichever comes
-    # first; a long query is still QUEUED/RUNNING when the client first looks.
+    # first; a long query is still QUEUED/RUNNING when the client first looks. DuckDB counts a
+    # cross product at billions of rows a second (10^10 took 1.7 s, short enough for a slow
+    # machine to miss), so this one is 10^12 rows, minutes of work; it is stopped right after.
     long_query = lake.start(
-        "SELECT count(*) FROM UNNEST(sequence(1, 100000)) a(x) CROSS JOIN UNNEST(sequence(1, 100000)) b(y)"
+        "SELECT count(*) FROM UNNEST(sequence(1, 1000000)) a(x) CROSS JOIN UNNEST(sequence(1, 1000000)) b(y)"
     )
     first = lake.athena.get_query_execution(QueryExecutionId=long_query)["QueryExecution"]["Status"]
     assert first["State"] in ("QUEUED", "RUNNING")
