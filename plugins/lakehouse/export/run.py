@@ -70,10 +70,13 @@ def export_partition(
                 log.warning("aborted %d multipart upload(s) left by an earlier try", aborted)
             selects = _page_ranges(snapshot, request, query, target) or [query.select_sql]
             log.info("exporting %d rows on %d connection(s): %s", expected, len(selects), query.select_sql)
-            readers = [snapshot] + [
-                attached.enter_context(postgres.snapshot(conninfo, snapshot_id=snapshot.exported_id))
-                for _ in selects[1:]
-            ]
+            readers = [snapshot]
+            if len(selects) > 1:
+                snapshot_id = snapshot.export_snapshot()
+                readers += [
+                    attached.enter_context(postgres.snapshot(conninfo, snapshot_id=snapshot_id))
+                    for _ in selects[1:]
+                ]
             stats = write_files(
                 [
                     BatchSource(reader.batches(select, target.batch_bytes), reader.cancel)
@@ -140,7 +143,6 @@ def _page_ranges(snapshot: Snapshot, request: ExportRequest, query: ExportQuery,
     if size is None or size[0] < 2 or size[1] < target.parallel_min_bytes:
         return []
     pages = size[0]
-    snapshot.export_snapshot()
     readers = min(connections, pages)
     bounds = [pages * number // readers for number in range(readers)]
     # The last range is open-ended: pages added after the count hold no rows this snapshot sees.

@@ -212,7 +212,6 @@ def write_files(
             close_file()
 
     finished = 0
-    succeeded = False
     try:
         while finished < len(readers):
             item = handoff.get()
@@ -235,11 +234,13 @@ def write_files(
             open_file()  # empty result: one file holding only the schema
         if writer is not None:
             close_file()
-        succeeded = True
+    except BaseException:
+        for source, reader in zip(sources, readers, strict=True):
+            if reader.is_alive():
+                source.cancel()  # a reader mid-statement would otherwise read its range to the end
+        raise
     finally:
         stop.set()
-        for source, reader in zip(sources, readers, strict=True):
-            if not succeeded and reader.is_alive():
-                source.cancel()  # a reader mid-statement would otherwise read its range to the end
+        for reader in readers:
             reader.join()
     return stats

@@ -66,7 +66,6 @@ class Snapshot:
 
     def __init__(self, connection: Any) -> None:
         self._conn = connection
-        self.exported_id: str | None = None
 
     def _reader(self, sql: str, options: dict[str, str] | None = None) -> Any:
         import adbc_driver_manager
@@ -125,8 +124,7 @@ class Snapshot:
 
         Postgres exports from any top-level transaction, on a standby too (10+).
         """
-        self.exported_id = str(self.rows("select pg_export_snapshot()")[0][0])
-        return self.exported_id
+        return str(self.rows("select pg_export_snapshot()")[0][0])
 
     def heap_size(self, schema: str, table: str) -> tuple[int, int] | None:
         """(pages, bytes) of a plain table on Postgres 14+, where page ranges are cheap to read; else None."""
