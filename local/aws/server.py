@@ -2,7 +2,8 @@
 
 Requests are routed by their ``X-Amz-Target`` header. Athena query-execution actions go to
 ``AthenaService`` and the crawler lifecycle actions to ``CrawlerService``; everything else
-(S3, STS, the rest of Glue and Athena) is served by moto unchanged. Both extensions keep their
+(S3, STS, the rest of Glue and Athena) is served by moto, whose multipart completion is
+replaced by one that copies the object once (s3_multipart.py). Both extensions keep their
 data in moto's stores, so a table written by a CTAS is what ``glue.get_table`` returns.
 """
 
@@ -25,6 +26,7 @@ from .changes import CHANGES
 from .crawler import CrawlerService
 from .errors import ApiError
 from .locking import BACKEND_LOCK
+from .s3_multipart import install as install_multipart_completion
 from .storage import S3Store
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -103,6 +105,7 @@ class LocalAwsApp:
     """WSGI app: our Athena/Glue-crawler handlers in front of moto's dispatcher."""
 
     def __init__(self, work_dir: Path, workers: int = 8) -> None:
+        install_multipart_completion()
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.athena = AthenaService(work_dir, workers=workers)
         self.crawler = CrawlerService(self._store_for)

@@ -362,24 +362,42 @@ def test_batches_stay_bounded_and_files_roll_at_the_target_size(source: Any, lak
     assert read_partition(lake, "events").num_rows == 30_000
 
 
-def test_only_low_cardinality_columns_are_dictionary_encoded(source: Any, lake: Lake) -> None:
+def test_low_cardinality_columns_get_dictionaries_and_keys_and_times_get_deltas(
+    source: Any, lake: Lake
+) -> None:
     source.execute(
         "create table shipments (id bigint primary key, carrier text not null, weight numeric(12,3) not null,"
-        " note text, shipped_at timestamptz not null)"
+        " note text, shipped_at timestamptz not null, boxes integer not null)"
     )
     source.execute(
         "insert into shipments select g, (array['ups','dhl','fedex'])[1 + g %% 3], g / 1000.0,"
-        " md5(g::text), %s::timestamptz + g * interval '1 second' from generate_series(1, 20000) g",
+        " md5(g::text), %s::timestamptz + g * interval '1 second', (g * 7919) %% 100003"
+        " from generate_series(1, 20000) g",
         (DAY,),
     )
     operator(source, lake, "shipments", mode="full").execute({})
     key = lake.keys(PREFIX.format(table="shipments"))[0]
     row_group = parquet_file(lake, key).metadata.row_group(0)
-    encoded = {
-        row_group.column(i).path_in_schema: "RLE_DICTIONARY" in row_group.column(i).encodings
-        for i in range(row_group.num_columns)
+    columns = [row_group.column(i) for i in range(row_group.num_columns)]
+    encoding = {
+        column.path_in_schema: "dictionary"
+        if "RLE_DICTIONARY" in column.encodings
+        else "delta"
+        if "DELTA_BINARY_PACKED" in column.encodings
+        else "plain"
+        for column in columns
     }
-    assert encoded == {"id": False, "carrier": True, "weight": False, "note": False, "shipped_at": False}
+    assert encoding == {
+        "id": "delta",
+        "carrier": "dictionary",
+        "weight": "plain",
+        "note": "plain",
+        "shipped_at": "delta",
+        "boxes": "delta",
+    }
+    serial = next(column for column in columns if column.path_in_schema == "id")
+    assert serial.total_compressed_size < 20_000 * 8 / 20  # a serial key packs to almost nothing
+    assert read_partition(lake, "shipments").sort_by("id")["boxes"].to_pylist()[:3] == [7919, 15838, 23757]
 
 
 # --------------------------------------------------------------------------- PII
