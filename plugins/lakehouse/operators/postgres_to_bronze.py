@@ -195,9 +195,12 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             read_connections=self.read_connections,
         )
         allow_empty = incremental if self.allow_empty is None else self.allow_empty
+        s3 = self.hook
+        # The Airflow connection is looked up here, on the task's thread; the client is built on another.
+        s3.conn_config  # noqa: B018
         return export_partition(
             PostgresArrowHook(self.postgres_conn_id),
-            self.hook.conn,
+            lambda: s3.conn,
             request,
             target,
             allow_empty=allow_empty,

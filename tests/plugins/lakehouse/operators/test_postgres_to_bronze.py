@@ -166,7 +166,7 @@ def test_a_rerun_replaces_the_partition_and_leaves_no_stale_files(source: Any, l
     client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
     hook = PostgresArrowHook(source.conn_id)
     request = ExportRequest("public", "events", mode="full")
-    first = export_partition(hook, client, request, small_files, allow_empty=False)
+    first = export_partition(hook, lambda: client, request, small_files, allow_empty=False)
     assert first["files"] > 2, "the test needs several files to prove stale ones are removed"
     first_keys = lake.keys(PREFIX.format(table="events"))
     assert first_keys[0].endswith("part-00000.parquet") and len(first_keys) == first["files"]
@@ -214,7 +214,9 @@ def test_a_connection_killed_mid_export_fails_the_try_and_the_retry_converges(
     killed, kill_at_first_batch = backend_killer(source)
 
     with pytest.raises(Exception, match=KILLED):
-        export_partition(hook, client, request, target, allow_empty=False, on_batch=kill_at_first_batch)
+        export_partition(
+            hook, lambda: client, request, target, allow_empty=False, on_batch=kill_at_first_batch
+        )
     assert killed.is_set()
     assert_nothing_visible(lake, client)
 
@@ -250,7 +252,7 @@ def export_events_in_parallel(
     )
     return export_partition(
         PostgresArrowHook(source.conn_id),
-        boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1"),
+        lambda: boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1"),
         ExportRequest("public", "events", mode="full"),
         target,
         allow_empty=False,
@@ -349,7 +351,7 @@ def test_batches_stay_bounded_and_files_roll_at_the_target_size(source: Any, lak
     client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
     summary = export_partition(
         PostgresArrowHook(source.conn_id),
-        client,
+        lambda: client,
         ExportRequest("public", "events", mode="full"),
         target,
         allow_empty=False,
