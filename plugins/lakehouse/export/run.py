@@ -144,11 +144,12 @@ def default_read_connections() -> int:
     Why not more: every reader needs about a core of its own to decode, and the
     Parquet encoder and the uploads need the rest. On bench/export.py's 2-core
     machine, where Postgres runs on the same two cores, a second connection was
-    about 4% faster (9.8 s against 10.2 s, mean of 5 runs each: the cores were
-    already busy) for 30 MB more peak memory, so 2 cores read on one. A worker
-    whose database runs elsewhere has those cores to itself: set
-    `read_connections` there and measure.
+    3-6% faster (medians of 3 runs: 8.76 s against 9.08 s, 9.61 s against
+    10.19 s: the cores were already busy) for 35-45 MB more peak memory, close
+    to the 400 MB budget, so 2 cores read on one. A worker whose database runs
+    elsewhere has those cores to itself: set `read_connections` there and measure.
     """
+
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(4, cores // 2))
 
