@@ -111,17 +111,17 @@ def dictionary_columns(table: Any) -> list[str]:
 def delta_columns(schema: Any, dictionary: list[str]) -> dict[str, str]:
     """DELTA_BINARY_PACKED for the integer, date, time and timestamp columns not dictionary-encoded.
 
-    Why: Parquet's default stores them PLAIN, eight bytes a value, and leaves the
-    squeezing to the codec. Source tables are full of serial keys and
+    Why: Parquet's default stores them PLAIN, eight bytes a value, and leaves
+    the squeezing to the codec. Source tables are full of serial keys and
     timestamps written in time order, whose differences from row to row are
     small numbers that delta encoding bit-packs before the codec sees them;
     random values (foreign keys, amounts) cost about what PLAIN costs. On
     bench/export.py's 5M-row orders table the file shrank from 125 MB to 92 MB
-    and the Parquet encoder took 30% less CPU. Every engine that reads bronze reads it: Athena engine
-    version 3 (Trino), the Glue crawler (it reads only footers), DuckDB, Spark
-    and pyarrow. Decimals keep their fixed-width encoding (as 64-bit integers
-    with deltas they were 10% smaller and slower to write), strings and nested
-    columns keep the defaults.
+    and the Parquet encoder took 30% less CPU. Every engine that reads bronze
+    reads it: Athena engine version 3 (Trino), the Glue crawler (it reads only
+    footers), DuckDB, Spark and pyarrow. Decimals keep their fixed-width
+    encoding (stored as 64-bit integers with deltas they were 10% smaller and
+    slower to write); strings and nested columns keep the defaults.
     """
     import pyarrow as pa
 
