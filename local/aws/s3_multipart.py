@@ -15,6 +15,7 @@ to the byte: same object, ETag, checksum type and value, same errors
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from moto.s3.exceptions import EntityTooSmall, InvalidPart, MalformedXML
 from moto.s3.models import FakeKey, FakeMultipart, MultipartChecksumBuilder
@@ -44,6 +45,17 @@ def _listed_parts(multipart: FakeMultipart, body: Iterator[tuple[int, str]]) -> 
     return parts
 
 
+def _read_into(stored: Any, span: memoryview) -> None:
+    """Fill `span` from a part's stored bytes (moto's spooled file, in memory or on disk)."""
+    stored.seek(0)
+    filled = 0
+    while filled < len(span):
+        read = stored.readinto(span[filled:])
+        if not read:
+            raise InvalidPart()  # fewer bytes stored than the part's recorded size
+        filled += read
+
+
 def complete(
     self: FakeMultipart, body: Iterator[tuple[int, str]]
 ) -> tuple[bytearray, str, tuple[str, str, int] | None]:
@@ -56,9 +68,7 @@ def complete(
     for part in parts:
         span = view[offset : offset + part.contentsize]
         with part.lock:
-            part._value_buffer.seek(0)
-            if part._value_buffer.readinto(span) != part.contentsize:
-                raise InvalidPart()  # the part's stored bytes are not what was uploaded
+            _read_into(part._value_buffer, span)
         spans.append(span)
         offset += part.contentsize
 
