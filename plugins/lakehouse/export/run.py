@@ -149,7 +149,6 @@ def default_read_connections() -> int:
     to the 400 MB budget, so 2 cores read on one. A worker whose database runs
     elsewhere has those cores to itself: set `read_connections` there and measure.
     """
-
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(4, cores // 2))
 
