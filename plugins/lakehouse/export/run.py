@@ -36,7 +36,8 @@ class Target:
     target_file_bytes: int = 128 * 1024 * 1024
     row_group_bytes: int = 24 * 1024 * 1024
     part_bytes: int = 8 * 1024 * 1024
-    batch_bytes: int = 8 * 1024 * 1024
+    # Per batch the driver hands over; each reader holds about two (the one it fills, the one it converts).
+    batch_bytes: int = 4 * 1024 * 1024
     compression: str = "zstd"
     # A full export of a table at least this large reads on up to this many
     # connections sharing one snapshot, each a range of the table's pages
@@ -56,60 +57,71 @@ def export_partition(
 ) -> dict[str, Any]:
     """Replace `target.prefix` with the rows `request` selects; return rows, bytes, files, seconds.
 
-    :param s3_client: returns the boto3 S3 client. It runs on a thread of its own
-        while the snapshot opens and counts, because creating a client through
-        the provider's hook is CPU work (botocore's models, the hook's user
-        agent: 0.5-0.8 s in bench/export.py) that Postgres's count can hide. It
+    Why three things run at once before the first file opens: building the S3
+    client (botocore's models, the hook's user agent: 0.5-0.8 s of CPU in
+    bench/export.py) with the cleanup of stale uploads, counting the rows
+    (a scan of the table: 0.4-0.5 s there), and the COPY stream. Done one
+    after the other they held the stream back by about a second. The count
+    runs on a connection of its own that imports the readers' snapshot, so it
+    still counts exactly the rows they read.
+
+    :param s3_client: returns the boto3 S3 client, on a thread of its own. It
         must not look up Airflow connections: resolve them first, on the task's
         thread (the Task SDK's channel to its supervisor is not thread-safe).
     """
     started = time.monotonic()
     conninfo = postgres.conninfo()
+    s3_ready = _in_background(lambda: _partition_writer(s3_client(), target))
     partition: PartitionWriter | None = None
-    client = _in_background(s3_client)
+
+    def open_object(name: str) -> Any:
+        nonlocal partition
+        if partition is None:
+            partition = _take_partition_writer(s3_ready)
+        return partition.open(name)
+
     try:
         with postgres.snapshot(conninfo) as snapshot, contextlib.ExitStack() as attached:
             query = build_query(request, snapshot.columns(request.schema, request.table))
-            expected = snapshot.count(query.from_where_sql)
-            if expected == 0 and not allow_empty:
-                raise EmptyExportError(
-                    f"{request.schema}.{request.table}: no rows to export ({query.from_where_sql});"
-                    " a full export of an empty table would wipe bronze, so it fails unless allow_empty"
-                )
-            partition = PartitionWriter(
-                client.result(), target.bucket, target.prefix, part_bytes=target.part_bytes
-            )
-            aborted = partition.abort_stale_uploads()
-            if aborted:
-                log.warning("aborted %d multipart upload(s) left by an earlier try", aborted)
+            snapshot_id = snapshot.export_snapshot()
+            counter = attached.enter_context(postgres.snapshot(conninfo, snapshot_id=snapshot_id))
+            counted = _in_background(lambda: counter.count(query.from_where_sql))
+            # Registered after the counter's connection, so it runs before that closes.
+            attached.callback(_settle, counted, counter.cancel)
             selects = _page_ranges(snapshot, request, query, target) or [query.select_sql]
-            log.info("exporting %d rows on %d connection(s): %s", expected, len(selects), query.select_sql)
-            readers = [snapshot]
-            if len(selects) > 1:
-                snapshot_id = snapshot.export_snapshot()
-                readers += [
-                    attached.enter_context(postgres.snapshot(conninfo, snapshot_id=snapshot_id))
-                    for _ in selects[1:]
-                ]
+            log.info("exporting on %d connection(s): %s", len(selects), query.select_sql)
+            readers = [snapshot] + [
+                attached.enter_context(postgres.snapshot(conninfo, snapshot_id=snapshot_id))
+                for _ in selects[1:]
+            ]
             stats = write_files(
                 [
                     BatchSource(reader.batches(select, target.batch_bytes), reader.cancel)
                     for reader, select in zip(readers, selects, strict=True)
                 ],
                 query.columns,
-                partition,
+                open_object,
                 target_file_bytes=target.target_file_bytes,
                 row_group_bytes=target.row_group_bytes,
                 compression=target.compression,
                 on_batch=on_batch,
+            )
+            expected = counted.result()
+        if expected == 0 and not allow_empty:
+            raise EmptyExportError(
+                f"{request.schema}.{request.table}: no rows to export ({query.from_where_sql});"
+                " a full export of an empty table would wipe bronze, so it fails unless allow_empty"
             )
         if stats.rows != expected:
             raise ReconciliationError(
                 f"{request.schema}.{request.table}: wrote {stats.rows} rows but the snapshot counted"
                 f" {expected}; nothing published"
             )
+        assert partition is not None  # write_files opens at least one file
         keys = partition.publish()
     except BaseException:
+        if partition is None:
+            partition = _take_partition_writer(s3_ready, quiet=True)
         if partition is not None:
             partition.abort()
         raise
@@ -129,9 +141,36 @@ def export_partition(
     return summary
 
 
+def _partition_writer(client: Any, target: Target) -> tuple[PartitionWriter, int]:
+    """A writer for the partition, after aborting uploads an earlier try left; and how many it aborted."""
+    partition = PartitionWriter(client, target.bucket, target.prefix, part_bytes=target.part_bytes)
+    try:
+        return partition, partition.abort_stale_uploads()
+    except BaseException:
+        partition.close()
+        raise
+
+
+def _take_partition_writer(ready: Future, *, quiet: bool = False) -> PartitionWriter | None:
+    """The writer `_partition_writer` made, waiting for it; with `quiet`, None if it failed."""
+    if quiet and ready.exception() is not None:
+        return None
+    partition, aborted = ready.result()
+    if aborted:
+        log.warning("aborted %d multipart upload(s) left by an earlier try", aborted)
+    return partition
+
+
+def _settle(work: Future, cancel: Callable[[], None]) -> None:
+    """Stop `work` if it still runs (the export failed first) and wait for it to end."""
+    if not work.done():
+        cancel()
+    work.exception()
+
+
 def _in_background(function: Callable[[], Any]) -> Future:
     """Start `function` on a thread of its own and return its future."""
-    pool = ThreadPoolExecutor(1, thread_name_prefix="s3-client")
+    pool = ThreadPoolExecutor(1, thread_name_prefix="export")
     try:
         return pool.submit(function)
     finally:
@@ -139,18 +178,19 @@ def _in_background(function: Callable[[], Any]) -> Future:
 
 
 def default_read_connections() -> int:
-    """Half the cores this worker may run on, between 1 and 4.
+    """Two connections when the worker has two cores or more, else one.
 
-    Why not more: every reader needs about a core of its own to decode, and the
-    Parquet encoder and the uploads need the rest. On bench/export.py's 2-core
-    machine, where Postgres runs on the same two cores, a second connection was
-    3-6% faster (medians of 3 runs: 8.76 s against 9.08 s, 9.61 s against
-    10.19 s: the cores were already busy) for 35-45 MB more peak memory, close
-    to the 400 MB budget, so 2 cores read on one. A worker whose database runs
-    elsewhere has those cores to itself: set `read_connections` there and measure.
+    Why two: one Postgres backend produces the COPY stream at about 0.8M rows/s
+    on bench/export.py's table, while the driver decodes about 2.3M rows/s and
+    the single Parquet encoder writes about 1.7M rows/s, so one connection
+    leaves the encoder waiting and two keep it fed. On bench/export.py's
+    2-core machine, Postgres on the same cores, two connections took 7.2-7.6 s
+    against 8.1-9.0 s for one, with a peak of 360-365 MB. A third would only
+    queue behind the encoder. On one core the readers would take the
+    encoder's time.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(4, cores // 2))
+    return 2 if cores >= 2 else 1
 
 
 def _page_ranges(snapshot: Snapshot, request: ExportRequest, query: ExportQuery, target: Target) -> list[str]:

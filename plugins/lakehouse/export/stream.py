@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lakehouse.export.multipart import PartitionWriter
 from lakehouse.hooks.pg_types import ExportColumn
 
 QUEUE_BATCHES = 2
@@ -161,7 +160,7 @@ def _produce(batches: Iterator[Any], schema: Any, pool: Any, out: queue.Queue, s
 def write_files(
     sources: list[BatchSource],
     columns: list[ExportColumn],
-    partition: PartitionWriter,
+    open_object: Callable[[str], Any],
     *,
     target_file_bytes: int,
     row_group_bytes: int,
@@ -172,6 +171,10 @@ def write_files(
     """Write the batches of every source into Parquet files of about `target_file_bytes`.
 
     Always writes at least one file, so an empty result still publishes the schema.
+
+    :param open_object: opens a writable, non-seekable object for a file name
+        (`PartitionWriter.open`). Called first when the first row group is
+        ready, so whatever it waits for runs while the readers start.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -203,7 +206,7 @@ def write_files(
 
     def open_file() -> None:
         nonlocal sink, writer
-        sink = partition.open(file_name(stats.files))
+        sink = open_object(file_name(stats.files))
         writer = pq.ParquetWriter(
             sink,
             schema,
