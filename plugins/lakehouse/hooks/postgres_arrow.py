@@ -48,6 +48,19 @@ _LIBPQ_EXTRAS = (
 )
 
 
+def libpq_conninfo(params: dict[str, Any]) -> str:
+    """`key='value' ...` as libpq reads it: every value quoted, `\\` and `'` escaped; empty ones left out.
+
+    Why not psycopg's `make_conninfo`: importing psycopg for it took 0.13 s at
+    the start of every export, on the path to its first row.
+    """
+
+    def quoted(value: Any) -> str:
+        return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    return " ".join(f"{key}={quoted(value)}" for key, value in params.items() if value not in (None, ""))
+
+
 class SourceError(ValueError):
     """The export's source (table, columns, window) is not what the request says it is."""
 
@@ -170,9 +183,8 @@ class PostgresArrowHook:
     postgres_conn_id: str = "postgres_oltp"
 
     def conninfo(self) -> str:
-        """A libpq conninfo string built from the Airflow connection (URI-style quoting handled)."""
+        """A libpq conninfo string built from the Airflow connection."""
         from airflow.providers.common.compat.sdk import BaseHook
-        from psycopg.conninfo import make_conninfo
 
         conn = BaseHook.get_connection(self.postgres_conn_id)
         extra = conn.extra_dejson
@@ -185,7 +197,7 @@ class PostgresArrowHook:
             "application_name": "lakehouse-bronze-export",
         }
         params.update({key: extra[key] for key in _LIBPQ_EXTRAS if key in extra})
-        return make_conninfo("", **{k: v for k, v in params.items() if v not in (None, "")})
+        return libpq_conninfo(params)
 
     @contextmanager
     def snapshot(self, conninfo: str | None = None, *, snapshot_id: str | None = None) -> Iterator[Snapshot]:
