@@ -203,6 +203,7 @@ def work_read_adbc(table: str, dsn: str) -> dict[str, Any]:
     from lakehouse.export.query import ExportRequest, build_query
     from lakehouse.hooks.postgres_arrow import PostgresArrowHook
 
+    _preload("pyarrow", "adbc_driver_manager")
     started, cpu = time.monotonic(), time.process_time()
     rows = 0
     with PostgresArrowHook().snapshot(dsn) as snapshot:

@@ -181,8 +181,8 @@ def default_read_connections() -> int:
     """Two connections when the worker has two cores or more, else one.
 
     Why two: one Postgres backend produces the COPY stream at about 0.8M rows/s
-    on bench/export.py's table, while the driver decodes about 2.3M rows/s and
-    the single Parquet encoder writes about 1.7M rows/s, so one connection
+    on bench/export.py's table, while the driver decodes about 2M rows/s and
+    the single Parquet encoder writes about 2M rows/s, so one connection
     leaves the encoder waiting and two keep it fed. On bench/export.py's
     2-core machine, Postgres on the same cores, two connections took 7.2-7.6 s
     against 8.1-9.0 s for one, with a peak of 360-365 MB. A third would only
