@@ -213,7 +213,7 @@ def work_read_adbc(table: str, dsn: str) -> dict[str, Any]:
     return {
         "seconds": time.monotonic() - started,
         "rows": rows,
-        # The driver's decoding CPU: 6.0-6.3 s with the -O0 wheels of 1.9-1.13, 2.2 s with 1.8.0.
+        # The driver's decoding CPU: 8.8-9.8 s with the -O0 wheels of 1.9-1.13, 2.2-2.5 s with 1.8.0.
         "cpu_s": time.process_time() - cpu,
         "driver": adbc_driver_postgresql.__version__,
     }

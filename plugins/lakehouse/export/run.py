@@ -180,14 +180,14 @@ def _in_background(function: Callable[[], Any]) -> Future:
 def default_read_connections() -> int:
     """Two connections when the worker has two cores or more, else one.
 
-    Why two: one Postgres backend produces the COPY stream at about 0.8M rows/s
+    Why two: one Postgres backend produces the COPY stream at about 1M rows/s
     on bench/export.py's table, while the driver decodes about 2M rows/s and
     the single Parquet encoder writes about 2M rows/s, so one connection
     leaves the encoder waiting and two keep it fed. On bench/export.py's
-    2-core machine, Postgres on the same cores, two connections took 7.2-7.6 s
-    against 8.1-9.0 s for one, with a peak of 360-365 MB. A third would only
-    queue behind the encoder. On one core the readers would take the
-    encoder's time.
+    2-core machine, Postgres on the same cores, two connections took
+    7.45-7.73 s against 7.88-8.52 s for one (medians of 3, three runs), with a
+    peak of 353-365 MB against 334-345 MB. A third would only queue behind the
+    encoder. On one core the readers would take the encoder's time.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 2 if cores >= 2 else 1

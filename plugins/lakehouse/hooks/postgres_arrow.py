@@ -7,8 +7,8 @@ against psycopg's COPY (CSV parsed by pyarrow's CSV reader): reading its
 5M-row table took 6.1-7.1 s against 19.6-22.4 s (psycopg hands Python every
 row), and ADBC keeps arrays as Arrow lists with no text parsing of our own.
 The driver is held at 1.8.0 in requirements.txt: the Linux wheels of 1.9.0 to
-1.13.0 are compiled without optimisation, and decoding that table cost 6.0-6.3 s
-of CPU with them against 2.2-2.8 s with 1.8.0.
+1.13.0 are compiled without optimisation, and decoding that table cost 8.8-9.8 s
+of CPU with 1.13.0 against 2.2-2.5 s with 1.8.0.
 
 Why one snapshot: the row count we reconcile against and the rows we export
 must see the same data even while the shop keeps writing, so both run in a
