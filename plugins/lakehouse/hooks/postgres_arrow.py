@@ -12,10 +12,11 @@ of CPU with 1.13.0 against 2.2-2.5 s with 1.8.0.
 
 Why one snapshot: the row count we reconcile against and the rows we export
 must see the same data even while the shop keeps writing, so both run in a
-REPEATABLE READ, READ ONLY transaction. A large full export may read on more
-connections at once: each imports that transaction's snapshot
-(`pg_export_snapshot` / `SET TRANSACTION SNAPSHOT`) and reads its own range of
-heap pages, so together they still read exactly the rows that were counted.
+REPEATABLE READ, READ ONLY transaction's snapshot. The count runs on a
+connection of its own and a large full export reads on more than one: each
+imports the first transaction's snapshot (`pg_export_snapshot` / `SET
+TRANSACTION SNAPSHOT`), and the readers each read their own range of heap
+pages, so together they read exactly the rows that were counted.
 """
 
 from __future__ import annotations
