@@ -188,8 +188,9 @@ def default_read_connections() -> int:
     2-core machine, Postgres on the same cores, two connections took
     7.45-7.73 s against 7.88-8.52 s for one (medians of 3, three runs), with a
     peak of 353-365 MB against 334-345 MB; on a faster machine of the same
-    kind, 4.77-4.82 s against 5.05-5.14 s (two runs). A third would only queue behind the
-    encoder. On one core the readers would take the encoder's time.
+    kind, 4.77-4.82 s against 5.05-5.14 s (two runs). A third would only
+    queue behind the encoder. On one core the readers would take the
+    encoder's time.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 2 if cores >= 2 else 1
