@@ -4,10 +4,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Airflow 3.0.6 supports Python 3.9-3.12; MWAA runs 3.12. Take the first of
-# these that exists and is in range (override with `make PYTHON=...`).
-PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
-	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null \
+# MWAA runs Airflow 3.3.1 on Python 3.12: take a Python 3.12 where there is one
+# (on PATH, or installed by pyenv but not its global version), else 3.11 or 3.13,
+# which Airflow supports too (override with `make PYTHON=...`). The test that
+# replays MWAA's install needs 3.12 itself and says so where there is none.
+PYTHON_CANDIDATES := python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	$(wildcard /usr/local/bin/python3.12) python3.11 python3.13 python3
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	$$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,7 +19,7 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: checkov terraform-inputs chromium help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean package deploy
+.PHONY: checkov terraform-inputs chromium mwaa-build-deps mwaa-replay help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean package deploy
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
@@ -27,13 +31,14 @@ help:
 	@echo "make bench   benchmarks: print figures and ratios"
 	@echo "make up | down | status   the local stack (Postgres, AWS endpoint, Airflow UI on :8080) in the background"
 	@echo "make compose-env   .env for docker compose (docker-compose.yaml)"
-	@echo "make lock    re-resolve constraints.txt from the requirements files"
+	@echo "make lock    re-resolve constraints.txt (MWAA's runtime lock) and constraints-dev.txt"
+	@echo "make mwaa-replay   install requirements.txt as MWAA does, on its image's packages; import the DAGs"
 	@echo "make package   dist/: what MWAA takes (dags/ with include/ and the lock, plugins.zip, requirements.txt)"
 	@echo "make deploy ENV=dev|prod   package, upload what changed, update MWAA only if plugins or requirements did"
 	@echo "make terraform-inputs   regenerate terraform/lakehouse.json from include/pipeline.yaml"
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
-	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 or 3.12 (Airflow 3.0.6 supports up to 3.12); set PYTHON=..."; exit 1; }
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt constraints-dev.txt
+	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 to 3.13 (3.12 is MWAA's); set PYTHON=..."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	@mkdir -p $(LOCAL)
@@ -42,19 +47,18 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	# every process compiles Airflow from source again where PYTHONDONTWRITEBYTECODE
 	# is set (as on CI machines here), about 1 s more per DAG parse and task start.
 	$(VENV)/bin/uv pip install --python $(PY) --quiet --compile-bytecode \
-		-r $(LOCAL)/requirements.runtime.txt -r requirements-dev.txt -c constraints.txt
+		-r $(LOCAL)/requirements.runtime.txt -r requirements-dev.txt -c constraints.txt -c constraints-dev.txt
 	$(PY) -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "airflow_lakehouse.pth").write_text("$(CURDIR)\n$(CURDIR)/plugins\n")'
 	@touch $@
 
 venv: $(STAMP)
 
-# Re-resolve the lock for every Python MWAA or a developer may use.
+# Both locks: constraints.txt (what MWAA installs, inside its essential
+# constraints and at its image's versions where we can) and constraints-dev.txt
+# (local tools on top); see deploy/lock.py. Then checkov's own.
 lock:
 	@test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet uv==$(UV_VERSION); }
-	@mkdir -p $(LOCAL)
-	@grep -v '^--constraint' requirements.txt > $(LOCAL)/requirements.runtime.txt
-	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --no-header \
-		-c constraints-airflow.in $(LOCAL)/requirements.runtime.txt requirements-dev.txt -o constraints.txt
+	$(PY) -m deploy.lock
 	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --no-header \
 		tools/checkov.in -o tools/checkov.lock.txt
 
@@ -98,7 +102,7 @@ demo: $(STAMP)
 
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
-test: $(STAMP) chromium checkov
+test: $(STAMP) chromium checkov mwaa-build-deps
 	$(PY) -m pytest
 
 # The web UI's browser test drives Debian's Chromium (Playwright downloads no browser).
@@ -113,13 +117,26 @@ chromium:
 		|| echo "warning: could not install chromium: the browser test will be skipped"; \
 	else echo "note: chromium not found and not root: the browser test will be skipped"; fi
 
+# The test that replays MWAA's install builds the image's package set, which
+# includes psycopg2 from source (as MWAA's image does): that needs libpq's
+# headers and pg_config. Installed where we can (root with apt).
+mwaa-build-deps:
+	@if command -v pg_config >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing libpq-dev (pg_config) for the MWAA install replay"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q libpq-dev >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null && apt-get install -y -q libpq-dev >/dev/null; } \
+		|| echo "warning: could not install libpq-dev: the MWAA replay will fail building psycopg2"; \
+	else echo "note: pg_config not found and not root: install libpq-dev (or postgresql-devel) for the MWAA replay"; fi
+
 # checkov (terraform/'s static analysis, run by tests/terraform) has a virtualenv
 # of its own: it pins a boto3 the Amazon provider cannot share. Where PyPI is out
 # of reach the test is skipped, saying so.
 CHECKOV_VENV := $(LOCAL)/tools/checkov
 checkov: $(CHECKOV_VENV)/.installed
 $(CHECKOV_VENV)/.installed: tools/checkov.in tools/checkov.lock.txt
-	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 or 3.12; set PYTHON=..."; exit 1; }
+	@test -n "$(PYTHON)" || { echo "error: need Python 3.11 to 3.13; set PYTHON=..."; exit 1; }
 	@echo "installing checkov into $(CHECKOV_VENV)"
 	@rm -rf $(CHECKOV_VENV) && $(PYTHON) -m venv $(CHECKOV_VENV) \
 		&& $(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
@@ -142,6 +159,11 @@ deploy: $(STAMP)
 	@test -n "$(ENV)" || { echo "error: ENV is required: make deploy ENV=dev (or ENV=prod)"; exit 1; }
 	$(PY) -m deploy.package
 	$(PY) -m deploy.upload --env $(ENV)
+
+# MWAA's requirements install replayed on its 3.3.1 image's package set, and the
+# DAGs imported there (make test does this too, and runs a day on that worker).
+mwaa-replay: $(STAMP) mwaa-build-deps
+	$(PY) -m deploy.mwaa_replay
 
 bench: $(STAMP)
 	$(PY) bench/local_engine.py

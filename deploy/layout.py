@@ -18,6 +18,17 @@ REQUIREMENTS = "requirements.txt"
 CONSTRAINTS = "constraints.txt"
 INCLUDE = "include"
 
+# the two locks (`make lock`, deploy/lock.py): what MWAA installs, and what development adds
+RUNTIME_LOCK = CONSTRAINTS
+DEV_LOCK = "constraints-dev.txt"
+
+# what MWAA's image runs, vendored from aws/amazon-mwaa-docker-images (deploy/mwaa_image/README.md)
+MWAA_IMAGE_DIR = "deploy/mwaa_image/3.3.1"
+MWAA_IMAGE_PACKAGES = f"{MWAA_IMAGE_DIR}/airflow_constraints.txt"
+MWAA_ESSENTIAL_CONSTRAINTS = f"{MWAA_IMAGE_DIR}/mwaa_essential_constraints.txt"
+MWAA_PYTHON = (3, 12)
+MWAA_INSTALL_LIMIT_S = 9 * 60
+
 # MWAA's dags folder in its containers: requirements.txt's --constraint points inside it
 MWAA_DAGS_FOLDER = "/usr/local/airflow/dags"
 MWAA_CONSTRAINTS = f"{MWAA_DAGS_FOLDER}/{CONSTRAINTS}"

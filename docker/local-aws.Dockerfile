@@ -2,8 +2,8 @@
 # Built from the repository root: docker compose build local-aws
 FROM python:3.12-slim
 WORKDIR /opt/lakehouse
-COPY constraints.txt docker/local-aws.requirements.txt ./
-RUN pip install --no-cache-dir -r local-aws.requirements.txt -c constraints.txt
+COPY constraints.txt constraints-dev.txt docker/local-aws.requirements.txt ./
+RUN pip install --no-cache-dir -r local-aws.requirements.txt -c constraints.txt -c constraints-dev.txt
 COPY local/ local/
 COPY plugins/ plugins/
 COPY include/ include/

@@ -1,4 +1,11 @@
-"""Registers the lakehouse's report page with Airflow's api-server (see lakehouse/web/report_app.py)."""
+"""Registers the report page with Airflow's api-server and its UI (see lakehouse/web/report_app.py).
+
+`fastapi_apps` mounts the page on the api-server at /lakehouse. `external_views`
+(Airflow 3.1+) puts it in the UI's Browse menu, shown inside the UI's frame at
+/plugin/lakehouse-report, so users reach it without knowing the URL. The href
+is relative: the UI resolves it against the api-server's base URL, so it also
+works where the UI is served under a path prefix, as MWAA serves it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,20 @@ from airflow.plugins_manager import AirflowPlugin
 
 from lakehouse.web.report_app import create_app
 
+REPORT_PREFIX = "/lakehouse"
+
 
 class LakehousePlugin(AirflowPlugin):
     name = "lakehouse"
     fastapi_apps: ClassVar[list[dict]] = [
-        {"app": create_app(), "url_prefix": "/lakehouse", "name": "lakehouse report"}
+        {"app": create_app(), "url_prefix": REPORT_PREFIX, "name": "lakehouse report"}
+    ]
+    external_views: ClassVar[list[dict]] = [
+        {
+            "name": "Lakehouse report",
+            "href": f"{REPORT_PREFIX.lstrip('/')}/report",
+            "url_route": "lakehouse-report",
+            "destination": "nav",
+            "category": "browse",
+        }
     ]

@@ -15,7 +15,9 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -98,3 +100,42 @@ def endpoint_url() -> Iterator[str]:
 def lake(endpoint_url: str) -> Lake:
     """A bucket and Glue database of this test's own on the session's endpoint."""
     return Lake.create(endpoint_url)
+
+
+@pytest.fixture(scope="session")
+def mwaa_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A replayed MWAA 3.3.1 worker (deploy/mwaa_replay.py) with `make package`'s output installed.
+
+    Session-scoped: the install is what MWAA does once per worker start, and the
+    shared end-to-end scenario runs its first day on this worker, so the check
+    costs no extra DAG run. The worker's virtualenv is removed at the end.
+    """
+    import shutil
+
+    from deploy.mwaa_replay import image_venv, install_requirements, new_worker
+    from deploy.package import build
+
+    root = tmp_path_factory.mktemp("mwaa")
+    package = build(root / "dist")
+    worker = new_worker(package.dist, root / "worker", image_venv())
+    install = install_requirements(worker)
+    REPLAY_FIGURES.append(install.figure())
+    try:
+        yield ReplayedWorker(worker=worker, install=install)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class ReplayedWorker:
+    worker: Any  # deploy.mwaa_replay.Worker
+    install: Any  # deploy.mwaa_replay.Install
+
+
+REPLAY_FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """MWAA's install figures, printed whatever pytest captured (the README's Figures come from here)."""
+    for figure in REPLAY_FIGURES:
+        terminalreporter.write_line(figure)

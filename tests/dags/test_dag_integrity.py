@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from airflow.models.dagbag import DagBag
+from airflow.dag_processing.dagbag import DagBag
 
 from local.paths import DAGS_DIR
 
@@ -24,7 +24,7 @@ DEFAULT_OWNER = "airflow"
 
 @pytest.fixture(scope="module")
 def dagbag() -> DagBag:
-    return DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    return DagBag(dag_folder=str(DAGS_DIR))
 
 
 def test_there_are_dags_to_check() -> None:

@@ -3,7 +3,10 @@
 One scenario runs once per module (it is the expensive part) and records what
 happened; each test then proves one property of it:
 
-  day 1  full refresh of a seeded shop (3,000 orders)
+  day 1  full refresh of a seeded shop (3,000 orders), run by a replayed MWAA
+         worker: MWAA 3.3.1's image with `make package`'s requirements.txt
+         installed the way MWAA installs it (deploy/mwaa_replay.py), the DAG
+         and the plugin loaded from MWAA's folders by that worker's interpreter
   day 2  a simulated day of changes, incremental run
   day 3  a simulated day plus a late update to a 20-day-old order; the first
          run crashes between stage and publish, a second run converges, a
@@ -25,6 +28,7 @@ from analytics_oracle import EXPECTED, analytics_sql, close
 from oracle import GOLD_SQL, ORACLE_SQL, from_gold, oracle
 
 from local.lake import query
+from local.paths import REPO_ROOT
 from local.shop.model import ShopSpec
 
 SPEC = ShopSpec(orders=3_000)
@@ -74,7 +78,7 @@ def changed_business_dates(conn: psycopg.Connection, day: date) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def scenario(pg, endpoint_url: str) -> Scenario:
+def scenario(pg, endpoint_url: str, mwaa_worker) -> Scenario:
     import boto3
     from airflow.exceptions import AirflowFailException
 
@@ -105,8 +109,11 @@ def scenario(pg, endpoint_url: str) -> Scenario:
     )
     try:
         replace_shop(conn, generate_shop(SPEC))
-        scenario.runs["day1"] = run_day(DAY1, full_refresh=True)
+        assert mwaa_worker.install.returncode == 0, mwaa_worker.install.output[-3000:]
+        scenario.runs["day1"] = mwaa_worker.worker.run_day(DAY1, dict(os.environ), full_refresh=True)
+        scenario.facts["mwaa_worker_python"] = str(mwaa_worker.worker.python)
         compare_with_oracle(scenario, "day1")
+        register_dags()  # the worker serialised the DAG from its own folder; the next days run from dags/
 
         simulate_day(conn, DAY2)
         scenario.facts["day2_changed_dates"] = changed_business_dates(conn, DAY2)
@@ -189,6 +196,15 @@ def test_every_run_of_the_three_days_succeeds_and_the_crashed_one_fails(scenario
         "day3": "success",
         "day3_again": "success",
     }, {name: run["failed"] for name, run in scenario.runs.items()}
+
+
+@pytest.mark.slow
+def test_day_one_ran_on_the_replayed_mwaa_worker_from_its_folders(scenario: Scenario) -> None:
+    day1 = scenario.runs["day1"]
+    assert day1["python"] == scenario.facts["mwaa_worker_python"]
+    assert day1["dag_file"].endswith("/dags/lakehouse_daily.py")
+    assert not day1["dag_file"].startswith(str(REPO_ROOT)), "the packaged DAG ran, not the checkout's"
+    assert day1["state"] == "success", day1["failed"]
 
 
 @pytest.mark.slow

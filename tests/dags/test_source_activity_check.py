@@ -8,7 +8,7 @@ from datetime import timedelta
 import pendulum
 import psycopg
 import pytest
-from airflow.models.dagbag import DagBag
+from airflow.dag_processing.dagbag import DagBag
 from airflow.utils.state import DagRunState
 
 from local.paths import DAGS_DIR
@@ -37,7 +37,7 @@ def dag(shop_dsn: str, monkeypatch: pytest.MonkeyPatch):
     )
     with psycopg.connect(shop_dsn, autocommit=True) as shop:
         simulate_day(shop, DAY_AFTER_SEED)
-    bag = DagBag(dag_folder=str(DAGS_DIR / "source_activity_check.py"), include_examples=False)
+    bag = DagBag(dag_folder=str(DAGS_DIR / "source_activity_check.py"))
     dag = bag.get_dag("source_activity_check")
     for task in dag.tasks:
         task.retries = 0  # the checks' verdict is under test, not the retry policy

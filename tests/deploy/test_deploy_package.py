@@ -156,8 +156,8 @@ repo = Path(sys.argv[1]).resolve()
 hidden = {repo, repo / "plugins"}
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() not in hidden]
 from airflow import plugins_manager
-from airflow.models.dagbag import DagBag
-bag = DagBag(dag_folder=sys.argv[2], include_examples=False)
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder=sys.argv[2])
 import lakehouse
 from lakehouse.paths import include_dir
 plugins_manager.ensure_plugins_loaded()
@@ -166,7 +166,7 @@ print(json.dumps({
     "errors": {path: str(error) for path, error in bag.import_errors.items()},
     "lakehouse": lakehouse.__file__,
     "include": str(include_dir()),
-    "plugins": sorted(p.name for p in plugins_manager.plugins or []),
+    "plugins": sorted(p["name"] for p in plugins_manager.get_plugin_info()),
 }))
 """
 

@@ -251,6 +251,15 @@ def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_s
             expect(page.get_by_text("gold.daily_revenue").first).to_be_visible()
             page.screenshot(path=str(SCREENSHOTS / "gold_daily_revenue-data_docs.png"))
 
+            # the same report from the UI's own navigation (the plugin's external view, Browse menu)
+            page.goto(ui_stack.url)
+            page.get_by_role("button", name="Browse").click()
+            page.get_by_role("menuitem", name="Lakehouse report").click()
+            report = page.frame_locator("iframe")
+            expect(report.get_by_role("heading", name="gold.daily_revenue")).to_be_visible()
+            assert page.url.endswith("/plugin/lakehouse-report")
+            page.screenshot(path=str(SCREENSHOTS / "lakehouse_report-in_ui.png"), full_page=True)
+
             # the next day breaks an expectation: its audit fails, visibly, with the reason in the log
             _break_an_order_status(ui_stack, first_day + timedelta(days=1))
             run = _trigger(

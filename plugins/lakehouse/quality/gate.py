@@ -227,9 +227,8 @@ def validate(
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
     from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations_provider.common.gx_context_actions import load_data_context
 
-    context = load_data_context(context_type="ephemeral", gx_cloud_config=None)
+    context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in task logs
     context.add_data_docs_site(
         site_name="audit",

@@ -1,10 +1,11 @@
 """The lakehouse's report page, served by Airflow's api-server beside the UI: /lakehouse/report.
 
-Airflow 3.0's UI has no place for a plugin's pages, and the audits' Data Docs
-live in S3 where a laptop's browser cannot open them; so a small FastAPI app
-(mounted by plugins/lakehouse_plugin.py) shows each gold table's first rows,
-read through Athena, and each dataset's latest audit verdict, and serves the
-reports themselves from s3://<lake>/reports/. lakehouse_daily's docs link here.
+The audits' Data Docs live in S3, where a browser cannot open them; so a
+small FastAPI app (mounted by plugins/lakehouse_plugin.py) shows each gold
+table's first rows, read through Athena, and each dataset's latest audit
+verdict, and serves the reports themselves from s3://<lake>/reports/. The UI's
+Browse menu shows it (the plugin's external view), and lakehouse_daily's docs
+link here.
 
 It reads with the pipeline's AWS connection, as the DAG does. It adds no
 authentication of its own: on MWAA the web server is already behind the
