@@ -64,7 +64,7 @@ def ui_env(home: Path, port: int) -> dict[str, str]:
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
         "AIRFLOW__API__BASE_URL": url,
-        # PyJWT 2.10+ refuses a token whose issuer is not a string, and Airflow 3.0.6 leaves it unset
+        # PyJWT 2.10+ refuses a token whose issuer is not a string, and Airflow leaves it unset by default
         "AIRFLOW__API_AUTH__JWT_ISSUER": "airflow-lakehouse",
         "AIRFLOW__API__PORT": str(port),
         # One uvicorn process: with several, uvicorn's supervisor kills a worker

@@ -68,7 +68,7 @@ def test_requirements_txt_is_the_repositorys_and_its_constraint_is_a_file_in_the
 @pytest.mark.parametrize(
     ("requirements", "complaint"),
     [
-        ("apache-airflow==3.0.6\n", "no --constraint line"),
+        ("apache-airflow==3.3.1\n", "no --constraint line"),
         ('--constraint "https://raw.githubusercontent.com/apache/airflow/c.txt"\n', "ships the lock as"),
         ("# --constraint /usr/local/airflow/dags/constraints.txt\napache-airflow\n", "no --constraint"),
     ],
@@ -94,7 +94,7 @@ def test_a_bad_requirements_txt_fails_the_build_before_dist_is_touched(
 ) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(source_repo, repo)
-    (repo / "requirements.txt").write_text("apache-airflow==3.0.6\n")
+    (repo / "requirements.txt").write_text("apache-airflow==3.3.1\n")
     dist = tmp_path / "dist"
     (dist / "dags").mkdir(parents=True)
     (dist / "dags" / "previous.py").write_text("")

@@ -113,7 +113,7 @@ def test_put_if_changed_keeps_the_current_version_until_the_content_changes(
 
 def test_extra_metadata_counts_as_part_of_the_objects_identity(s3: Any, bucket: str, tmp_path: Path) -> None:
     path = tmp_path / "requirements.txt"
-    path.write_text("apache-airflow==3.0.6\n")
+    path.write_text("apache-airflow==3.3.1\n")
     first = put_if_changed(s3, bucket, "requirements.txt", path, {"constraints-sha256": "aaa"})
     same = put_if_changed(s3, bucket, "requirements.txt", path, {"constraints-sha256": "aaa"})
     new_lock = put_if_changed(s3, bucket, "requirements.txt", path, {"constraints-sha256": "bbb"})

@@ -36,6 +36,8 @@ RUN_DAY = "2026-10-31"  # the seeded shop's last day: the initial load
 # A full refresh through the scheduler runs each of its ~60 tasks as its own
 # process: 72 s on one 2-core machine here, 7 minutes on a slower one.
 RUN_TIMEOUT_S = 900
+UI_ACTION_TIMEOUT_MS = 60_000
+DATE_INPUT_DEBOUNCE_MS = 2_000  # the UI's own debounce, with a margin
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -165,9 +167,14 @@ def _trigger(page, stack: UiStack, logical_date: str, *, full_refresh: bool, sho
     expect(switch).to_be_checked(checked=full_refresh)
     dialog.get_by_role("button", name="Advanced Options").click()
     dialog.locator("input[name=logicalDate]").fill(logical_date)
+    # Airflow 3.3's date input hands a typed value to the form only after a
+    # debounce; a click on Trigger before that submits the default date.
+    page.wait_for_timeout(DATE_INPUT_DEBOUNCE_MS)
     page.screenshot(path=str(SCREENSHOTS / shot))
     dialog.get_by_role("button", name="Trigger", exact=True).click()
-    expect(dialog).to_be_hidden()
+    # The dialog closes once the api-server has unpaused the DAG and created the run;
+    # on a busy 2-core machine that can take longer than Playwright's default wait.
+    expect(dialog).to_be_hidden(timeout=UI_ACTION_TIMEOUT_MS)
 
     def finished() -> dict | None:
         runs = _api(stack, "/api/v2/dags/lakehouse_daily/dagRuns")["dag_runs"]
