@@ -34,12 +34,12 @@ from deploy.layout import (
     REQUIREMENTS,
     RUNTIME_LOCK,
 )
+from deploy.package import CONSTRAINT_LINE
 
 # MWAA's image: CPython 3.12 on x86-64 Amazon Linux 2023 (glibc 2.34)
 TARGET_PYTHON = "3.12"
 TARGET_PLATFORM = "x86_64-manylinux_2_28"
 _PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(?P<version>[^\s;#]+)")
-_CONSTRAINT_LINE = re.compile(r"^\s*(?:-c|--constraint)\b")
 
 RUNTIME_HEADER = """\
 # The runtime lock: what MWAA installs (requirements.txt names this file in
@@ -93,9 +93,8 @@ def image_differences(lock: dict[str, str], image: dict[str, str]) -> dict[str, 
 
 def runtime_requirements(requirements: Path) -> str:
     """requirements.txt without its --constraint line, whose target exists only on MWAA."""
-    return "".join(
-        line + "\n" for line in requirements.read_text().splitlines() if not _CONSTRAINT_LINE.match(line)
-    )
+    lines = requirements.read_text().splitlines()
+    return "".join(f"{line}\n" for line in lines if not CONSTRAINT_LINE.match(line.strip()))
 
 
 def _uv() -> str:

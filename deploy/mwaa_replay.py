@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -47,7 +46,6 @@ from pathlib import Path
 from deploy.layout import (
     CONSTRAINTS,
     DAGS,
-    MWAA_CONSTRAINTS,
     MWAA_ESSENTIAL_CONSTRAINTS,
     MWAA_IMAGE_DIR,
     MWAA_IMAGE_PACKAGES,
@@ -57,6 +55,7 @@ from deploy.layout import (
     REPO_ROOT,
     REQUIREMENTS,
 )
+from deploy.package import CONSTRAINT_LINE, PackageError, build, constraint_target
 
 MWAA_REQUIRED_PACKAGES = f"{MWAA_IMAGE_DIR}/required_packages.txt"
 CACHE_DIR = REPO_ROOT / ".local" / "mwaa-replay"
@@ -276,15 +275,14 @@ def _run(command: list[str], what: str = "") -> None:
 
 def mwaa_requirements(requirements: str, lock: Path) -> str:
     """requirements.txt with its --constraint line (which must name MWAA's path) pointed at `lock`."""
-    line = re.compile(rf"^(?:-c|--constraint)(?:\s+|\s*=\s*)[\"']?{re.escape(MWAA_CONSTRAINTS)}[\"']?\s*$")
-    lines = requirements.splitlines()
-    hits = [i for i, text in enumerate(lines) if line.match(text.strip())]
-    if len(hits) != 1:
-        raise ReplayError(
-            f"requirements.txt must name the shipped lock once, as --constraint {MWAA_CONSTRAINTS}"
-        )
-    lines[hits[0]] = f'--constraint "{lock}"'
-    return "\n".join(lines) + "\n"
+    try:
+        constraint_target(requirements)
+    except PackageError as error:
+        raise ReplayError(str(error)) from error
+    return "".join(
+        f'--constraint "{lock}"\n' if CONSTRAINT_LINE.match(line.strip()) else f"{line}\n"
+        for line in requirements.splitlines()
+    )
 
 
 def lay_out(dist: Path, root: Path) -> None:
@@ -330,28 +328,16 @@ def install_requirements(worker: Worker, repo: Path = REPO_ROOT) -> Install:
     return Install(command, time.monotonic() - started, result.returncode, result.stdout + result.stderr)
 
 
-def pip_check(worker: Worker) -> tuple[int, str]:
-    """`pip check` on the worker after the install: packages whose requirements the result breaks."""
-    result = subprocess.run(
-        [str(worker.python), "-m", "pip", "check"],
-        env={**worker.env(dict(os.environ)), "PIP_CONFIG_FILE": os.devnull},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.returncode, result.stdout + result.stderr
+def prepare_worker(root: Path) -> tuple[Worker, Install]:
+    """`make package` into `root`/dist, a fresh worker in `root`/worker, and MWAA's install on it."""
+    package = build(root / "dist")
+    worker = new_worker(package.dist, root / "worker", image_venv())
+    return worker, install_requirements(worker)
 
 
 def main() -> int:
-    from deploy.package import build
-
     with tempfile.TemporaryDirectory(prefix="mwaa-replay-") as tmp:
-        started = time.monotonic()
-        image = image_venv()
-        print(f"mwaa replay: image virtualenv {image} ready in {time.monotonic() - started:.1f} s")
-        package = build(Path(tmp) / "dist")
-        worker = new_worker(package.dist, Path(tmp) / "worker", image)
-        install = install_requirements(worker)
+        worker, install = prepare_worker(Path(tmp))
         print(install.figure())
         if install.returncode != 0:
             print(install.output[-4000:], file=sys.stderr)

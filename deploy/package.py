@@ -38,7 +38,7 @@ from deploy.layout import (
 
 PLUGIN_PACKAGE = "lakehouse"
 PLUGIN_MODULE = "lakehouse_plugin.py"
-_CONSTRAINT_LINE = re.compile(r"^(?:-c|--constraint)(?:\s+|\s*=\s*)(?P<target>\S+)")
+CONSTRAINT_LINE = re.compile(r"^(?:-c|--constraint)(?:\s+|\s*=\s*)(?P<target>\S+)")
 
 
 class PackageError(Exception):
@@ -75,7 +75,7 @@ def constraint_target(requirements: str) -> str:
     targets = [
         match.group("target").strip("'\"")
         for line in requirements.splitlines()
-        if (match := _CONSTRAINT_LINE.match(line.strip()))
+        if (match := CONSTRAINT_LINE.match(line.strip()))
     ]
     if not targets:
         raise PackageError(

@@ -112,13 +112,10 @@ def mwaa_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """
     import shutil
 
-    from deploy.mwaa_replay import image_venv, install_requirements, new_worker
-    from deploy.package import build
+    from deploy.mwaa_replay import prepare_worker
 
     root = tmp_path_factory.mktemp("mwaa")
-    package = build(root / "dist")
-    worker = new_worker(package.dist, root / "worker", image_venv())
-    install = install_requirements(worker)
+    worker, install = prepare_worker(root)
     REPLAY_FIGURES.append(install.figure())
     try:
         yield ReplayedWorker(worker=worker, install=install)
