@@ -172,9 +172,7 @@ def _trigger(page, stack: UiStack, logical_date: str, *, full_refresh: bool, sho
     page.wait_for_timeout(DATE_INPUT_DEBOUNCE_MS)
     page.screenshot(path=str(SCREENSHOTS / shot))
     dialog.get_by_role("button", name="Trigger", exact=True).click()
-    # The dialog closes once the api-server has unpaused the DAG and created the run;
-    # on a busy 2-core machine that can take longer than Playwright's default wait.
-    expect(dialog).to_be_hidden(timeout=UI_ACTION_TIMEOUT_MS)
+    expect(dialog).to_be_hidden()  # once the api-server has unpaused the DAG and created the run
 
     def finished() -> dict | None:
         runs = _api(stack, "/api/v2/dags/lakehouse_daily/dagRuns")["dag_runs"]
@@ -214,6 +212,8 @@ def _break_an_order_status(stack: UiStack, day: date) -> None:
 def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_stack: UiStack) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    # Pages load while the scheduler runs tasks on the same two cores: wait as a user would
+    expect.set_options(timeout=UI_ACTION_TIMEOUT_MS)
     assert healthy(int(ui_stack.url.rsplit(":", 1)[1]))
     wait_for(
         lambda: _api(ui_stack, "/api/v2/dags?dag_id_pattern=lakehouse_daily")["total_entries"],
@@ -246,24 +246,27 @@ def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_s
             expect(page.get_by_text("success").first).to_be_visible()
             page.screenshot(path=str(SCREENSHOTS / "lakehouse_daily-success.png"))
 
-            # the gold tables' report, linked from the DAG's docs
+            # the gold tables' report, linked from the DAG's docs (the UI opens doc links in a new tab)
             page.goto(f"{ui_stack.url}/dags/lakehouse_daily")
             page.get_by_role("button", name="Dag Docs").click()
-            page.get_by_role("link", name="gold tables and the latest audit reports").click()
-            expect(page.get_by_role("heading", name="gold.daily_revenue")).to_be_visible()
-            expect(page.get_by_role("cell", name="gold.daily_revenue")).to_be_visible()
-            page.screenshot(path=str(SCREENSHOTS / "lakehouse_report.png"), full_page=True)
-            page.get_by_role("row", name="gold.daily_revenue").get_by_role("link", name="Data Docs").click()
-            expect(page.get_by_text("Expectation Validation Result")).to_be_visible()
-            expect(page.get_by_text("gold.daily_revenue").first).to_be_visible()
-            page.screenshot(path=str(SCREENSHOTS / "gold_daily_revenue-data_docs.png"))
+            with page.context.expect_page() as opened:
+                page.get_by_role("link", name="gold tables and the latest audit reports").click()
+            report = opened.value
+            expect(report.get_by_role("heading", name="gold.daily_revenue")).to_be_visible()
+            expect(report.get_by_role("cell", name="gold.daily_revenue")).to_be_visible()
+            report.screenshot(path=str(SCREENSHOTS / "lakehouse_report.png"), full_page=True)
+            report.get_by_role("row", name="gold.daily_revenue").get_by_role("link", name="Data Docs").click()
+            expect(report.get_by_text("Expectation Validation Result")).to_be_visible()
+            expect(report.get_by_text("gold.daily_revenue").first).to_be_visible()
+            report.screenshot(path=str(SCREENSHOTS / "gold_daily_revenue-data_docs.png"))
+            report.close()
 
             # the same report from the UI's own navigation (the plugin's external view, Browse menu)
             page.goto(ui_stack.url)
             page.get_by_role("button", name="Browse").click()
             page.get_by_role("menuitem", name="Lakehouse report").click()
-            report = page.frame_locator("iframe")
-            expect(report.get_by_role("heading", name="gold.daily_revenue")).to_be_visible()
+            framed = page.frame_locator("iframe")
+            expect(framed.get_by_role("heading", name="gold.daily_revenue")).to_be_visible()
             assert page.url.endswith("/plugin/lakehouse-report")
             page.screenshot(path=str(SCREENSHOTS / "lakehouse_report-in_ui.png"), full_page=True)
 
