@@ -31,6 +31,10 @@ from local.lake import query
 from local.paths import REPO_ROOT
 from local.shop.model import ShopSpec
 
+# pytest-timeout counts fixture setup in the first test's time: here that is the
+# whole scenario, MWAA's install replay included (pyproject's default is for one test)
+pytestmark = pytest.mark.timeout(1800)
+
 SPEC = ShopSpec(orders=3_000)
 DAY1 = SPEC.end_date
 DAY2 = DAY1 + timedelta(days=1)
