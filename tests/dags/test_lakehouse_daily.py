@@ -84,7 +84,7 @@ def changed_business_dates(conn: psycopg.Connection, day: date) -> set[str]:
 @pytest.fixture(scope="module")
 def scenario(pg, endpoint_url: str, mwaa_worker) -> Scenario:
     import boto3
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
 
     from lakehouse.config import pipeline_config
     from lakehouse.wap import tasks

@@ -69,8 +69,8 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         return f"{self.layer}_{dataset}.plan"
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow.exceptions import AirflowFailException, AirflowSkipException
         from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
         from lakehouse.config import pipeline_config
         from lakehouse.quality.batch import AuditScope

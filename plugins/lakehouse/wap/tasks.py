@@ -58,7 +58,7 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     Returns the INSERT statements (the list the stage_insert task is mapped
     over); the CTAS, the DROP and the whole plan go to XCom under their own keys.
     """
-    from airflow.exceptions import AirflowSkipException
+    from airflow.sdk.exceptions import AirflowSkipException
 
     from lakehouse.wap.plan import plan_gold, plan_silver
 
@@ -79,7 +79,7 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     else:
         plan = plan_gold(config, config.gold_dataset(name), **arguments)
     if not plan.has_work and plan.records_without_business_date:
-        from airflow.exceptions import AirflowFailException
+        from airflow.sdk.exceptions import AirflowFailException
 
         raise AirflowFailException(
             f"{plan.dataset}: {plan.records_without_business_date} change records on"
@@ -100,7 +100,7 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     The plan is pulled here rather than passed in: a silver publish also waits on
     the other silver audits and can run when its own dataset had no changes.
     """
-    from airflow.exceptions import AirflowSkipException
+    from airflow.sdk.exceptions import AirflowSkipException
 
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish

@@ -188,8 +188,8 @@ def test_glue_crawler_run_operator_fails_when_the_crawl_fails(lake: Lake, aws_co
 
 
 def test_deferrable_crawler_trigger_reports_success(lake: Lake, aws_conn: str) -> None:
-    from airflow.exceptions import TaskDeferred
     from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOperator
+    from airflow.sdk.exceptions import TaskDeferred
 
     _seed_orders(lake)
     name = _crawler(lake, f"opd_{lake.bucket}", f"s3://{lake.bucket}/raw/orders/")
