@@ -66,11 +66,19 @@ class AirflowApi:
         self._request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
 
     def delete_runs(self, dag_id: str) -> int:
-        """Delete every run of `dag_id` (with its task instances); return how many there were."""
+        """Delete every run of `dag_id` (with its task instances); return how many there were.
+
+        Airflow refuses to delete a run that is still queued or running (as one
+        left behind by a stack stopped mid-run is), so such a run is first
+        marked failed, which also stops its tasks.
+        """
         deleted = 0
         while runs := self.get(f"/api/v2/dags/{dag_id}/dagRuns?limit=100")["dag_runs"]:
             for run in runs:
-                self._request("DELETE", f"/api/v2/dags/{dag_id}/dagRuns/{quote(run['dag_run_id'], safe='')}")
+                path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run['dag_run_id'], safe='')}"
+                if run["state"] in ("queued", "running"):
+                    self._request("PATCH", path, {"state": "failed"})
+                self._request("DELETE", path)
             deleted += len(runs)
         return deleted
 

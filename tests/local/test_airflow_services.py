@@ -20,7 +20,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -309,3 +309,17 @@ def test_the_api_client_names_the_call_that_failed_and_sees_the_parsed_dag(ui_st
         api.run("no_such_dag", "x")
     with pytest.raises(AirflowApiError, match=r"POST /auth/token: HTTP 401"):
         AirflowApi(ui_stack.url, ui_stack.user, "wrong-password").token()
+
+
+def test_the_demo_clears_runs_even_one_still_running(ui_stack: UiStack) -> None:
+    """A stack stopped mid-run leaves a run `running`, which Airflow will not delete: demo clears it."""
+    api = AirflowApi(ui_stack.url, ui_stack.user, ui_stack.password)
+    assert wait_for(lambda: api.dag_is_parsed("lakehouse_daily"), 120, "lakehouse_daily to be parsed")
+    run_id = api.trigger("lakehouse_daily", datetime(2026, 10, 1, 2, tzinfo=UTC), {"full_refresh": False})
+    # what a stack stopped in the middle of a run leaves behind
+    metadata = ui_stack.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
+    with psycopg.connect(metadata, autocommit=True) as conn:
+        conn.execute("update dag_run set state = 'running' where run_id = %s", (run_id,))
+    assert api.run("lakehouse_daily", run_id)["state"] == "running"
+    assert api.delete_runs("lakehouse_daily") >= 1
+    assert _api(ui_stack, "/api/v2/dags/lakehouse_daily/dagRuns")["dag_runs"] == []
