@@ -26,6 +26,7 @@ DEV_LOCK = "constraints-dev.txt"
 MWAA_IMAGE_DIR = "deploy/mwaa_image/3.3.1"
 MWAA_IMAGE_PACKAGES = f"{MWAA_IMAGE_DIR}/airflow_constraints.txt"
 MWAA_ESSENTIAL_CONSTRAINTS = f"{MWAA_IMAGE_DIR}/mwaa_essential_constraints.txt"
+MWAA_REQUIRED_PACKAGES = f"{MWAA_IMAGE_DIR}/required_packages.txt"
 MWAA_PYTHON = (3, 12)
 MWAA_INSTALL_LIMIT_S = 9 * 60
 

@@ -21,6 +21,7 @@ Usage: python -m deploy.lock
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,11 +98,13 @@ def runtime_requirements(requirements: Path) -> str:
     return "".join(f"{line}\n" for line in lines if not CONSTRAINT_LINE.match(line.strip()))
 
 
-def _uv() -> str:
-    uv = Path(sys.executable).with_name("uv")
-    if not uv.exists():
-        raise SystemExit(f"lock: {uv} not found; run `make venv` first")
-    return str(uv)
+def find_uv() -> str:
+    """The uv beside this interpreter (`make venv` installs it there), else the one on PATH."""
+    beside = Path(sys.executable).with_name("uv")
+    found = str(beside) if beside.exists() else shutil.which("uv")
+    if not found:
+        raise FileNotFoundError(f"uv not found beside {sys.executable} or on PATH: run `make venv` first")
+    return found
 
 
 def _compile(inputs: list[Path], constraints: list[Path], preferences: dict[str, str], work: Path) -> str:
@@ -113,7 +116,7 @@ def _compile(inputs: list[Path], constraints: list[Path], preferences: dict[str,
     output = work / "resolved.txt"
     output.write_text("".join(f"{name}=={version}\n" for name, version in sorted(preferences.items())))
     command = [
-        _uv(),
+        find_uv(),
         "pip",
         "compile",
         "--quiet",

@@ -47,17 +47,17 @@ from deploy.layout import (
     CONSTRAINTS,
     DAGS,
     MWAA_ESSENTIAL_CONSTRAINTS,
-    MWAA_IMAGE_DIR,
     MWAA_IMAGE_PACKAGES,
     MWAA_INSTALL_LIMIT_S,
     MWAA_PYTHON,
+    MWAA_REQUIRED_PACKAGES,
     PLUGINS_ZIP,
     REPO_ROOT,
     REQUIREMENTS,
 )
+from deploy.lock import find_uv
 from deploy.package import CONSTRAINT_LINE, PackageError, build, constraint_target
 
-MWAA_REQUIRED_PACKAGES = f"{MWAA_IMAGE_DIR}/required_packages.txt"
 CACHE_DIR = REPO_ROOT / ".local" / "mwaa-replay"
 PYTHON_OVERRIDE = "LAKEHOUSE_MWAA_PYTHON"
 # the pip that runs the install: a release of the image's time, fixed so the replay is repeatable
@@ -211,16 +211,6 @@ def find_python() -> str:
     )
 
 
-def _uv() -> str:
-    uv = Path(sys.executable).with_name("uv")
-    if uv.exists():
-        return str(uv)
-    found = shutil.which("uv")
-    if not found:
-        raise ReplayError("uv not found: run `make venv` first")
-    return found
-
-
 def image_key(python: str, repo: Path = REPO_ROOT) -> str:
     """What the image virtualenv is built from: the Python version and the image's two files."""
     digest = hashlib.sha256()
@@ -234,6 +224,10 @@ def image_key(python: str, repo: Path = REPO_ROOT) -> str:
 def image_venv(cache: Path = CACHE_DIR, repo: Path = REPO_ROOT) -> Path:
     """The image's virtualenv, built once per `image_key` (a half-built one is never reused)."""
     python = find_python()
+    try:
+        uv = find_uv()
+    except FileNotFoundError as error:
+        raise ReplayError(str(error)) from error
     target = cache / f"image-{image_key(python, repo)}"
     if (target / ".complete").exists():
         return target
@@ -241,10 +235,10 @@ def image_venv(cache: Path = CACHE_DIR, repo: Path = REPO_ROOT) -> Path:
     building = Path(tempfile.mkdtemp(prefix="image-building-", dir=cache))
     try:
         # relocatable: every worker is a copy of it in another folder
-        _run([_uv(), "venv", "--quiet", "--relocatable", "--python", python, str(building / "venv")])
+        _run([uv, "venv", "--quiet", "--relocatable", "--python", python, str(building / "venv")])
         _run(
             [
-                _uv(),
+                uv,
                 "pip",
                 "install",
                 "--quiet",
