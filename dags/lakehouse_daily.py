@@ -17,8 +17,9 @@ default) for the previous UTC day. Everything is generated from
 
 Every silver and gold write is **write-audit-publish**: `plan` picks the
 partitions and a run-scoped staging location; `stage_create` (a CTAS) and
-`stage_insert` (one INSERT per further chunk), both the provider's
-`AthenaOperator`, write a temp table, at most 100 partitions per statement;
+`stage_insert` (one INSERT per further chunk), both `BoundedAthenaOperator`
+(the provider's `AthenaOperator` with a time-bounded wait that cancels what
+it gives up on), write a temp table, at most 100 partitions per statement;
 `audit` validates the staged data against the dataset's expectation suite
 (Great Expectations; `include/sql/<layer>/<dataset>.suite.yaml`): a critical
 failure fails it without retrying and publishes nothing, warnings are recorded;
@@ -41,12 +42,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pendulum
-from airflow.providers.amazon.aws.operators.athena import AthenaOperator
 from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOperator
 from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from lakehouse.config import pipeline_config
+from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
 from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
 from lakehouse.wap import tasks
@@ -65,9 +66,7 @@ athena_defaults = {
     "database": lake.databases.staging,
     "output_location": lake.athena_output,
     "workgroup": lake.workgroup,
-    "sleep_time": 1,
-    # the hook's default is 120 polls: at one a second, a CTAS over two minutes would fail
-    "max_polling_attempts": 4 * 3600,
+    "query_timeout": timedelta(minutes=config.athena.query_timeout_minutes),
 }
 
 
@@ -85,10 +84,10 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
         # A CTAS or INSERT retried in place would collide with its own half-written
         # table or duplicate a chunk, so staging does not retry: clearing the group
         # re-plans into a fresh location, which converges.
-        create = AthenaOperator(
+        create = BoundedAthenaOperator(
             task_id="stage_create", query=plan["create_sql"], retries=0, **athena_defaults
         )
-        insert = AthenaOperator.partial(task_id="stage_insert", retries=0, **athena_defaults).expand(
+        insert = BoundedAthenaOperator.partial(task_id="stage_insert", retries=0, **athena_defaults).expand(
             query=plan
         )
         # stage_insert is skipped when one statement held every partition; a failed
@@ -110,9 +109,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             multiple_outputs=False,
             trigger_rule="none_failed_min_one_success",
         )(layer, name)
-        drop = AthenaOperator(
-            task_id="drop_stage", query=plan["drop_sql"], **{**athena_defaults, "sleep_time": 0.5}
-        )
+        drop = BoundedAthenaOperator(task_id="drop_stage", query=plan["drop_sql"], **athena_defaults)
         upstream >> plan
         create >> insert
         [create, insert] >> audit >> publish >> drop

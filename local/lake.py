@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +26,18 @@ def athena_client(endpoint_url: str | None = None) -> Any:
 
 
 def query(
-    sql: str, *, endpoint_url: str | None = None, database: str = "gold", timeout_s: float = 60
+    sql: str, *, endpoint_url: str | None = None, database: str = "gold", timeout_s: float | None = None
 ) -> Result:
-    """Run `sql` on Athena and return every row (strings, as Athena returns them)."""
-    from lakehouse.config import pipeline_config
+    """Run `sql` on Athena and return every row (strings, as Athena returns them).
 
-    lake = pipeline_config().lake
+    The wait is the pipeline's (include/pipeline.yaml's athena.query_timeout_minutes
+    unless `timeout_s` says otherwise); past it the query is cancelled and named.
+    """
+    from lakehouse.config import pipeline_config
+    from lakehouse.hooks.athena import failure_reason, wait_for_query
+
+    config = pipeline_config()
+    lake = config.lake
     client = athena_client(endpoint_url)
     query_id = client.start_query_execution(
         QueryString=sql,
@@ -40,16 +45,10 @@ def query(
         ResultConfiguration={"OutputLocation": lake.athena_output},
         WorkGroup=lake.workgroup,
     )["QueryExecutionId"]
-    deadline = time.monotonic() + timeout_s
-    while True:
-        status = client.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Status"]
-        if status["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            break
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"Athena query still {status['State']} after {timeout_s}s: {sql}")
-        time.sleep(0.05)
-    if status["State"] != "SUCCEEDED":
-        raise RuntimeError(f"Athena query {status['State']}: {status.get('StateChangeReason')}\n{sql}")
+    execution = wait_for_query(client, query_id, timeout_s or config.athena.query_timeout_s)
+    if execution["Status"]["State"] != "SUCCEEDED":
+        state = execution["Status"]["State"]
+        raise RuntimeError(f"Athena query {query_id} {state}: {failure_reason(execution)}\n{sql}")
     columns: list[str] = []
     rows: list[list[str | None]] = []
     for page in client.get_paginator("get_query_results").paginate(QueryExecutionId=query_id):

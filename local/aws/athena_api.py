@@ -33,6 +33,10 @@ TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 # How long StartQueryExecution waits for a query to finish before replying (it replies at once
 # when the query finishes sooner). Longer queries are reported QUEUED/RUNNING as usual.
 START_WAIT_SECONDS = 0.1
+# A workgroup tag the local endpoint alone reads: SELECTs in that workgroup stay QUEUED this many
+# seconds before they run, as they can on AWS when Athena's capacity is busy. Tests use it for a
+# query that outlives a wait without spending CPU on it.
+SELECT_QUEUE_TAG = "local:select-queue-seconds"
 
 
 @dataclass
@@ -287,7 +291,21 @@ class AthenaService:
         }
 
     # -- execution -------------------------------------------------------------------------
+    def _queue_seconds(self, execution: Execution) -> float:
+        """How long the workgroup's SELECT_QUEUE_TAG keeps this query queued (0 without the tag)."""
+        if _classify(execution.query) != ("DML", "SELECT"):
+            return 0.0
+        backend = athena_backends[execution.account][execution.region]
+        workgroup = backend.work_groups.get(execution.workgroup)
+        if workgroup is None:
+            return 0.0
+        tags = backend.tagger.get_tag_dict_for_resource(workgroup.arn)
+        return float(tags.get(SELECT_QUEUE_TAG) or 0)
+
     def _run(self, execution: Execution) -> None:
+        queued = self._queue_seconds(execution)
+        if queued and execution.done.wait(queued):
+            return  # stopped while queued
         with self.lock:
             if execution.state != "QUEUED":
                 return

@@ -164,9 +164,32 @@ class Quality(Strict):
     )
 
 
+class AthenaLimits(Strict):
+    """How long a wait on Athena may last before it cancels its query and fails, naming it.
+
+    Queueing counts: on AWS a query can wait in Athena's queue before it runs.
+    """
+
+    query_timeout_minutes: int = Field(
+        default=240,
+        ge=1,
+        le=240,
+        description="the DAG's statements and queries (plan, stage, audit); Athena's DML timeout"
+        " quota is 30 minutes unless raised, 240 at most",
+    )
+    report_timeout_seconds: int = Field(
+        default=30, ge=1, le=600, description="each query of the report page, which a browser is waiting on"
+    )
+
+    @property
+    def query_timeout_s(self) -> float:
+        return self.query_timeout_minutes * 60.0
+
+
 class PipelineConfig(Strict):
     schedule: Schedule = Field(default_factory=Schedule)
     lake: Lake = Field(default_factory=Lake)
+    athena: AthenaLimits = Field(default_factory=AthenaLimits)
     quality: Quality = Field(default_factory=Quality)
     source: Source
     gold: list[GoldDataset] = Field(default_factory=list)

@@ -10,14 +10,19 @@ happened; each test then proves one property of it:
   day 2  a simulated day of changes, incremental run
   day 3  a simulated day plus a late update to a 20-day-old order; the first
          run crashes between stage and publish, a second run converges, a
-         third run of the same day proves idempotency
+         third run of the same day proves idempotency; then the payments of
+         day 3 once more while Athena's queue holds every SELECT 25 s, so
+         that planning and audit queries wait longer than 24 s
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -39,6 +44,8 @@ SPEC = ShopSpec(orders=3_000)
 DAY1 = SPEC.end_date
 DAY2 = DAY1 + timedelta(days=1)
 DAY3 = DAY1 + timedelta(days=2)
+# longer than the 24 s that the provider's default wait (120 polls) gave the planning and audit queries
+QUEUE_SECONDS = 25
 
 
 @dataclass
@@ -79,6 +86,48 @@ def changed_business_dates(conn: psycopg.Connection, day: date) -> set[str]:
         (day,),
     ).fetchall()
     return {row[0] for row in rows}
+
+
+@contextmanager
+def selects_queued(athena: Any, workgroup: str, seconds: int) -> Iterator[None]:
+    """Athena's queue holds the workgroup's SELECTs `seconds` before they run (the local endpoint's tag)."""
+    from local.aws.athena_api import SELECT_QUEUE_TAG
+
+    arn = f"arn:aws:athena:us-east-1:123456789012:workgroup/{workgroup}"
+    athena.tag_resource(ResourceARN=arn, Tags=[{"Key": SELECT_QUEUE_TAG, "Value": str(seconds)}])
+    try:
+        yield
+    finally:
+        athena.untag_resource(ResourceARN=arn, TagKeys=[SELECT_QUEUE_TAG])
+
+
+@contextmanager
+def failure_reports() -> Iterator[list[str]]:
+    """The lines lakehouse_daily's failure callback logs while the block runs."""
+    lines: list[str] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("lakehouse")
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+
+
+def queued_selects(athena: Any, workgroup: str, since: datetime) -> list[dict[str, Any]]:
+    """The workgroup's SELECTs submitted since `since` (Athena lists the newest first)."""
+    found = []
+    for page in athena.get_paginator("list_query_executions").paginate(WorkGroup=workgroup):
+        ids = page["QueryExecutionIds"]
+        if not ids:
+            break
+        executions = athena.batch_get_query_execution(QueryExecutionIds=ids)["QueryExecutions"]
+        recent = [e for e in executions if e["Status"]["SubmissionDateTime"] >= since]
+        found += [e for e in recent if e["StatementType"] == "DML" and e["SubstatementType"] == "SELECT"]
+        if len(recent) < len(executions):
+            break
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +209,11 @@ def scenario(pg, endpoint_url: str, mwaa_worker) -> Scenario:
 
         tasks.publish_dataset = crash
         try:
-            scenario.runs["day3_crash"] = run_day(DAY3)
+            with failure_reports() as reports:
+                scenario.runs["day3_crash"] = run_day(DAY3)
         finally:
             tasks.publish_dataset = real_publish
+        scenario.facts["crash_reports"] = reports
         scenario.facts["gold_unchanged_by_crash"] = gold_snapshot() == gold_before_crash
         scenario.facts["partitions_unchanged_by_crash"] = (
             live_partitions(scenario.glue, "silver", "orders") == partitions_before_crash
@@ -184,6 +235,15 @@ def scenario(pg, endpoint_url: str, mwaa_worker) -> Scenario:
             "select count(*) from silver.orders", database="silver"
         ).rows
         scenario.facts["live_orders_partitions"] = live_partitions(scenario.glue, "silver", "orders")
+
+        # payments again, its planning and audit queries queued longer than the old wait allowed;
+        # gold is marked done: its queries would only repeat the point at 25 s each
+        athena = session.client("athena", endpoint_url=endpoint_url)
+        workgroup = pipeline_config().lake.workgroup
+        since = datetime.now(UTC)
+        with selects_queued(athena, workgroup, QUEUE_SECONDS):
+            scenario.runs["day3_queued"] = run_day(DAY3, tables=["payments"], mark_success_pattern="gold_.*")
+        scenario.facts["queued_selects"] = queued_selects(athena, workgroup, since)
         yield scenario
     finally:
         conn.close()
@@ -199,7 +259,35 @@ def test_every_run_of_the_three_days_succeeds_and_the_crashed_one_fails(scenario
         "day3_crash": "failed",
         "day3": "success",
         "day3_again": "success",
+        "day3_queued": "success",
     }, {name: run["failed"] for name, run in scenario.runs.items()}
+
+
+@pytest.mark.slow
+def test_planning_and_audit_queries_queued_longer_than_24_seconds_succeed(scenario: Scenario) -> None:
+    run = scenario.runs["day3_queued"]
+    assert run["state"] == "success", run["failed"]
+    assert run["states"]["silver_payments.publish"] == "success"
+    assert run["task_seconds"]["silver_payments.plan"] > QUEUE_SECONDS
+    assert run["task_seconds"]["silver_payments.audit"] > QUEUE_SECONDS
+    selects = scenario.facts["queued_selects"]
+    queued = [e["Statistics"]["QueryQueueTimeInMillis"] / 1000 for e in selects]
+    assert len(selects) >= 3, "the plan's query and the audit's two"
+    assert all(e["Status"]["State"] == "SUCCEEDED" for e in selects)
+    assert min(queued) >= QUEUE_SECONDS > 24
+
+
+@pytest.mark.slow
+def test_a_crashed_task_is_reported_with_its_exception_and_message(scenario: Scenario) -> None:
+    reports = scenario.facts["crash_reports"]
+    assert reports, "the failure callback ran"
+    for line in reports:
+        layer_name = line.split("(task ", 1)[1].split(".publish)", 1)[0]
+        layer, name = layer_name.split("_", 1)
+        assert line.startswith(
+            f"lakehouse_daily failed: {layer}.{name} (task {layer_name}.publish) for {DAY3}: "
+        )
+        assert line.endswith(f": AirflowFailException: simulated crash before publishing {layer}.{name}")
 
 
 @pytest.mark.slow

@@ -96,7 +96,8 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         scope = AuditScope(
             config, plan, plans, published=cache(lambda layer: _table_names(glue, lake, layer))
         )
-        athena = runner_for(self.aws_conn_id, lake.athena_output, lake.workgroup)
+        timeout_s = config.athena.query_timeout_s
+        athena = runner_for(self.aws_conn_id, lake.athena_output, lake.workgroup, timeout_s)
         s3 = AwsBaseHook(aws_conn_id=self.aws_conn_id, client_type="s3").get_conn()
 
         query_id = athena.execute(scope.batch_sql(suite), plan.staging_database)

@@ -1,10 +1,9 @@
-"""Run an Athena statement from a task and read its rows, through the provider's AthenaHook.
+"""Run an Athena statement from a task and read its rows, through the provider's hook.
 
 The planning and audit steps need query results in Python (which partitions
 changed, how many duplicate keys), which AthenaOperator does not return; the
-hook does the calls, this only waits and reads. It polls every 0.2 s: these
-are small queries a task waits on in line (planning, audits), where a longer
-sleep was most of their cost.
+hook does the calls and the bounded wait (lakehouse.hooks.athena), this
+submits, checks the outcome and reads.
 """
 
 from __future__ import annotations
@@ -12,32 +11,33 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from airflow.providers.amazon.aws.hooks.athena import AthenaHook
+    from lakehouse.hooks.athena import BoundedAthenaHook
 
 
 class AthenaQueryFailed(RuntimeError):
-    """An Athena statement ended FAILED or CANCELLED; the message carries Athena's reason."""
+    """An Athena statement ended FAILED or CANCELLED; the first line names it and carries Athena's reason."""
 
 
 class AthenaRunner:
-    def __init__(self, hook: AthenaHook, output_location: str, workgroup: str, sleep_s: float = 0.2) -> None:
+    def __init__(self, hook: BoundedAthenaHook, output_location: str, workgroup: str) -> None:
         self.hook = hook
         self.output_location = output_location
         self.workgroup = workgroup
-        self.sleep_s = sleep_s
 
     def execute(self, sql: str, database: str) -> str:
         """Run `sql` to completion; return its query execution id, or raise with Athena's reason."""
+        from lakehouse.hooks.athena import failure_reason
+
         query_id = self.hook.run_query(
             query=sql,
             query_context={"Database": database},
             result_configuration={"OutputLocation": self.output_location},
             workgroup=self.workgroup,
         )
-        state = self.hook.poll_query_status(query_id, sleep_time=self.sleep_s)
+        execution = self.hook.wait(query_id)
+        state = execution["Status"]["State"]
         if state != "SUCCEEDED":
-            reason = self.hook.get_state_change_reason(query_id)
-            raise AthenaQueryFailed(f"Athena query {query_id} {state}: {reason}\n{sql}")
+            raise AthenaQueryFailed(f"Athena query {query_id} {state}: {failure_reason(execution)}\n{sql}")
         return query_id
 
     def rows(self, sql: str, database: str) -> list[list[str | None]]:
@@ -54,7 +54,9 @@ class AthenaRunner:
         return rows
 
 
-def runner_for(aws_conn_id: str, output_location: str, workgroup: str) -> AthenaRunner:
-    from airflow.providers.amazon.aws.hooks.athena import AthenaHook
+def runner_for(aws_conn_id: str, output_location: str, workgroup: str, timeout_s: float) -> AthenaRunner:
+    """A runner on the connection whose every query may take at most `timeout_s`, queueing included."""
+    from lakehouse.hooks.athena import BoundedAthenaHook
 
-    return AthenaRunner(AthenaHook(aws_conn_id=aws_conn_id, log_query=False), output_location, workgroup)
+    hook = BoundedAthenaHook(aws_conn_id=aws_conn_id, log_query=False, query_timeout_s=timeout_s)
+    return AthenaRunner(hook, output_location, workgroup)

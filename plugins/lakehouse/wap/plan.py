@@ -170,11 +170,11 @@ def plan_silver(
         "published_columns": [name for name, _ in live or []],
     }
     if partition:
-        # the planning queries take the same names as the statement itself
-        missing = athena.rows(render("plan/null_business_dates.sql", **context), databases.bronze)
-        plan.records_without_business_date = int(missing[0][0])
+        # the planning query takes the same names as the statement itself; one scan of the day
+        # gives both the dates to rewrite and the records that have none
         found = athena.rows(render("plan/business_dates.sql", **context), databases.bronze)
-        plan.partitions = sorted(row[0] for row in found if row[0])
+        plan.records_without_business_date = sum(int(records) for day, records in found if day is None)
+        plan.partitions = sorted(day for day, _ in found if day)
         if not plan.partitions:
             plan.has_work = False
             return plan

@@ -29,8 +29,9 @@ def _clients(aws_conn_id: str) -> tuple[Any, Any]:
 def _athena():
     from lakehouse.wap.athena import runner_for
 
-    lake = pipeline_config().lake
-    return runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup)
+    config = pipeline_config()
+    lake = config.lake
+    return runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup, config.athena.query_timeout_s)
 
 
 def selected_exports(params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,6 +114,24 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     return publish(glue, s3, StagePlan.from_xcom(plan), config.lake.bucket)
 
 
+def failure_cause(context: dict[str, Any]) -> str:
+    """The cause of a task's failure in one line: the exception's type and the first line of its message.
+
+    Airflow hands the callback no exception when the task process never
+    reported one (killed, out of memory, heartbeat lost); then the log is the
+    only witness, so the line says so and points at it.
+    """
+    error = context.get("exception")
+    if error is None:
+        ti = context["ti"]
+        return (
+            "the task ended without raising an exception (killed, out of memory or its heartbeat"
+            f" lost); see its log: {getattr(ti, 'log_url', ti.task_id)}"
+        )
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else f"{type(error).__name__} (no message)"
+
+
 def report_failure(context: dict[str, Any]) -> None:
     """on_failure_callback: say which table or dataset failed, for which day, and why."""
     import logging
@@ -129,5 +148,5 @@ def report_failure(context: dict[str, Any]) -> None:
         dataset,
         ti.task_id,
         business_day(context),
-        context.get("exception"),
+        failure_cause(context),
     )

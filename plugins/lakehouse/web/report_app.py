@@ -33,7 +33,8 @@ def _clients() -> tuple[Any, Any, Any]:
     config = pipeline_config()
     lake = config.lake
     s3 = AwsBaseHook(aws_conn_id=lake.aws_conn_id, client_type="s3").get_conn()
-    return config, s3, runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup)
+    timeout_s = config.athena.report_timeout_seconds
+    return config, s3, runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup, timeout_s)
 
 
 def _relative(report: str, bucket: str) -> str:

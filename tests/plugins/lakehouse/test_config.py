@@ -45,8 +45,11 @@ def test_the_repository_config_loads_and_declares_the_shop() -> None:
 
 
 def test_defaults_apply_to_optional_keys(tmp_path: Path) -> None:
-    table = load_config(write(tmp_path, VALID)).table("orders")
+    config = load_config(write(tmp_path, VALID))
+    table = config.table("orders")
     assert table.mode == "incremental" and table.pii_columns == [] and table.business_date_column is None
+    # Athena waits default to the longest query Athena itself allows
+    assert config.athena.query_timeout_minutes == 240 and config.athena.query_timeout_s == 14_400
 
 
 @pytest.mark.parametrize(
@@ -62,6 +65,12 @@ def test_defaults_apply_to_optional_keys(tmp_path: Path) -> None:
         ({**VALID, "schedule": {"cron": "daily"}}, "schedule.cron", "should match pattern"),
         ({**VALID, "lake": {"bucket": "Not_A_Bucket"}}, "lake.bucket", "should match pattern"),
         ({**VALID, "gold": [{"name": "daily_revenue"}]}, "gold.0.key_columns", "Field required"),
+        (
+            {**VALID, "athena": {"query_timeout_minutes": 300}},
+            "athena.query_timeout_minutes",
+            "less than or equal to 240",
+        ),
+        ({**VALID, "athena": {"report_timeout_seconds": 0}}, "athena.report_timeout_seconds", "greater than"),
     ],
 )
 def test_a_malformed_config_names_the_key_and_the_reason(

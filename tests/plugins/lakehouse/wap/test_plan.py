@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import operator
 
+from aws_helpers import Lake
+
 from lakehouse.config import pipeline_config
 from lakehouse.wap.plan import MAX_PARTITIONS_PER_STATEMENT, StagePlan, chunks, plan_gold, stage_id
 
@@ -86,3 +88,37 @@ def test_a_day_without_changes_has_no_work() -> None:
         glue=glue,
     )
     assert plan.has_work is False and plan.create_sql == ""
+
+
+def test_one_planning_query_finds_the_days_business_dates_and_its_records_without_one(lake: Lake) -> None:
+    from lakehouse.config import Databases
+    from lakehouse.hooks.athena import BoundedAthenaHook
+    from lakehouse.wap.athena import AthenaRunner
+    from lakehouse.wap.plan import plan_silver
+
+    rows = [
+        ("TIMESTAMP '2026-11-19 23:59:59'", "2026-11-20"),  # a late change to the day before
+        ("TIMESTAMP '2026-11-20 00:00:00'", "2026-11-20"),
+        ("TIMESTAMP '2026-11-20 08:00:00'", "2026-11-20"),
+        ("CAST(NULL AS timestamp)", "2026-11-20"),
+        ("CAST(NULL AS timestamp)", "2026-11-20"),
+        ("CAST(NULL AS timestamp)", "2026-11-19"),  # another ingest day: not this plan's
+    ]
+    values = ", ".join(f"(1, {stamp}, TIMESTAMP '2026-11-20 09:00:00', '{day}')" for stamp, day in rows)
+    lake.ok(
+        f"CREATE TABLE orders WITH (format = 'PARQUET', external_location = 's3://{lake.bucket}/bronze/orders/',"
+        " partitioned_by = ARRAY['ingest_date'])"
+        f" AS SELECT * FROM (VALUES {values}) AS t(order_id, ordered_at, updated_at, ingest_date)"
+    )
+    config = pipeline_config()
+    databases = Databases(bronze=lake.database, silver=f"{lake.database}_none")
+    config = config.model_copy(update={"lake": config.lake.model_copy(update={"databases": databases})})
+    hook = BoundedAthenaHook(aws_conn_id="aws_default", log_query=False, query_timeout_s=60)
+    runner = AthenaRunner(hook, lake.output, "primary")
+
+    plan = plan_silver(
+        config, config.table("orders"), ingest_date="2026-11-20", run_id="r", athena=runner, glue=lake.glue
+    )
+
+    assert plan.partitions == ["2026-11-19", "2026-11-20"]
+    assert plan.records_without_business_date == 2
