@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,14 +74,10 @@ class Lake:
         )["QueryExecutionId"]
 
     def wait(self, query_id: str, timeout: float = 30) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            execution = self.athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
-            if execution["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-                return execution
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"query {query_id} still {execution['Status']['State']}")
-            time.sleep(0.02)
+        """The finished execution; past `timeout` the query is cancelled and named (the pipeline's wait)."""
+        from lakehouse.hooks.athena import wait_for_query
+
+        return wait_for_query(self.athena, query_id, timeout)
 
     def query(self, sql: str, database: str | None = None) -> QueryOutcome:
         query_id = self.start(sql, database)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import json.encoder
+import re
 import threading
 import time
 import traceback
@@ -33,10 +34,12 @@ TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 # How long StartQueryExecution waits for a query to finish before replying (it replies at once
 # when the query finishes sooner). Longer queries are reported QUEUED/RUNNING as usual.
 START_WAIT_SECONDS = 0.1
-# A workgroup tag the local endpoint alone reads: SELECTs in that workgroup stay QUEUED this many
-# seconds before they run, as they can on AWS when Athena's capacity is busy. Tests use it for a
-# query that outlives a wait without spending CPU on it.
+# Workgroup tags the local endpoint alone reads: SELECTs in that workgroup (those whose text
+# matches the regular expression of the second tag, when there is one) stay QUEUED this many
+# seconds before they run, as they can on AWS when Athena's capacity is busy. Tests use them for
+# queries that outlive a wait without spending CPU on them.
 SELECT_QUEUE_TAG = "local:select-queue-seconds"
+SELECT_QUEUE_MATCH_TAG = "local:select-queue-match"
 
 
 @dataclass
@@ -292,7 +295,7 @@ class AthenaService:
 
     # -- execution -------------------------------------------------------------------------
     def _queue_seconds(self, execution: Execution) -> float:
-        """How long the workgroup's SELECT_QUEUE_TAG keeps this query queued (0 without the tag)."""
+        """How long the workgroup's queue tags keep this query queued (0 without them)."""
         if _classify(execution.query) != ("DML", "SELECT"):
             return 0.0
         backend = athena_backends[execution.account][execution.region]
@@ -300,6 +303,9 @@ class AthenaService:
         if workgroup is None:
             return 0.0
         tags = backend.tagger.get_tag_dict_for_resource(workgroup.arn)
+        pattern = tags.get(SELECT_QUEUE_MATCH_TAG)
+        if pattern and not re.search(pattern, execution.query):
+            return 0.0
         return float(tags.get(SELECT_QUEUE_TAG) or 0)
 
     def _run(self, execution: Execution) -> None:

@@ -9,6 +9,8 @@ import botocore.exceptions
 import pytest
 from aws_helpers import Lake, client
 
+from local.aws.athena_api import SELECT_QUEUE_TAG
+
 
 def test_one_endpoint_serves_s3_glue_sts_and_athena(lake: Lake) -> None:
     sts = client("sts", lake.url)
@@ -21,15 +23,19 @@ def test_one_endpoint_serves_s3_glue_sts_and_athena(lake: Lake) -> None:
 
 def test_query_runs_asynchronously_from_queued_to_succeeded(lake: Lake) -> None:
     # StartQueryExecution replies once the query is done or after at most 0.1 s, whichever comes
-    # first; a long query is still QUEUED/RUNNING when the client first looks. DuckDB counts a
-    # cross product at billions of rows a second (10^10 took 1.7 s, short enough for a slow
-    # machine to miss), so this one is 10^12 rows, minutes of work; it is stopped right after.
-    long_query = lake.start(
-        "SELECT count(*) FROM UNNEST(sequence(1, 1000000)) a(x) CROSS JOIN UNNEST(sequence(1, 1000000)) b(y)"
+    # first; a query Athena keeps queued (here by the local endpoint's workgroup tag) is still
+    # QUEUED when the client first looks.
+    workgroup = f"queued-{lake.database}"
+    lake.athena.create_work_group(
+        Name=workgroup,
+        Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
+        Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "60"}],
     )
+    long_query = lake.start("SELECT 1", WorkGroup=workgroup)
     first = lake.athena.get_query_execution(QueryExecutionId=long_query)["QueryExecution"]["Status"]
-    assert first["State"] in ("QUEUED", "RUNNING")
+    assert first["State"] == "QUEUED"
     lake.athena.stop_query_execution(QueryExecutionId=long_query)
+    assert lake.wait(long_query)["Status"]["State"] == "CANCELLED"  # stopped while still queued
     query_id = lake.start("SELECT count(*) FROM UNNEST(sequence(1, 3000000))")
     final = lake.wait(query_id)
     assert final["Status"]["State"] == "SUCCEEDED"
