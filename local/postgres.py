@@ -16,7 +16,9 @@ Postgres refuses to run as root. When we are root (sessions and CI are), the
 server runs as an unprivileged user (`postgres` if Debian's package made one,
 otherwise a `lakehouse-pg` system user we create) and owns its data directory.
 If that user cannot reach `.local/` (a checkout under /root, say), the server's
-files live under /var/tmp and `.local/postgres/server` is a symlink to them.
+files live under /var/tmp and `.local/postgres/server` is a symlink to them; and
+if it cannot run the binaries (the wheel's, inside that checkout's .venv), it
+runs a copy of their installation under /var/tmp.
 
 Usage: python -m local.postgres start|stop|status|dsn|env
 """
@@ -161,11 +163,44 @@ def _server_os_user() -> str | None:
     return FALLBACK_OS_USER
 
 
-def _can_reach(os_user: str, path: Path) -> bool:
+def _can_reach(os_user: str, path: Path, test: str = "-w") -> bool:
+    """Whether `os_user` can write `path` (`-w`), or run it (`-x`), through every directory above it."""
     probe = subprocess.run(
-        ["runuser", "-u", os_user, "--", "test", "-w", str(path)], capture_output=True, check=False
+        ["runuser", "-u", os_user, "--", "test", test, str(path)], capture_output=True, check=False
     )
     return probe.returncode == 0
+
+
+def runnable_bindir(bindir: Path, os_user: str | None) -> Path:
+    """`bindir`, or a copy of its installation that `os_user` can run.
+
+    The binaries find share/ and lib/ relative to themselves, and the wheel's
+    find their shared libraries in `<package>.libs` two levels up (auditwheel's
+    RPATH), so the copy keeps that layout: the installation (bin/ and its
+    siblings) and its package's `.libs`, once per source path, under a
+    directory in /var/tmp that every user can enter.
+    """
+    if os_user is None or _can_reach(os_user, bindir / "postgres", "-x"):
+        return bindir
+    install = bindir.resolve().parent
+    base = install.parent.parent
+    inside = install.relative_to(base)
+    libs = base / f"{inside.parts[0]}.libs"
+    digest = hashlib.sha256(str(install).encode()).hexdigest()[:12]
+    copy = Path("/var/tmp") / f"airflow-lakehouse-pgbin-{digest}"
+    if not (copy / inside / "bin" / "postgres").is_file():
+        partial = copy.with_name(f"{copy.name}.partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(install, partial / inside, symlinks=True)
+        if libs.is_dir():
+            shutil.copytree(libs, partial / libs.name, symlinks=True)
+        for directory in (partial, *(partial / inside).parents):
+            if directory.is_relative_to(partial):
+                directory.chmod(0o755)
+        shutil.rmtree(copy, ignore_errors=True)
+        partial.rename(copy)
+        print(f"postgres: {bindir} cannot be run by {os_user}; running a copy in {copy}", flush=True)
+    return copy / inside / "bin"
 
 
 def _pid_is_postgres(pid: int) -> bool:
@@ -288,7 +323,7 @@ class EmbeddedPostgres:
         saved = self._read_state("bindir")
         if saved and (Path(saved) / "pg_ctl").is_file():
             return Path(saved)
-        return find_bindir(self.prefer_wheel)
+        return runnable_bindir(find_bindir(self.prefer_wheel), self.os_user)
 
     def dsn(self, database: str | None = None) -> str:
         return f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{database or self.database}"
@@ -321,7 +356,7 @@ class EmbeddedPostgres:
         print(f"postgres: {self.base_dir} is not reachable by {self.os_user}; data kept in {elsewhere}")
 
     def _initdb(self) -> None:
-        bindir = find_bindir(self.prefer_wheel)
+        bindir = runnable_bindir(find_bindir(self.prefer_wheel), self.os_user)
         self._prepare_server_dir()
         for directory in (self.data_dir, self.log_file.parent):
             directory.mkdir(mode=0o700, exist_ok=True)

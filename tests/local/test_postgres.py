@@ -154,6 +154,38 @@ def test_a_checkout_the_server_user_cannot_enter_keeps_its_data_under_var_tmp(se
         server_dir.chmod(0o755)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another user")
+def test_a_private_checkout_with_the_wheels_server_in_its_venv_starts_from_a_reachable_copy(
+    server_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A root user's checkout under a 0700 directory, no system Postgres: binaries and data both move."""
+    wheel = postgres_module.wheel_bindir(install=True)
+    assert wheel is not None
+    checkout = server_dir / "checkout"
+    # the wheel as it sits in such a checkout's virtualenv: the package and its bundled libraries
+    site_packages = checkout / ".venv" / "site-packages"
+    installed = wheel.parent.parent.parent
+    for name in ("pgserver", "pgserver.libs"):
+        shutil.copytree(installed / name, site_packages / name, symlinks=True)
+    server_dir.chmod(0o700)
+    monkeypatch.setenv("LAKEHOUSE_PG_BINDIR", str(site_packages / "pgserver" / "pginstall" / "bin"))
+    server = EmbeddedPostgres(checkout / ".local" / "postgres")
+    try:
+        server.start()
+        assert str(server.bindir).startswith("/var/tmp/airflow-lakehouse-pgbin-")
+        assert str(server.data_dir).startswith("/var/tmp/airflow-lakehouse-pg-")
+        assert _query(server, "select 1") == [(1,)]
+        server.stop()
+        server.start()  # a restart runs the same copy
+        assert _query(server, "select 2") == [(2,)]
+    finally:
+        server.stop()
+        shutil.rmtree(server.server_dir, ignore_errors=True)
+        copy = Path(*server.bindir.parts[:4])  # /var/tmp/airflow-lakehouse-pgbin-*
+        shutil.rmtree(copy, ignore_errors=True)
+        server_dir.chmod(0o755)
+
+
 def test_a_new_server_takes_a_port_no_outgoing_connection_can_take_while_it_is_stopped(
     server_dir: Path,
 ) -> None:
