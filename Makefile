@@ -19,11 +19,12 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LOCAL := .local
 
-.PHONY: checkov terraform-inputs chromium mwaa-build-deps mwaa-replay help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test bench lint format clean package deploy
+.PHONY: checkov terraform-inputs chromium mwaa-build-deps mwaa-replay help venv lock pg-start pg-stop pg-status seed airflow-init local-aws up down status compose-env demo test test-fast bench lint format clean package deploy
 
 help:
 	@echo "make demo    set everything up, seed the shop, show what is in it"
 	@echo "make test    set up what tests need and run them"
+	@echo "make test-fast   the edit loop: no end-to-end run, no browser"
 	@echo "make lint    ruff lint and format check"
 	@echo "make pg-start | pg-stop | pg-status   the embedded source Postgres"
 	@echo "make seed [ORDERS=n]   (re)load the sample shop"
@@ -102,8 +103,14 @@ demo: $(STAMP)
 
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
+# Both print their 15 slowest tests.
 test: $(STAMP) chromium checkov mwaa-build-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
+
+# The edit loop: everything but the tests marked slow (the DAG end to end,
+# Airflow's services, MWAA's install replay, checkov) and the browser.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not browser" --durations=15
 
 # The web UI's browser test drives Debian's Chromium (Playwright downloads no browser).
 # Installed where we can (root with apt); elsewhere the test is skipped, saying so.

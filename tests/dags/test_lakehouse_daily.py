@@ -37,7 +37,7 @@ from local.shop.model import ShopSpec
 
 # pytest-timeout counts fixture setup in the first test's time: here that is the
 # whole scenario, MWAA's install replay included (pyproject's default is for one test)
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SPEC = ShopSpec(orders=3_000)
 DAY1 = SPEC.end_date
@@ -246,7 +246,6 @@ def scenario(pg, endpoint_url: str, mwaa_worker) -> Scenario:
         os.environ["AIRFLOW_CONN_POSTGRES_OLTP"] = saved
 
 
-@pytest.mark.slow
 def test_every_run_of_the_three_days_succeeds_and_the_crashed_one_fails(scenario: Scenario) -> None:
     states = {name: run["state"] for name, run in scenario.runs.items()}
     assert states == {
@@ -258,7 +257,6 @@ def test_every_run_of_the_three_days_succeeds_and_the_crashed_one_fails(scenario
     }, {name: run["failed"] for name, run in scenario.runs.items()}
 
 
-@pytest.mark.slow
 def test_planning_and_audit_queries_queued_longer_than_24_seconds_succeed(scenario: Scenario) -> None:
     run = scenario.runs["day3_crash"]  # the crash is in publish, after planning and audits
     assert run["states"]["silver_payments.plan"] == "success"
@@ -272,7 +270,6 @@ def test_planning_and_audit_queries_queued_longer_than_24_seconds_succeed(scenar
     assert min(queued) >= QUEUE_SECONDS > 24
 
 
-@pytest.mark.slow
 def test_a_crashed_task_is_reported_with_its_exception_and_message(scenario: Scenario) -> None:
     reports = scenario.facts["crash_reports"]
     assert reports, "the failure callback ran"
@@ -285,7 +282,6 @@ def test_a_crashed_task_is_reported_with_its_exception_and_message(scenario: Sce
         assert line.endswith(f": AirflowFailException: simulated crash before publishing {layer}.{name}")
 
 
-@pytest.mark.slow
 def test_day_one_ran_on_the_replayed_mwaa_worker_from_its_folders(scenario: Scenario) -> None:
     day1 = scenario.runs["day1"]
     assert day1["python"] == scenario.facts["mwaa_worker_python"]
@@ -294,7 +290,6 @@ def test_day_one_ran_on_the_replayed_mwaa_worker_from_its_folders(scenario: Scen
     assert day1["state"] == "success", day1["failed"]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("day", ["day1", "day2", "day3"])
 @pytest.mark.parametrize("dataset", sorted(ORACLE_SQL))
 def test_gold_equals_the_same_aggregate_computed_in_postgres(
@@ -305,7 +300,6 @@ def test_gold_equals_the_same_aggregate_computed_in_postgres(
     assert gold == expected
 
 
-@pytest.mark.slow
 def test_day_two_rewrites_only_the_partitions_its_changes_touch(scenario: Scenario) -> None:
     changed = scenario.facts["day2_changed_dates"]
     assert scenario.facts["day2_repointed"] == changed
@@ -313,7 +307,6 @@ def test_day_two_rewrites_only_the_partitions_its_changes_touch(scenario: Scenar
     assert written <= changed and len(changed) < 60, "a day's run writes only the dates it touches"
 
 
-@pytest.mark.slow
 def test_a_crash_between_stage_and_publish_shows_readers_nothing_and_a_rerun_converges(
     scenario: Scenario,
 ) -> None:
@@ -324,7 +317,6 @@ def test_a_crash_between_stage_and_publish_shows_readers_nothing_and_a_rerun_con
     assert gold == expected
 
 
-@pytest.mark.slow
 def test_a_late_update_to_a_twenty_day_old_order_lands_in_its_partitions(scenario: Scenario) -> None:
     _, order_date = scenario.facts["late_order"]
     assert scenario.facts["late_silver_status"] == [["refunded"]]
@@ -333,7 +325,6 @@ def test_a_late_update_to_a_twenty_day_old_order_lands_in_its_partitions(scenari
     assert gold_row == [row for row in expected if row[0] == order_date] != []
 
 
-@pytest.mark.slow
 def test_rerunning_a_day_gives_identical_results_and_no_duplicates(scenario: Scenario) -> None:
     assert scenario.facts["rerun_identical"]
     live_orders = scenario.conn.execute("select count(*) from orders where deleted_at is null").fetchone()[0]
@@ -342,7 +333,6 @@ def test_rerunning_a_day_gives_identical_results_and_no_duplicates(scenario: Sce
     assert len(set(locations)) == len(locations), "each live partition has a location of its own"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_athena_named_query_rolls_up_gold_as_postgres_does(scenario: Scenario, name: str) -> None:
     """The analytics SQL Terraform publishes as named queries runs on gold and gives the right answer."""

@@ -34,6 +34,8 @@ import pytest
 
 from local.shop.model import ShopSpec
 
+pytestmark = pytest.mark.slow
+
 SPEC = ShopSpec(orders=3_000)
 DAY1 = SPEC.end_date
 DAY2 = DAY1 + timedelta(days=1)
@@ -240,12 +242,10 @@ def audits(pg, endpoint_url: str) -> AuditScenario:
                 admin.execute(f'drop database if exists "{name}" with (force)')
 
 
-@pytest.mark.slow
 def test_the_full_refresh_before_the_anomalies_passes_every_audit(audits: AuditScenario) -> None:
     assert audits.facts["day1"]["state"] == "success", audits.facts["day1"]["failed"]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("group", list(ANOMALIES))
 def test_each_anomaly_fails_its_own_datasets_audit_and_no_other(audits: AuditScenario, group: str) -> None:
     outcome = audits.outcomes[group]
@@ -261,7 +261,6 @@ def test_each_anomaly_fails_its_own_datasets_audit_and_no_other(audits: AuditSce
         assert states[f"silver_{dataset}.audit"] == "success", dataset
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("group", "dataset"), [(group, dataset) for group, found in ANOMALIES.items() for dataset in found]
 )
@@ -278,7 +277,6 @@ def test_the_failed_audit_names_the_expectation_the_count_a_sample_and_the_repor
     assert f"report: s3://airflow-lakehouse-lake/reports/lakehouse_daily/silver.{dataset}/{DAY2}/" in message
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("group", list(ANOMALIES))
 def test_a_failed_audit_publishes_nothing_and_skips_gold(audits: AuditScenario, group: str) -> None:
     outcome = audits.outcomes[group]
@@ -291,7 +289,6 @@ def test_a_failed_audit_publishes_nothing_and_skips_gold(audits: AuditScenario, 
         assert states[f"silver_{dataset}.publish"] == "upstream_failed"  # silver is all or nothing
 
 
-@pytest.mark.slow
 def test_reports_hold_the_json_result_and_data_docs(audits: AuditScenario, endpoint_url: str) -> None:
     from tests.aws_helpers import client
 
@@ -308,7 +305,6 @@ def test_reports_hold_the_json_result_and_data_docs(audits: AuditScenario, endpo
     assert not any(k.startswith("data_docs/static/fonts/") for k in keys)
 
 
-@pytest.mark.slow
 def test_a_warning_only_anomaly_publishes_with_the_warning_recorded(audits: AuditScenario) -> None:
     outcome = audits.outcomes["W"]
     assert outcome.run["state"] == "success", outcome.run["failed"]

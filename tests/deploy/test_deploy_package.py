@@ -171,7 +171,6 @@ print(json.dumps({
 """
 
 
-@pytest.mark.slow
 def test_the_dags_import_and_the_plugin_loads_from_the_packaged_layout(
     package: Package, tmp_path: Path
 ) -> None:

@@ -298,6 +298,7 @@ def test_a_newcomer_logs_in_triggers_lakehouse_daily_and_watches_it_succeed(ui_s
             browser.close()
 
 
+@pytest.mark.slow
 def test_the_api_client_names_the_call_that_failed_and_sees_the_parsed_dag(ui_stack: UiStack) -> None:
     """What `make demo` relies on to drive the scheduler: sign-in, the parsed DAG, a clear error."""
     from local.airflow_api import AirflowApiError
@@ -311,6 +312,7 @@ def test_the_api_client_names_the_call_that_failed_and_sees_the_parsed_dag(ui_st
         AirflowApi(ui_stack.url, ui_stack.user, "wrong-password").token()
 
 
+@pytest.mark.slow
 def test_the_demo_clears_runs_even_one_still_running(ui_stack: UiStack) -> None:
     """A stack stopped mid-run leaves a run `running`, which Airflow will not delete: demo clears it."""
     api = AirflowApi(ui_stack.url, ui_stack.user, ui_stack.password)

@@ -126,7 +126,6 @@ def test_status_of_a_never_started_server_is_stopped(server_dir: Path) -> None:
     assert "stopped" in status.describe()
 
 
-@pytest.mark.slow
 def test_server_from_the_pip_wheel_when_system_binaries_are_not_used(server_dir: Path) -> None:
     """The fallback for machines without a system Postgres: the pgserver wheel."""
     server = EmbeddedPostgres(server_dir, prefer_wheel=True)

@@ -79,6 +79,7 @@ def test_terraform_files_are_formatted() -> None:
     assert result.returncode == 0, f"run `terraform fmt -recursive terraform`:\n{result.stdout}"
 
 
+@pytest.mark.slow
 def test_checkov_finds_no_failed_check_and_every_skip_says_why() -> None:
     if not CHECKOV.exists():
         pytest.skip(f"checkov is not installed at {CHECKOV} (`make checkov` installs it)")
