@@ -46,6 +46,7 @@ from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOp
 from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from lakehouse import names
 from lakehouse.config import pipeline_config
 from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
@@ -55,11 +56,6 @@ from lakehouse.wap import tasks
 config = pipeline_config()
 lake = config.lake
 TABLE_NAMES = [table.name for table in config.source.tables]
-# The run's business day and its midnight-aligned window: the schedule fires at
-# 02:00 so that late commits land, but the day exported is the UTC calendar day.
-DAY = "{{ data_interval_start.strftime('%Y-%m-%d') }}"
-WINDOW_START = "{{ data_interval_start.start_of('day').isoformat() }}"
-WINDOW_END = "{{ data_interval_end.start_of('day').isoformat() }}"
 
 athena_defaults = {
     "aws_conn_id": lake.aws_conn_id,
@@ -77,7 +73,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
     layer's audits can wait for all of its staging (their lookups read each
     other's staged data) and silver's publishes for all of silver's audits.
     """
-    with TaskGroup(group_id=f"{layer}_{name}") as group:
+    with TaskGroup(group_id=names.group_id(layer, name)) as group:
         plan = task(tasks.plan_dataset, task_id="plan", trigger_rule="none_failed", multiple_outputs=False)(
             layer, name
         )
@@ -85,7 +81,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
         # table or duplicate a chunk, so staging does not retry: clearing the group
         # re-plans into a fresh location, which converges.
         create = BoundedAthenaOperator(
-            task_id="stage_create", query=plan["create_sql"], retries=0, **athena_defaults
+            task_id="stage_create", query=plan[names.CREATE_SQL_KEY], retries=0, **athena_defaults
         )
         insert = BoundedAthenaOperator.partial(task_id="stage_insert", retries=0, **athena_defaults).expand(
             query=plan
@@ -97,7 +93,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             layer=layer,
             dataset=name,
             layer_datasets=layer_datasets,
-            day=DAY,
+            day=names.BUSINESS_DAY_TEMPLATE,
             aws_conn_id=lake.aws_conn_id,
             retries=0,
             trigger_rule="none_failed_min_one_success",
@@ -109,7 +105,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             multiple_outputs=False,
             trigger_rule="none_failed_min_one_success",
         )(layer, name)
-        drop = BoundedAthenaOperator(task_id="drop_stage", query=plan["drop_sql"], **athena_defaults)
+        drop = BoundedAthenaOperator(task_id="drop_stage", query=plan[names.DROP_SQL_KEY], **athena_defaults)
         upstream >> plan
         create >> insert
         [create, insert] >> audit >> publish >> drop
@@ -117,7 +113,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
 
 
 with DAG(
-    dag_id="lakehouse_daily",
+    dag_id=names.DAG_ID,
     description="Postgres -> S3 bronze -> Glue -> Athena silver and gold, write-audit-publish",
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable(config.schedule.cron, timezone="UTC"),
@@ -149,9 +145,9 @@ with DAG(
     exports = PostgresToBronzeOperator.partial(
         task_id="export",
         bucket=lake.bucket,
-        ingest_date=DAY,
-        data_interval_start=WINDOW_START,
-        data_interval_end=WINDOW_END,
+        ingest_date=names.BUSINESS_DAY_TEMPLATE,
+        data_interval_start=names.WINDOW_START_TEMPLATE,
+        data_interval_end=names.WINDOW_END_TEMPLATE,
         schema=config.source.schema_name,
         postgres_conn_id=config.source.conn_id,
         pii_secret="{{ var.value.get('lakehouse_pii_secret', '') }}",

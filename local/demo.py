@@ -26,10 +26,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
+from lakehouse.names import DAG_ID
 from local.airflow_api import AirflowApi, wait_for
 
 DAYS = 3
-DAG_ID = "lakehouse_daily"
 
 
 RUN_TIMEOUT_S = 30 * 60

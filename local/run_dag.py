@@ -20,8 +20,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-DAG_ID = "lakehouse_daily"
-
 
 def register_dags() -> None:
     """Serialise the DAGs into the metadata DB so their Assets are active (as the DAG processor would)."""
@@ -36,6 +34,9 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
     import pendulum
     from airflow.configuration import conf
     from airflow.dag_processing.dagbag import DagBag
+
+    # after Airflow: on a replayed MWAA worker the plugins folder reaches sys.path through it
+    from lakehouse.names import DAG_ID
 
     # the configured dags folder: this checkout's dags/ locally, MWAA's layout in deploy/mwaa_replay.py
     dag_file = Path(conf.get("core", "dags_folder")) / f"{DAG_ID}.py"

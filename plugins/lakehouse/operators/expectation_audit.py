@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from lakehouse import names
+from lakehouse.names import BUSINESS_DAY_TEMPLATE
 from lakehouse.quality.suite import load_suite
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         layer: str,
         dataset: str,
         layer_datasets: Sequence[str] = (),
-        day: str = "{{ data_interval_start.strftime('%Y-%m-%d') }}",
+        day: str = BUSINESS_DAY_TEMPLATE,
         aws_conn_id: str = "aws_default",
         **kwargs: Any,
     ) -> None:
@@ -64,9 +66,6 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         self.layer_datasets = list(dict.fromkeys([dataset, *layer_datasets]))
         self.day = day
         self.aws_conn_id = aws_conn_id
-
-    def _plan_task_id(self, dataset: str) -> str:
-        return f"{self.layer}_{dataset}.plan"
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
@@ -83,7 +82,7 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         ti = context["ti"]
         plans = {}
         for name in self.layer_datasets:
-            data = ti.xcom_pull(task_ids=self._plan_task_id(name), key="plan")
+            data = ti.xcom_pull(task_ids=names.wap_task_id(self.layer, name, "plan"), key=names.PLAN_KEY)
             if data:
                 plans[name] = StagePlan.from_xcom(data)
         if self.dataset not in plans:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
+from lakehouse.names import RUNS_PREFIX
 from lakehouse.sql import render
 
 MAX_PARTITIONS_PER_STATEMENT = 100
@@ -106,7 +107,7 @@ def _new_plan(
         live_location=config.lake.prefix(layer, name),
         staging_database=databases.staging,
         temp_table=f"{layer}_{name}_{sid}",
-        location=f"{config.lake.prefix(layer, name)}_runs/{sid}/",
+        location=f"{config.lake.prefix(layer, name)}{RUNS_PREFIX}/{sid}/",
         partition_column=partition_column,
         key_columns=list(keys),
     )

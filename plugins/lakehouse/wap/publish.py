@@ -17,6 +17,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from lakehouse.names import SUPERSEDED_PREFIX
 from lakehouse.wap.plan import StagePlan
 
 TABLE_INPUT_KEYS = ("Name", "Description", "Owner", "Retention", "PartitionKeys", "TableType", "Parameters")
@@ -116,7 +117,7 @@ def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
                 )
                 deletes.append(value)
 
-    manifest_key = f"_superseded/{plan.layer}/{plan.name}/{plan.temp_table}.json"
+    manifest_key = f"{SUPERSEDED_PREFIX}/{plan.layer}/{plan.name}/{plan.temp_table}.json"
     if superseded:
         _record_superseded(s3, bucket, manifest_key, plan, superseded)
 

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lakehouse import names
 from lakehouse.config import pipeline_config
-
-
-def business_day(context: dict[str, Any]) -> str:
-    """The UTC day a run processes: the date its data interval starts on."""
-    return context["data_interval_start"].strftime("%Y-%m-%d")
+from lakehouse.names import business_day
 
 
 def _clients(aws_conn_id: str) -> tuple[Any, Any]:
@@ -89,9 +86,9 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     if not plan.has_work:
         raise AirflowSkipException(f"{plan.dataset}: no changes on {arguments['ingest_date']}")
     ti = context["ti"]
-    ti.xcom_push(key="plan", value=plan.to_xcom())
-    ti.xcom_push(key="create_sql", value=plan.create_sql)
-    ti.xcom_push(key="drop_sql", value=plan.drop_sql)
+    ti.xcom_push(key=names.PLAN_KEY, value=plan.to_xcom())
+    ti.xcom_push(key=names.CREATE_SQL_KEY, value=plan.create_sql)
+    ti.xcom_push(key=names.DROP_SQL_KEY, value=plan.drop_sql)
     return plan.insert_sqls
 
 
@@ -106,7 +103,7 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish
 
-    plan = context["ti"].xcom_pull(task_ids=f"{layer}_{name}.plan", key="plan")
+    plan = context["ti"].xcom_pull(task_ids=names.wap_task_id(layer, name, "plan"), key=names.PLAN_KEY)
     if not plan:
         raise AirflowSkipException(f"{layer}.{name}: nothing staged in this run")
     config = pipeline_config()
@@ -137,14 +134,14 @@ def report_failure(context: dict[str, Any]) -> None:
     import logging
 
     ti = context["ti"]
-    if "." in ti.task_id:  # a write-audit-publish group: silver_orders.audit -> silver.orders
-        dataset = ti.task_id.split(".", 1)[0].replace("_", ".", 1)
-    elif ti.task_id == "export":
+    dataset = names.dataset_of_task(ti.task_id)
+    if dataset is None and ti.task_id == "export":
         dataset = f"bronze.{getattr(ti, 'rendered_map_index', None) or ti.map_index}"
-    else:
+    elif dataset is None:
         dataset = "bronze (all tables)"
     logging.getLogger("lakehouse").error(
-        "lakehouse_daily failed: %s (task %s) for %s: %s",
+        "%s failed: %s (task %s) for %s: %s",
+        ti.dag_id,
         dataset,
         ti.task_id,
         business_day(context),

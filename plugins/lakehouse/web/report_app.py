@@ -20,8 +20,9 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Response
 from fastapi.responses import HTMLResponse
 
+from lakehouse.names import DAG_ID
+
 ROWS = 10
-DAG_ID = "lakehouse_daily"
 
 
 def _clients() -> tuple[Any, Any, Any]:

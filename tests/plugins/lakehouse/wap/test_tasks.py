@@ -110,7 +110,7 @@ def test_each_failed_task_is_reported_with_its_real_cause(lake: Lake, callback_l
     by_task = {line.split("(task ", 1)[1].split(")", 1)[0]: line for line in callback_lines}
     timeout = by_task["silver_orders.stage_create"]
     assert timeout.startswith(
-        "lakehouse_daily failed: silver.orders (task silver_orders.stage_create) for 2026-11-"
+        "failure_causes failed: silver.orders (task silver_orders.stage_create) for 2026-11-"
     )
     assert "AthenaQueryTimedOut: Athena query " in timeout
     assert "was still QUEUED after" in timeout and "past its limit of 1 s; it was cancelled" in timeout

@@ -1,0 +1,52 @@
+"""The names that travel between modules: DAG id, task ids, XCom keys, templates, lake prefixes.
+
+Each is defined once, so the code that writes a name and the code that reads
+it back (a task id parsed in the failure callback, an XCom key pulled by the
+audit, a prefix listed by a clean-up) cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DAG_ID = "lakehouse_daily"
+LAYERS = ("silver", "gold")
+
+# The run's business day: the UTC date its data interval starts on. The schedule fires
+# at 02:00 so that late commits land, but the day processed is the calendar day.
+BUSINESS_DAY_TEMPLATE = "{{ data_interval_start.strftime('%Y-%m-%d') }}"
+WINDOW_START_TEMPLATE = "{{ data_interval_start.start_of('day').isoformat() }}"
+WINDOW_END_TEMPLATE = "{{ data_interval_end.start_of('day').isoformat() }}"
+
+# What a dataset's plan task leaves in XCom besides its return value (the INSERTs).
+PLAN_KEY = "plan"
+CREATE_SQL_KEY = "create_sql"
+DROP_SQL_KEY = "drop_sql"
+
+# Under a dataset's live prefix: each run's staged files; beside the layers: what publishes replaced.
+RUNS_PREFIX = "_runs"
+SUPERSEDED_PREFIX = "_superseded"
+
+
+def business_day(context: dict[str, Any]) -> str:
+    """BUSINESS_DAY_TEMPLATE's value, from a task's context."""
+    return context["data_interval_start"].strftime("%Y-%m-%d")
+
+
+def group_id(layer: str, name: str) -> str:
+    """The task group of one dataset's write-audit-publish: silver_orders, gold_daily_revenue."""
+    return f"{layer}_{name}"
+
+
+def wap_task_id(layer: str, name: str, step: str) -> str:
+    """A task of that group: silver_orders.plan."""
+    return f"{group_id(layer, name)}.{step}"
+
+
+def dataset_of_task(task_id: str) -> str | None:
+    """silver_orders.audit -> silver.orders; None for a task outside the write-audit-publish groups."""
+    group, dot, _ = task_id.partition(".")
+    for layer in LAYERS:
+        if dot and group.startswith(f"{layer}_"):
+            return f"{layer}.{group.removeprefix(f'{layer}_')}"
+    return None
