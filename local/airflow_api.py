@@ -9,7 +9,6 @@ library, so it costs nothing to import.
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -107,12 +106,10 @@ class AirflowApi:
 
 
 def wait_for(predicate: Any, timeout_s: float, what: str, interval_s: float = 2) -> Any:
-    """Call `predicate` until it returns something truthy; TimeoutError saying `what` was awaited."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout_s:.0f}s for {what}")
-        time.sleep(interval_s)
+    """Call `predicate` every `interval_s` until it returns something truthy; TimeoutError saying `what`."""
+    from lakehouse.polling import Backoff, WaitTimedOut, poll
+
+    try:
+        return poll(predicate, bool, timeout_s, backoff=Backoff(interval_s, 1, interval_s))
+    except WaitTimedOut:
+        raise TimeoutError(f"waited {timeout_s:.0f}s for {what}") from None

@@ -22,10 +22,11 @@ import signal
 import string
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from lakehouse.polling import Backoff, WaitTimedOut, poll
 
 DEFAULT_UI_PORT = 8080
 ADMIN_USER = "admin"
@@ -153,15 +154,19 @@ def stop_process_group(pid: int, timeout_s: float) -> None:
     """SIGTERM a background process group, wait for it to go, SIGKILL it if it will not."""
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pid, 0)
-        except OSError:
-            return
-        time.sleep(0.1)
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)
+    try:
+        poll(lambda: _group_gone(pid), bool, timeout_s, backoff=Backoff(0.05, 1.5, 0.5))
+    except WaitTimedOut:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _group_gone(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except OSError:
+        return True
+    return False
 
 
 def services(home: Path) -> list[Service]:
@@ -183,8 +188,10 @@ def start_all(env: dict[str, str], home: Path, port: int) -> None:
     """Start whatever is not running and wait until all four are healthy."""
     for service in services(home):
         service.start(env, port)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not healthy(port):
+
+    def all_healthy() -> bool:
+        if healthy(port):
+            return True
         for service in services(home):
             if not service.started():
                 tail = (
@@ -193,9 +200,14 @@ def start_all(env: dict[str, str], home: Path, port: int) -> None:
                 raise RuntimeError(
                     f"airflow {service.name} exited; its log ({service.log_file}) ends:\n{tail}"
                 )
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"airflow did not become healthy on port {port}; logs in {services_dir(home)}")
-        time.sleep(1)
+        return False
+
+    try:
+        poll(all_healthy, bool, START_TIMEOUT_S, backoff=Backoff(0.5, 1.5, 2))
+    except WaitTimedOut:
+        raise RuntimeError(
+            f"airflow did not become healthy on port {port}; logs in {services_dir(home)}"
+        ) from None
 
 
 def stop_all(home: Path) -> list[str]:

@@ -37,10 +37,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from lakehouse.polling import Backoff, WaitTimedOut, poll
 from local.paths import LOCAL_DIR
 
 PGSERVER_WHEEL = "pgserver==0.1.4"
@@ -422,9 +422,10 @@ class EmbeddedPostgres:
         """
         if not self.pid_file.exists() or self._running_pid() is not None:
             return
-        deadline = time.monotonic() + grace_s
-        while (orphans := self._orphans()) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        try:
+            orphans = poll(self._orphans, lambda left: not left, grace_s, backoff=Backoff(0.1, 1.5, 1))
+        except WaitTimedOut as waited:
+            orphans = waited.last  # type: ignore[assignment]
         for pid in orphans:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -506,18 +507,20 @@ class EmbeddedPostgres:
         """Create database `name` unless it exists (the shop, Airflow's metadata, tests)."""
         import psycopg
 
-        deadline = time.monotonic() + 10
-        while True:
+        def connect() -> psycopg.Connection | psycopg.OperationalError:
             try:
-                with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-                    exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
-                    if not exists:
-                        conn.execute(f'create database "{name}"')
-                return
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+                return psycopg.connect(self.dsn("postgres"), autocommit=True)
+            except psycopg.OperationalError as error:  # a server still starting: try again
+                return error
+
+        try:
+            connection = poll(connect, lambda got: isinstance(got, psycopg.Connection), 10)
+        except WaitTimedOut as waited:
+            raise waited.last from None  # type: ignore[misc]
+        with connection as conn:
+            exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'create database "{name}"')
 
 
 def _env_port() -> int | None:

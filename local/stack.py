@@ -16,10 +16,10 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
+from lakehouse.polling import Backoff, WaitTimedOut, poll
 from local.airflow_home import AIRFLOW_HOME, DEFAULT_AWS_PORT, aws_endpoint_url
 from local.airflow_home import init as init_airflow_home
 from local.airflow_services import describe, start_all, stop_all, stop_process_group, ui_port
@@ -64,11 +64,18 @@ def start_endpoint(port: int) -> str:
             start_new_session=True,
         )
     PID_FILE.write_text(str(process.pid))
-    deadline = time.monotonic() + 30
-    while not _endpoint_ready(url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"local AWS endpoint did not start on port {port}; see {LOG_FILE}")
-        time.sleep(0.2)
+
+    def ready() -> bool:
+        if _endpoint_ready(url):
+            return True
+        if process.poll() is not None:
+            raise RuntimeError(f"local AWS endpoint exited on start (port {port}); see {LOG_FILE}")
+        return False
+
+    try:
+        poll(ready, bool, 30, backoff=Backoff(0.1, 1.5, 0.5))
+    except WaitTimedOut:
+        raise RuntimeError(f"local AWS endpoint did not start on port {port}; see {LOG_FILE}") from None
     return url
 
 
