@@ -56,13 +56,14 @@ from lakehouse.wap import tasks
 config = pipeline_config()
 lake = config.lake
 TABLE_NAMES = [table.name for table in config.source.tables]
+QUERY_TIMEOUT = timedelta(minutes=config.athena.query_timeout_minutes)
 
 athena_defaults = {
     "aws_conn_id": lake.aws_conn_id,
     "database": lake.databases.staging,
     "output_location": lake.athena_output,
     "workgroup": lake.workgroup,
-    "query_timeout": timedelta(minutes=config.athena.query_timeout_minutes),
+    "query_timeout": QUERY_TIMEOUT,
 }
 
 
@@ -95,6 +96,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             layer_datasets=layer_datasets,
             day=names.BUSINESS_DAY_TEMPLATE,
             aws_conn_id=lake.aws_conn_id,
+            query_timeout=QUERY_TIMEOUT,
             retries=0,
             trigger_rule="none_failed_min_one_success",
         )

@@ -8,7 +8,10 @@ follow the run's day; it fails on any failed expectation, warnings included;
 and it keeps no report. This operator validates the staged data of the run
 (read from Athena after the stage step), gates on severity, and writes the
 JSON result and Data Docs to s3://<lake>/reports/<dag_id>/<dataset>/<date>/<run_id>/.
-It still uses the provider's GX context loader, so GX Cloud settings apply alike.
+It is an AwsBaseOperator, as the Amazon provider's operators are: the AWS
+connection, region, TLS verification and botocore settings are templated
+fields, and its hook is BoundedAthenaHook, so its queries wait as the DAG's
+Athena statements do.
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseOperator
+from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
+from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
 
 from lakehouse import names
+from lakehouse.hooks.athena import BoundedAthenaHook
 from lakehouse.names import BUSINESS_DAY_TEMPLATE
 from lakehouse.quality.suite import load_suite
+
+# the hook parameters every AWS client of the operator shares
+AWS_SETTINGS = ("aws_conn_id", "region_name", "verify", "config")
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -35,7 +43,7 @@ if TYPE_CHECKING:
     from lakehouse.wap.athena import AthenaRunner
 
 
-class ExpectationSuiteAuditOperator(BaseOperator):
+class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
     """Validate one staged dataset against include/sql/<layer>/<dataset>.suite.yaml.
 
     :param layer: silver or gold.
@@ -43,10 +51,11 @@ class ExpectationSuiteAuditOperator(BaseOperator):
     :param layer_datasets: the datasets of the same layer whose staged data this
         audit may read through its lookups (their plans are pulled from XCom).
     :param day: the run's business day (templated).
-    :param aws_conn_id: the AWS connection for Athena, Glue and S3.
+    :param query_timeout: the longest each of its Athena queries may take, queueing included.
     """
 
-    template_fields: Sequence[str] = ("day",)
+    aws_hook_class = BoundedAthenaHook
+    template_fields: Sequence[str] = aws_template_fields("day")
     ui_color = "#f4d03f"
 
     def __init__(
@@ -54,21 +63,35 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         *,
         layer: str,
         dataset: str,
+        query_timeout: timedelta,
         layer_datasets: Sequence[str] = (),
         day: str = BUSINESS_DAY_TEMPLATE,
-        aws_conn_id: str = "aws_default",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         load_suite(layer, dataset)  # a malformed suite fails the DAG import, naming file and key
         self.layer = layer
         self.dataset = dataset
+        self.query_timeout = query_timeout
         self.layer_datasets = list(dict.fromkeys([dataset, *layer_datasets]))
         self.day = day
-        self.aws_conn_id = aws_conn_id
+
+    @property
+    def _hook_parameters(self) -> dict[str, Any]:
+        return {
+            **super()._hook_parameters,
+            "log_query": False,
+            "query_timeout_s": self.query_timeout.total_seconds(),
+        }
+
+    def _client(self, service: str) -> Any:
+        """A client for another service on the same connection, region and settings as the hook."""
+        from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+
+        settings = {key: value for key, value in self._hook_parameters.items() if key in AWS_SETTINGS}
+        return AwsBaseHook(client_type=service, **settings).get_conn()
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
         from lakehouse.config import pipeline_config
@@ -76,7 +99,7 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         from lakehouse.quality.frame import read_result
         from lakehouse.quality.gate import Finding, Verdict, schema_findings, validate
         from lakehouse.quality.report import report_location, upload_report
-        from lakehouse.wap.athena import runner_for
+        from lakehouse.wap.athena import AthenaRunner
         from lakehouse.wap.plan import StagePlan
 
         ti = context["ti"]
@@ -91,13 +114,12 @@ class ExpectationSuiteAuditOperator(BaseOperator):
         config = pipeline_config()
         suite = load_suite(self.layer, self.dataset)
         lake = config.lake
-        glue = AwsBaseHook(aws_conn_id=self.aws_conn_id, client_type="glue").get_conn()
+        glue = self._client("glue")
         scope = AuditScope(
             config, plan, plans, published=cache(lambda layer: _table_names(glue, lake, layer))
         )
-        timeout_s = config.athena.query_timeout_s
-        athena = runner_for(self.aws_conn_id, lake.athena_output, lake.workgroup, timeout_s)
-        s3 = AwsBaseHook(aws_conn_id=self.aws_conn_id, client_type="s3").get_conn()
+        athena = AthenaRunner(self.hook, lake.athena_output, lake.workgroup)
+        s3 = self._client("s3")
 
         query_id = athena.execute(scope.batch_sql(suite), plan.staging_database)
         frame, columns = read_result(athena.hook.get_conn(), s3, query_id)
