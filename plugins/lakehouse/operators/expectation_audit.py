@@ -9,9 +9,9 @@ and it keeps no report. This operator validates the staged data of the run
 (read from Athena after the stage step), gates on severity, and writes the
 JSON result and Data Docs to s3://<lake>/reports/<dag_id>/<dataset>/<date>/<run_id>/.
 It is an AwsBaseOperator, as the Amazon provider's operators are: the AWS
-connection, region, TLS verification and botocore settings are templated
-fields, and its hook is BoundedAthenaHook, so its queries wait as the DAG's
-Athena statements do.
+connection, region and TLS verification are templated fields, botocore
+settings pass through, and its hook is BoundedAthenaHook, so its queries wait
+as the DAG's Athena statements do.
 """
 
 from __future__ import annotations

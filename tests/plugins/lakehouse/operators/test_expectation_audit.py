@@ -17,7 +17,7 @@ def test_the_audit_templates_its_aws_settings_and_waits_through_the_bounded_hook
         aws_conn_id="aws_default",
         region_name="eu-west-1",
     )
-    assert {"aws_conn_id", "region_name", "verify", "botocore_config", "day"} <= set(audit.template_fields)
+    assert {"aws_conn_id", "region_name", "verify", "day"} <= set(audit.template_fields)
     assert isinstance(audit.hook, BoundedAthenaHook)
     assert audit.hook.query_timeout_s == 300
     assert audit.hook.region_name == "eu-west-1"
