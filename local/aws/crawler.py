@@ -29,11 +29,12 @@ from typing import Any, ClassVar
 import duckdb
 from moto.glue.models import glue_backends
 
+from lakehouse.sql import sql_string
+
 from .catalog import Catalog, Column, Partition, Table, hive_unescape
 from .coltypes import duckdb_to_hive
 from .errors import ApiError
 from .locking import BACKEND_LOCK
-from .scan import quote_str
 from .storage import S3Object, S3Store, as_prefix, split_uri
 
 STOPPING_SECONDS = 0.2
@@ -516,7 +517,7 @@ def _union_schema(store: S3Store, files: list[S3Object]) -> list[Column]:
         for obj in files:
             path = store.local_copy(obj)
             try:
-                rel = con.sql(f"SELECT * FROM read_parquet({quote_str(str(path))}) LIMIT 0")
+                rel = con.sql(f"SELECT * FROM read_parquet({sql_string(str(path))}) LIMIT 0")
                 pairs = list(zip(rel.columns, rel.types, strict=True))
             except duckdb.Error as err:
                 raise CrawlFailed(

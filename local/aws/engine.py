@@ -22,12 +22,14 @@ from pathlib import Path
 import duckdb
 from sqlglot import exp
 
+from lakehouse.sql import quote_ident, sql_string
+
 from . import translate
 from .catalog import Catalog, Column, Partition, Table, hive_unescape, partition_path
 from .changes import CHANGES
 from .coltypes import athena_type, duckdb_to_hive, format_rows, storable_duckdb_type
 from .errors import AthenaError
-from .scan import HIVE_DEFAULT_PARTITION, ParquetSchemas, TableScans, quote_ident, quote_str
+from .scan import HIVE_DEFAULT_PARTITION, ParquetSchemas, TableScans
 from .storage import S3Store, as_prefix
 
 MAX_PARTITIONS = 100
@@ -629,7 +631,7 @@ class Engine:
                 cond = " AND ".join(
                     f"CAST({r} AS VARCHAR) IS NULL"
                     if v is None
-                    else f"CAST({r} AS VARCHAR) = {quote_str(str(v))}"
+                    else f"CAST({r} AS VARCHAR) = {sql_string(str(v))}"
                     for r, v in zip(key_refs, group, strict=True)
                 )
                 location = existing.get(tuple(values)) or table.location + partition_path(
@@ -899,6 +901,6 @@ def _materialize(
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path, compression: str) -> None:
     try:
-        con.execute(f"COPY ({query}) TO {quote_str(str(path))} (FORMAT PARQUET, COMPRESSION {compression})")
+        con.execute(f"COPY ({query}) TO {sql_string(str(path))} (FORMAT PARQUET, COMPRESSION {compression})")
     except duckdb.Error as err:
         raise duckdb_error(err) from None

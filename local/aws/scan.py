@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from lakehouse.sql import quote_ident, sql_string
+
 from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import TypeParseError, hive_to_duckdb
@@ -38,14 +40,6 @@ from .errors import AthenaError
 from .storage import S3Object, S3Store, as_prefix, split_uri
 
 HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 class ParquetSchemas:
@@ -121,7 +115,7 @@ def _read_options(hive: list[str] | None, union_by_name: bool) -> str:
     if hive is None:
         options.append("hive_partitioning = false")
     else:
-        types = ", ".join(f"{quote_str(k)}: 'VARCHAR'" for k in hive)
+        types = ", ".join(f"{sql_string(k)}: 'VARCHAR'" for k in hive)
         options.append(f"hive_partitioning = true, hive_types = {{{types}}}, hive_types_autocast = false")
     options.append(f"union_by_name = {'true' if union_by_name else 'false'}")
     return ", ".join(options)
@@ -201,7 +195,7 @@ def table_scan_sql(
         projection.append(f"CAST({source} AS {dtype}) AS {quote_ident(name)}")
     for name, dtype in key_cols:
         projection.append(f"CAST({quote_ident(name)} AS {dtype}) AS {quote_ident(name)}")
-    file_list = ", ".join(quote_str(str(p)) for p in paths)
+    file_list = ", ".join(sql_string(str(p)) for p in paths)
     hive = [name for name, _ in key_cols] if key_cols else None
     options = _read_options(hive, union_by_name=len(signatures) > 1)
     return (
@@ -263,9 +257,9 @@ def _union_scan_sql(
             source = quote_ident(name) if name.lower() in present else "NULL"
             projection.append(f"CAST({source} AS {dtype}) AS {quote_ident(name)}")
         for (name, dtype), value in zip(key_cols, group.values, strict=True):
-            literal = "NULL" if value is None else quote_str(value)
+            literal = "NULL" if value is None else sql_string(value)
             projection.append(f"CAST({literal} AS {dtype}) AS {quote_ident(name)}")
-        file_list = ", ".join(quote_str(str(p)) for p in group.paths)
+        file_list = ", ".join(sql_string(str(p)) for p in group.paths)
         branches.append(
             f"SELECT {', '.join(projection)} FROM read_parquet([{file_list}], "
             "hive_partitioning = false, union_by_name = true)"

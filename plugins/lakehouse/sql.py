@@ -30,8 +30,13 @@ def identifier(name: str) -> str:
     return text
 
 
+def quote_ident(name: str) -> str:
+    """A double-quoted identifier (Postgres, DuckDB, Trino): any text, quotes doubled."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
 def sql_string(value: Any) -> str:
-    """A single-quoted SQL string literal."""
+    """A single-quoted SQL string literal (the same in Athena, Postgres and DuckDB)."""
     text = str(value)
     if "\x00" in text:
         raise UnsafeSqlValue("NUL byte in SQL literal")

@@ -2,7 +2,7 @@
 
 Why literals and not bind parameters: ADBC sends a parameterless statement as
 `COPY (...) TO STDOUT (FORMAT binary)`, its fast path; every literal here is
-either a timestamp we formatted ourselves or quoted by `quote_literal`, and
+either a timestamp we formatted ourselves or quoted by `sql_string`, and
 identifiers come from the catalog and are quoted by `quote_ident`.
 """
 
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from lakehouse.hooks.pg_types import ExportColumn, quote_ident, quote_literal
+from lakehouse.hooks.pg_types import ExportColumn
+from lakehouse.sql import quote_ident, sql_string
 
 CURSOR_TYPES = ("timestamp", "timestamptz", "date")
 
@@ -92,14 +93,14 @@ class ExportQuery:
 
 
 def _utc_literal(moment: datetime) -> str:
-    return quote_literal(moment.astimezone(UTC).isoformat()) + "::timestamptz"
+    return sql_string(moment.astimezone(UTC).isoformat()) + "::timestamptz"
 
 
 def _hidden(column: ExportColumn, method: str, salt: str) -> ExportColumn:
     ident = quote_ident(column.name)
     if method == "hash":
         # Salted so a dictionary of known e-mail addresses cannot reverse it; still joinable.
-        expr = f"encode(sha256(convert_to({quote_literal(salt)} || {ident}::text, 'UTF8')), 'hex')"
+        expr = f"encode(sha256(convert_to({sql_string(salt)} || {ident}::text, 'UTF8')), 'hex')"
     else:
         expr = f"case when {ident} is null then null else '****' end"
     return replace(column, select_sql=expr, arrow=("string",))

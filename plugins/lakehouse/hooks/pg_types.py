@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lakehouse.sql import quote_ident
+
 
 class UnsupportedColumnType(ValueError):
     """A source column has a type the export does not map; the message names it."""
@@ -73,16 +75,6 @@ class ExportColumn:
 
     def arrow_type(self) -> Any:
         return arrow_type(self.arrow)
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("a SQL literal cannot contain NUL")
-    return "'" + value.replace("'", "''") + "'"
 
 
 def arrow_type(spec: tuple[Any, ...]) -> Any:

@@ -32,9 +32,8 @@ from lakehouse.hooks.pg_types import (
     ExportColumn,
     catalog_columns,
     plan_column,
-    quote_ident,
-    quote_literal,
 )
+from lakehouse.sql import quote_ident, sql_string
 
 # libpq connection parameters that an Airflow connection's extra may carry.
 _LIBPQ_EXTRAS = (
@@ -125,10 +124,10 @@ class Snapshot:
     def columns(self, schema: str, table: str) -> list[ExportColumn]:
         """The table's columns with their export plan, from the catalog; clear error if it is absent."""
         qualified = f"{quote_ident(schema)}.{quote_ident(table)}"
-        found = self.rows(f"select to_regclass({quote_literal(qualified)}) is not null")[0][0]
+        found = self.rows(f"select to_regclass({sql_string(qualified)}) is not null")[0][0]
         if not found:
             raise SourceError(f"source table {schema}.{table} does not exist (or is not visible to us)")
-        rows = self.rows(CATALOG_SQL.format(regclass=quote_literal(qualified)))
+        rows = self.rows(CATALOG_SQL.format(regclass=sql_string(qualified)))
         if not rows:
             raise SourceError(f"source table {schema}.{table} has no columns")
         return [plan_column(column) for column in catalog_columns(rows)]
@@ -145,7 +144,7 @@ class Snapshot:
 
     def heap_size(self, schema: str, table: str) -> tuple[int, int] | None:
         """(pages, bytes) of a plain table on Postgres 14+, where page ranges are cheap to read; else None."""
-        qualified = quote_literal(f"{quote_ident(schema)}.{quote_ident(table)}")
+        qualified = sql_string(f"{quote_ident(schema)}.{quote_ident(table)}")
         version, kind, size, block = self.rows(
             "select current_setting('server_version_num')::int, c.relkind::text,"
             " pg_relation_size(c.oid), current_setting('block_size')::int8"
@@ -221,7 +220,7 @@ class PostgresArrowHook:
             # autocommit is off, so the driver has issued BEGIN: this is the first statement.
             snapshot.execute("set transaction isolation level repeatable read, read only")
             if snapshot_id is not None:
-                snapshot.execute(f"set transaction snapshot {quote_literal(snapshot_id)}")
+                snapshot.execute(f"set transaction snapshot {sql_string(snapshot_id)}")
             # Timestamps without a zone are compared with the UTC data interval as UTC.
             snapshot.execute("set local time zone 'UTC'")
             yield snapshot

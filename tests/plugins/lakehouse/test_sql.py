@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlglot
 
-from lakehouse.sql import UnsafeSqlValue, identifier, render, s3_location, sql_list, sql_string
+from lakehouse.sql import UnsafeSqlValue, identifier, quote_ident, render, s3_location, sql_list, sql_string
 
 
 def test_string_literals_are_quoted_and_escaped() -> None:
@@ -90,3 +90,10 @@ def test_an_unknown_glue_type_is_an_error_not_a_guess() -> None:
 
     with pytest.raises(UnsafeSqlValue, match="struct"):
         trino_type("struct<a:int>")
+
+
+def test_one_quoting_for_every_engine_doubles_quotes_and_refuses_nul() -> None:
+    assert quote_ident('odd "name"') == '"odd ""name"""'
+    assert sql_string("it's") == "'it''s'"
+    with pytest.raises(UnsafeSqlValue, match="NUL"):
+        sql_string("a\x00b")
