@@ -3,8 +3,8 @@
 Why: moto 5.2's `FakeMultipart.complete` reads every part twice from its spooled
 file, appends them to one buffer, appends them again to a second buffer for the
 checksum, copies that to bytes to checksum it and copies the first to bytes to
-return it. For bench/export.py's 123 MB file that was 1.2 s of the endpoint's
-CPU inside one request, serialised behind the backend lock, at the moment the
+return it. For a large export file that is seconds of the endpoint's CPU
+inside one request, serialised behind the backend lock, at the moment the
 export publishes: a local cost S3 does not have (it assembles the object from
 parts it already holds). Here the parts are read once into a buffer of the
 object's final size and checksummed through views of it. The answer is moto's

@@ -58,11 +58,10 @@ def export_partition(
     """Replace `target.prefix` with the rows `request` selects; return rows, bytes, files, seconds.
 
     Why three things run at once before the first file opens: building the S3
-    client (botocore's models: about 0.5 s of CPU in bench/export.py) with the
-    cleanup of stale uploads, counting the rows, and the COPY stream. The count
-    is a scan of the table (0.4-0.7 s there, minutes for a table of billions of
-    rows), which the stream used to wait for; on the benchmark's shared cores
-    the stream now starts about 0.4 s sooner. The count runs on a connection of
+    client (loading botocore's models is real CPU) with the cleanup of stale
+    uploads, counting the rows, and the COPY stream. The count is a scan of the
+    table (minutes for a table of billions of rows), which the stream need not
+    wait for. The count runs on a connection of
     its own that imports the readers' snapshot, so it still counts exactly the
     rows they read.
 
@@ -181,16 +180,12 @@ def _in_background(function: Callable[[], Any]) -> Future:
 def default_read_connections() -> int:
     """Two connections when the worker has two cores or more, else one.
 
-    Why two: one Postgres backend produces the COPY stream at about 1M rows/s
-    on bench/export.py's table, while the driver decodes about 2M rows/s and
-    the single Parquet encoder writes about 2M rows/s, so one connection
-    leaves the encoder waiting and two keep it fed. On bench/export.py's
-    2-core machine, Postgres on the same cores, two connections took
-    7.45-7.73 s against 7.88-8.52 s for one (medians of 3, three runs), with a
-    peak of 353-365 MB against 334-345 MB; on a faster machine of the same
-    kind, 4.77-4.82 s against 5.05-5.14 s (two runs). A third would only
-    queue behind the encoder. On one core the readers would take the
-    encoder's time.
+    Why two: one Postgres backend produces the COPY stream at about half the
+    rate the driver decodes and the single Parquet encoder writes, so one
+    connection leaves the encoder waiting and two keep it fed (bench/export.py
+    measures one against two, with Postgres on the same two cores). A third
+    would only queue behind the encoder. On one core the readers would take
+    the encoder's time.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 2 if cores >= 2 else 1

@@ -25,8 +25,8 @@ QUEUE_BATCHES = 2
 DICTIONARY_MIN_ROWS_PER_VALUE = 4
 DICTIONARY_PAGE_BYTES = 1024 * 1024
 # Rows of the first row group the choice looks at. Counted in Python sets of
-# raw values: Arrow's hash kernels (count_distinct, unique) reserve 20-30 MB on
-# first use, half of what the choice saves.
+# raw values: Arrow's hash kernels (count_distinct, unique) reserve a large
+# buffer on first use, a good part of what the choice saves.
 DICTIONARY_SAMPLE_ROWS = 16_384
 _DONE = object()
 
@@ -77,9 +77,8 @@ def dictionary_columns(table: Any) -> list[str]:
     Why not Parquet's default of trying a dictionary on every column: for a
     high-cardinality column (ids, timestamps, amounts) the writer builds the
     dictionary and holds the column's pages until the dictionary outgrows its
-    page limit, then falls back to plain encoding, having paid for both. On
-    bench/export.py's orders table that cost about 60 MB of peak memory and
-    made the files larger (77 MB against 73 MB at 2.5M rows). Columns with few
+    page limit, then falls back to plain encoding, having paid for both: more
+    peak memory and larger files (bench/export.py shows both). Columns with few
     distinct values (statuses, currencies, keys of small tables) keep their
     dictionaries, which is where they shrink files and speed up scans. Nested
     and boolean columns stay plain.
@@ -114,12 +113,12 @@ def delta_columns(schema: Any, dictionary: list[str]) -> dict[str, str]:
     the squeezing to the codec. Source tables are full of serial keys and
     timestamps written in time order, whose differences from row to row are
     small numbers that delta encoding bit-packs before the codec sees them;
-    random values (foreign keys, amounts) cost about what PLAIN costs. On
-    bench/export.py's 5M-row orders table the file shrank from 125 MB to 92 MB
-    and the Parquet encoder took 30% less CPU. Every engine that reads bronze
+    random values (foreign keys, amounts) cost about what PLAIN costs, so the
+    files shrink and the encoder does less work (bench/export.py; the README's
+    Figures). Every engine that reads bronze
     reads it: Athena engine version 3 (Trino), the Glue crawler (it reads only
     footers), DuckDB, Spark and pyarrow. Decimals keep their fixed-width
-    encoding (stored as 64-bit integers with deltas they were 10% smaller and
+    encoding (as 64-bit integers with deltas they were a little smaller and
     slower to write); strings and nested columns keep the defaults.
     """
     import pyarrow as pa
@@ -182,7 +181,7 @@ def write_files(
     schema = target_schema(columns)
     # The system allocator, not Arrow's default jemalloc: a written row group's
     # buffers go back to the OS when freed instead of lingering for jemalloc's
-    # decay period, about 20 MB less peak memory in bench/export.py, no slower.
+    # decay period: a lower peak in bench/export.py, no slower.
     pool = pa.system_memory_pool()
     stats = StreamStats()
     handoff: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)

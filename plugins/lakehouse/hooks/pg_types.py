@@ -118,9 +118,8 @@ def _scalar(column: CatalogColumn, typname: str, typtype: str) -> tuple[tuple[An
     if typtype == "e":
         return ("string",), "text"
     if typname == "numeric":
-        # Sent in binary, which costs Postgres less than numeric_out (2.0-2.2 s against 2.4 s
-        # of server CPU for the 5M values of bench/export.py's table); the driver renders it
-        # as decimal text (it has no native decimal) and Arrow parses that into an exact decimal.
+        # Sent in binary, which costs Postgres less CPU than numeric_out; the driver renders
+        # it as decimal text (it has no native decimal) and Arrow parses that into an exact decimal.
         return _numeric(column), None
     if typname in _SCALARS:
         return _SCALARS[typname]

@@ -2,13 +2,12 @@
 
 Why ADBC (adbc-driver-postgresql): it runs `COPY (SELECT ...) TO STDOUT
 (FORMAT binary)` and decodes the binary rows into Arrow columns in C++, with
-the GIL released, in batches of a bounded size. bench/export.py measures it
-against psycopg's COPY (CSV parsed by pyarrow's CSV reader): reading its
-5M-row table took 6.1-7.1 s against 19.6-22.4 s (psycopg hands Python every
-row), and ADBC keeps arrays as Arrow lists with no text parsing of our own.
-The driver is held at 1.8.0 in requirements.txt: the Linux wheels of 1.9.0 to
-1.13.0 are compiled without optimisation, and decoding that table cost 8.8-9.8 s
-of CPU with 1.13.0 against 2.2-2.5 s with 1.8.0.
+the GIL released, in batches of a bounded size, where psycopg's COPY hands
+Python every row (bench/export.py compares the two); and it keeps arrays as
+Arrow lists with no text parsing of our own. The driver is held at 1.8.0 in
+requirements.txt: the Linux wheels of the later releases are compiled without
+optimisation and spend several times the CPU decoding the same rows (the
+README's Figures).
 
 Why one snapshot: the row count we reconcile against and the rows we export
 must see the same data even while the shop keeps writing, so both run in a
@@ -54,8 +53,8 @@ _LIBPQ_EXTRAS = (
 def libpq_conninfo(params: dict[str, Any]) -> str:
     """`key='value' ...` as libpq reads it: every value quoted, `\\` and `'` escaped; empty ones left out.
 
-    Why not psycopg's `make_conninfo`: importing psycopg for it took 0.13 s at
-    the start of every export, on the path to its first row.
+    Why not psycopg's `make_conninfo`: importing psycopg just for it would sit
+    at the start of every export, on the path to its first row.
     """
 
     def quoted(value: Any) -> str:
@@ -77,7 +76,7 @@ class Snapshot:
     """A REPEATABLE READ, READ ONLY transaction on one ADBC connection.
 
     Uses the driver manager's low-level API rather than its DB-API module, which
-    imports pandas and pyarrow.dataset (a second of import time per task).
+    imports pandas and pyarrow.dataset, import time every task would pay.
     """
 
     def __init__(self, connection: Any) -> None:

@@ -30,11 +30,11 @@ def _s3_client(hook: S3Hook) -> Any:
 
     Why not `hook.conn`: it also writes telemetry into the user agent, and
     finding the calling operator's name walks the stack with `inspect.stack()`
-    and asks the providers manager for its version: 0.57 s of the 1.06 s the
-    client took to build in bench/export.py, holding the GIL while the export
-    starts. Built on the export's background thread, it named the caller
-    "Unknown" anyway. Credentials, role assumption and the endpoint still come
-    from the hook and its connection.
+    and asks the providers manager for its version: more than half of the
+    client's build time, holding the GIL while the export starts. Built on the
+    export's background thread, it named the caller "Unknown" anyway.
+    Credentials, role assumption and the endpoint still come from the hook and
+    its connection.
     """
     session = hook.get_session(region_name=hook.region_name)
     return session.client(
@@ -49,9 +49,10 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     """Export one Postgres table to `s3://<bucket>/<prefix>/<table>/ingest_date=<date>/part-NNNNN.parquet`.
 
     Why not the provider's SqlToS3Operator: it reads the whole result into one
-    pandas DataFrame and serialises it into one in-memory buffer, so a 5M-row
-    table needs 6.5 GB and two minutes, and types come from pandas' guesses
-    (decimals become objects or floats, nullable ints become floats). This
+    pandas DataFrame and serialises it into one in-memory buffer, so its
+    memory grows with the table (bench/export.py compares the two), and types
+    come from pandas' guesses (decimals become objects or floats, nullable
+    ints become floats). This
     operator streams COPY-binary batches through Arrow into Parquet files of a
     bounded size and multipart uploads, so memory stays flat, types follow an
     explicit catalog-driven map, and the partition is replaced atomically
@@ -84,9 +85,9 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     :param allow_empty: whether zero rows is a success (one schema-only file is written). None means
         yes for incremental (a quiet day) and no for full (an empty source would wipe bronze).
     :param target_file_bytes: Parquet files roll over at about this size (default 128 MiB).
-    :param compression: Parquet codec. Default zstd: on bench/export.py's orders table, with the
-        columns delta- or dictionary-encoded, its files were 10% smaller than snappy's for about
-        15% more encoder CPU, and Athena bills by bytes scanned.
+    :param compression: Parquet codec. Default zstd: with the columns delta- or dictionary-encoded,
+        its files are smaller than snappy's for a little more encoder CPU (bench/export.py), and
+        Athena bills by bytes scanned.
     :param read_connections: a full export of a table of at least 64 MiB reads on up to this many
         connections at once, sharing one snapshot, each a range of the table's pages (Postgres 14+).
         Each costs the source a backend while the export runs. None: two on a worker of two

@@ -2,7 +2,7 @@
 
 GX 1.x has no S3 store for Data Docs, so the site is built into a local folder
 and uploaded. Only what the pages need goes up: the HTML, its styles and
-scripts; GX's bundled fonts and animated help images (4 MB a site) stay behind.
+scripts; GX's bundled fonts and animated help images (most of a site's bytes) stay behind.
 """
 
 from __future__ import annotations
