@@ -1,0 +1,126 @@
+"""What every statement family of the local engine shares: results, context, errors, name parsing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+from sqlglot import exp
+
+from .catalog import Column
+from .errors import AthenaError
+
+
+@dataclass
+class ResultColumn:
+    name: str
+    type: str
+    precision: int = 0
+    scale: int = 0
+
+
+@dataclass
+class StatementResult:
+    """What a statement produced, shaped for GetQueryResults and the output file."""
+
+    statement_type: str
+    substatement_type: str
+    columns: list[ResultColumn] = field(default_factory=list)
+    rows: list[list[str | None]] = field(default_factory=list)
+    header: bool = False
+    data_scanned: int = 0
+    output_suffix: str = ".txt"
+
+
+@dataclass
+class QueryContext:
+    query_id: str
+    database: str
+    output_location: str | None
+    register_connection: Callable[[duckdb.DuckDBPyConnection | None], None] = lambda _c: None
+
+
+def text_result(sub: str, column: str, lines: list[str], statement_type: str = "DDL") -> StatementResult:
+    return StatementResult(statement_type, sub, [ResultColumn(column, "string")], [[line] for line in lines])
+
+
+def ddl_result(sub: str) -> StatementResult:
+    return StatementResult("DDL", sub)
+
+
+# Regular-expression pieces of the statements parsed as text (ALTER, MSCK, SHOW, DESCRIBE):
+# a possibly qualified, possibly quoted table name; a partition spec `(k = 'v', ...)`; a LOCATION.
+NAME_RE = r"(?P<name>(?:[`\"]?[\w-]+[`\"]?\.){0,2}[`\"]?[\w-]+[`\"]?)"
+SPEC_RE = r"\((?P<spec>[^)]*)\)"
+LOCATION_RE = r"(?:\s+LOCATION\s+'(?P<loc>(?:[^']|'')*)')?"
+
+
+def split_name(text: str, default_db: str) -> tuple[str, str]:
+    parts = [p.strip('`"').lower() for p in text.split(".")]
+    if parts[0] == "awsdatacatalog" and len(parts) == 3:
+        parts = parts[1:]
+    if len(parts) == 1:
+        return default_db, parts[0]
+    return parts[-2], parts[-1]
+
+
+def parse_spec(spec: str) -> list[tuple[str, str]]:
+    pairs = re.findall(r"([\w`\"]+)\s*=\s*('(?:[^']|'')*'|[^,\s)]+)", spec)
+    if not pairs:
+        raise AthenaError("SYNTAX_ERROR", f"Invalid partition specification ({spec})")
+    out = []
+    for key, raw in pairs:
+        value = raw[1:-1].replace("''", "'") if raw.startswith("'") else raw
+        out.append((key.strip('`"').lower(), value))
+    return out
+
+
+def column_def(node: exp.Expression) -> Column:
+    kind = node.args.get("kind")
+    hive = kind.sql(dialect="hive").lower().replace(" ", "") if kind is not None else "string"
+    comment = None
+    for constraint in node.args.get("constraints") or []:
+        if isinstance(constraint.args.get("kind"), exp.CommentColumnConstraint):
+            comment = constraint.args["kind"].name
+    return Column(node.name.lower(), hive, comment)
+
+
+def first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation:
+    """Bind a query in DuckDB, turning DuckDB's errors into Trino-named Athena errors."""
+    try:
+        return con.sql(sql)
+    except duckdb.Error as err:
+        raise duckdb_error(err) from None
+
+
+def duckdb_error(err: Exception) -> AthenaError:
+    """Map a DuckDB error to the Trino error name Athena would report for the same mistake."""
+    message = first_line(err)
+    text = re.sub(r"^\w+ Error: ", "", message)
+    if isinstance(err, duckdb.InterruptException):
+        return AthenaError("USER_CANCELLED", "Query was cancelled by user")
+    if m := re.search(r'Referenced column "([^"]+)" not found|Column "([^"]+)" referenced that exists', text):
+        return AthenaError("COLUMN_NOT_FOUND", f"Column '{m[1] or m[2]}' cannot be resolved")
+    if m := re.search(r'Referenced column "([^"]+)" not found', text):
+        return AthenaError("COLUMN_NOT_FOUND", f"Column '{m[1]}' cannot be resolved")
+    if m := re.search(r"(?:Scalar|Aggregate|Table) Function with name (\w+) does not exist", text):
+        return AthenaError("FUNCTION_NOT_FOUND", f"Function '{m[1]}' not registered")
+    if "Division by zero" in text:
+        return AthenaError("DIVISION_BY_ZERO", "Division by zero")
+    if isinstance(err, duckdb.ConversionException):
+        return AthenaError("INVALID_CAST_ARGUMENT", text)
+    if isinstance(err, duckdb.OutOfRangeException):
+        return AthenaError("NUMERIC_VALUE_OUT_OF_RANGE", text)
+    if isinstance(err, duckdb.BinderException):
+        return AthenaError("SYNTAX_ERROR", text)
+    if isinstance(err, duckdb.ParserException):
+        return AthenaError("SYNTAX_ERROR", text)
+    if isinstance(err, duckdb.InvalidInputException) and "parquet" in text.lower():
+        return AthenaError("HIVE_BAD_DATA", text)
+    return AthenaError("GENERIC_USER_ERROR", text)
