@@ -125,6 +125,43 @@ def write_env_file(env: dict[str, str], path: Path = ENV_FILE) -> Path:
     return path
 
 
+def migration_heads() -> set[str]:
+    """The revisions the installed Airflow's migrations end at, read from their files, not imported."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec("airflow")
+    if spec is None or not spec.submodule_search_locations:
+        return set()
+    versions = Path(next(iter(spec.submodule_search_locations))) / "migrations" / "versions"
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in versions.glob("*.py"):
+        text = script.read_text()
+        if found := re.search(r"^revision\s*=\s*[\"']([0-9a-f]+)[\"']", text, re.MULTILINE):
+            revisions.add(found[1])
+        if found := re.search(r"^down_revision\s*=\s*(.+)$", text, re.MULTILINE):
+            parents.update(re.findall(r"[\"']([0-9a-f]+)[\"']", found[1]))
+    return revisions - parents
+
+
+def is_migrated(dsn: str) -> bool:
+    """Whether the metadata database is already at the installed Airflow's migration heads.
+
+    `airflow db migrate` starts Airflow's CLI to find that out, seconds for every
+    `make up`, `make demo` and test session; a database at the heads needs nothing.
+    """
+    import psycopg
+
+    heads = migration_heads()
+    try:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            current = {row[0] for row in conn.execute("select version_num from alembic_version")}
+    except psycopg.Error:  # no alembic_version table yet: never migrated
+        return False
+    return bool(heads) and current == heads
+
+
 def init() -> dict[str, str]:
     """Start Postgres if needed, create and migrate Airflow's metadata database, write .local/env."""
     pg = EmbeddedPostgres()
@@ -133,6 +170,8 @@ def init() -> dict[str, str]:
     env = stack_env(pg)
     AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
     write_env_file(env)
+    if is_migrated(pg.dsn(METADATA_DATABASE)):
+        return env
     airflow = Path(sys.executable).with_name("airflow")
     result = subprocess.run(
         [str(airflow), "db", "migrate"],
