@@ -139,6 +139,11 @@ class GoldDataset(Strict):
         default=None, description="order_date to rebuild only affected dates; None to rebuild whole"
     )
     key_columns: list[Identifier] = Field(min_length=1, description="unique per row (audited)")
+    affected_by: list[Identifier] | None = Field(
+        default=None,
+        description="the silver tables whose rewritten partitions (business dates) are the dates this"
+        " dataset rebuilds in an incremental run; default: every source table with a business date",
+    )
     description: str = ""
 
 
@@ -193,6 +198,24 @@ class PipelineConfig(Strict):
     quality: Quality = Field(default_factory=Quality)
     source: Source
     gold: list[GoldDataset] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _gold_is_affected_by_dated_tables(self) -> PipelineConfig:
+        dated = {t.name for t in self.source.tables if t.business_date_column}
+        for index, dataset in enumerate(self.gold):
+            unknown = sorted(set(dataset.affected_by or []) - dated)
+            if unknown:
+                raise ValueError(
+                    f"gold.{index}.affected_by: {', '.join(unknown)} are not source tables with a"
+                    f" business_date_column (those are: {', '.join(sorted(dated))})"
+                )
+        return self
+
+    def affecting(self, dataset: GoldDataset) -> list[str]:
+        """The silver tables whose rewritten dates a gold dataset rebuilds."""
+        if dataset.affected_by is not None:
+            return dataset.affected_by
+        return [t.name for t in self.source.tables if t.business_date_column]
 
     def table(self, name: str) -> SourceTable:
         for table in self.source.tables:

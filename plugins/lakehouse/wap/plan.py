@@ -194,13 +194,18 @@ def plan_gold(
     config: PipelineConfig,
     dataset: GoldDataset,
     *,
-    ingest_date: str,
     run_id: str,
     athena: RowSource,
     glue: Any,
     full_refresh: bool = False,
+    silver_partitions: dict[str, list[str]] | None = None,
 ) -> StagePlan:
-    """Plan gold.<dataset>: the affected order dates, or the whole dataset."""
+    """Plan gold.<dataset>: the affected order dates, or the whole dataset.
+
+    The affected dates come from silver's plans in this run (`silver_partitions`:
+    each planned silver table's rewritten partitions), not from bronze: gold reads
+    only the layer beneath it.
+    """
     databases = config.lake.databases
     plan = _new_plan(
         config,
@@ -212,13 +217,14 @@ def plan_gold(
     )
     if dataset.partition_column:
         live = _glue_columns(glue, databases.gold, dataset.name)
-        rebuild_all = full_refresh or live is None
-        sql = (
-            render("plan/all_order_dates.sql", silver_db=databases.silver)
-            if rebuild_all
-            else render("plan/affected_order_dates.sql", bronze_db=databases.bronze, ingest_date=ingest_date)
-        )
-        plan.partitions = sorted(row[0] for row in athena.rows(sql, databases.silver) if row[0])
+        if full_refresh or live is None:
+            sql = render("plan/all_order_dates.sql", silver_db=databases.silver)
+            plan.partitions = sorted(row[0] for row in athena.rows(sql, databases.silver) if row[0])
+        else:
+            planned = silver_partitions or {}
+            plan.partitions = sorted(
+                {day for name in config.affecting(dataset) for day in planned.get(name, [])}
+            )
         if not plan.partitions:
             plan.has_work = False
             return plan

@@ -75,7 +75,17 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     if layer == "silver":
         plan = plan_silver(config, config.table(name), **arguments)
     else:
-        plan = plan_gold(config, config.gold_dataset(name), **arguments)
+        dataset = config.gold_dataset(name)
+        silver_partitions = {}
+        for table in config.affecting(dataset):
+            planned = context["ti"].xcom_pull(
+                task_ids=names.wap_task_id("silver", table, "plan"), key=names.PLAN_KEY
+            )
+            if planned:  # a silver table with no changes in this run was skipped and planned nothing
+                silver_partitions[table] = planned["partitions"]
+        # gold's dates come from silver's plans in this run, not from an ingest day
+        gold_arguments = {key: value for key, value in arguments.items() if key != "ingest_date"}
+        plan = plan_gold(config, dataset, **gold_arguments, silver_partitions=silver_partitions)
     if not plan.has_work and plan.records_without_business_date:
         from airflow.sdk.exceptions import AirflowFailException
 

@@ -127,3 +127,27 @@ def test_malformed_pii_and_lookback_settings_are_rejected(
     with pytest.raises(ConfigError) as error:
         load_config(write(tmp_path, with_table(**changes)))
     assert f"  {key}: " in str(error.value) and reason in str(error.value), str(error.value)
+
+
+def test_gold_can_only_be_affected_by_source_tables_with_a_business_date(tmp_path: Path) -> None:
+    content = {
+        **with_table(business_date_column="ordered_at"),
+        "gold": [
+            {
+                "name": "daily",
+                "partition_column": "order_date",
+                "key_columns": ["order_date"],
+                "affected_by": ["orders", "refunds"],
+            }
+        ],
+    }
+    with pytest.raises(
+        ConfigError, match=r"gold.0.affected_by: refunds are not source tables with a business"
+    ):
+        load_config(write(tmp_path, content))
+    content["gold"][0]["affected_by"] = ["orders"]
+    config = load_config(write(tmp_path, content))
+    assert config.affecting(config.gold[0]) == ["orders"]
+    del content["gold"][0]["affected_by"]
+    default = load_config(write(tmp_path, content))
+    assert default.affecting(default.gold[0]) == ["orders"]  # by default every table with a business date

@@ -63,7 +63,6 @@ def test_a_backfill_of_a_year_is_one_ctas_and_three_inserts() -> None:
     plan = plan_gold(
         config,
         config.gold_dataset("daily_revenue"),
-        ingest_date="2026-11-01",
         run_id="scheduled__x",
         athena=athena,
         glue=FakeGlue({}),  # no live gold table yet: rebuild every date silver has
@@ -82,10 +81,10 @@ def test_a_day_without_changes_has_no_work() -> None:
     plan = plan_gold(
         config,
         config.gold_dataset("daily_revenue"),
-        ingest_date="2026-11-01",
         run_id="r",
         athena=Rows([]),
         glue=glue,
+        silver_partitions={},
     )
     assert plan.has_work is False and plan.create_sql == ""
 
@@ -122,3 +121,22 @@ def test_one_planning_query_finds_the_days_business_dates_and_its_records_withou
 
     assert plan.partitions == ["2026-11-19", "2026-11-20"]
     assert plan.records_without_business_date == 2
+
+
+def test_gold_rebuilds_the_dates_its_silver_tables_rewrote_in_this_run_without_a_query() -> None:
+    config = pipeline_config()
+    athena = Rows([])
+    plan = plan_gold(
+        config,
+        config.gold_dataset("daily_revenue"),
+        run_id="r",
+        athena=athena,
+        glue=FakeGlue({("gold", "daily_revenue"): [("orders", "bigint")]}),
+        silver_partitions={
+            "orders": ["2026-11-01", "2026-10-12"],
+            "order_items": ["2026-11-01", "2026-11-02"],
+            "payments": ["2026-09-30"],  # not among daily_revenue's affected_by
+        },
+    )
+    assert plan.partitions == ["2026-10-12", "2026-11-01", "2026-11-02"]
+    assert athena.sql == []  # read from silver's plans, not from bronze
