@@ -12,8 +12,9 @@ default) for the previous UTC day. Everything is generated from
    defined once in pipeline.yaml for Terraform and the local stack;
 3. **silver_<table>**: the current state of every record, partitioned by
    business date, rewriting only the partitions the day's changes touch;
-4. **gold_<dataset>**: daily_revenue, product_revenue (affected order dates
-   only), customer_ltv and monthly_retention (rebuilt whole).
+4. **gold_<dataset>**: daily_revenue, product_revenue (the order dates
+   silver's plans rewrote in this run), customer_ltv and monthly_retention
+   (rebuilt whole).
 
 Every silver and gold write is **write-audit-publish**: `plan` picks the
 partitions and a run-scoped staging location; `stage_create` (a CTAS) and
