@@ -15,6 +15,8 @@ from local.paths import DAGS_DIR
 from local.shop.model import ShopSpec
 from local.shop.simulate import simulate_day
 
+pytestmark = pytest.mark.slow  # runs the DAG end to end
+
 DAY_AFTER_SEED = ShopSpec().end_date + timedelta(days=1)
 
 
