@@ -108,9 +108,12 @@ test: $(STAMP) chromium checkov mwaa-build-deps
 	$(PY) -m pytest --durations=15
 
 # The edit loop: everything but the tests marked slow (the DAG end to end,
-# Airflow's services, MWAA's install replay, checkov) and the browser.
+# Airflow's services, MWAA's install replay, checkov) and the browser, on two
+# pytest workers (each test file on one of them, each worker with its own AWS
+# endpoint); the shared Postgres and Airflow home are set up first, once.
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow and not browser" --durations=15
+	$(PY) -m local.airflow_home init
+	$(PY) -m pytest -m "not slow and not browser" -n 2 --dist loadfile --durations=15
 
 # The web UI's browser test drives Debian's Chromium (Playwright downloads no browser).
 # Installed where we can (root with apt); elsewhere the test is skipped, saying so.
