@@ -189,10 +189,9 @@ class CatalogStatements:
         raise AthenaError("NOT_SUPPORTED", f"ALTER TABLE form not supported locally: {text[:80]}")
 
     def _msck(self, text: str, ctx: QueryContext) -> StatementResult:
-        m = re.match(rf"^MSCK REPAIR TABLE {NAME_RE}$", text, re.IGNORECASE)
-        if not m:
-            raise AthenaError("SYNTAX_ERROR", "Expected MSCK REPAIR TABLE <table>")
-        table = self._require_table(m["name"], ctx)
+        table = self._statement_table(
+            rf"^MSCK REPAIR TABLE {NAME_RE}$", text, ctx, "MSCK REPAIR TABLE <table>"
+        )
         keys = [k.name for k in table.partition_keys]
         if not keys:
             return text_result("MSCK_REPAIR_TABLE", "result", [])

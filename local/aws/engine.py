@@ -271,6 +271,13 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         return database, table.name.lower()
 
     # -- names ---------------------------------------------------------------------------
+    def _statement_table(self, pattern: str, text: str, ctx: QueryContext, usage: str) -> Table:
+        """The table a one-table statement names (group `name` of `pattern`); SYNTAX_ERROR citing `usage`."""
+        m = re.match(pattern, text, re.IGNORECASE)
+        if not m:
+            raise AthenaError("SYNTAX_ERROR", f"Expected {usage}")
+        return self._require_table(m["name"], ctx)
+
     def _require_table(self, name_text: str, ctx: QueryContext) -> Table:
         database, name = split_name(name_text, ctx.database)
         table = self.catalog.get_table(database, name)

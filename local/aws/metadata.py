@@ -60,10 +60,8 @@ class MetadataStatements:
         raise AthenaError("NOT_SUPPORTED", f"SHOW form not supported locally: {text[:80]}")
 
     def _describe(self, text: str, ctx: QueryContext) -> StatementResult:
-        m = re.match(rf"^(?:DESCRIBE|DESC)(?: (?:EXTENDED|FORMATTED))? {NAME_RE}$", text, re.IGNORECASE)
-        if not m:
-            raise AthenaError("SYNTAX_ERROR", "Expected DESCRIBE <table>")
-        table = self._require_table(m["name"], ctx)
+        pattern = rf"^(?:DESCRIBE|DESC)(?: (?:EXTENDED|FORMATTED))? {NAME_RE}$"
+        table = self._statement_table(pattern, text, ctx, "DESCRIBE <table>")
 
         def line(c: Column) -> str:
             return f"{c.name:<20}\t{c.type:<20}\t{(c.comment or ''):<20}"
