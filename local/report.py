@@ -6,7 +6,6 @@ local endpoint, as a BI tool would.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -65,14 +64,6 @@ def revenue_chart(path: Path) -> Path:
     return path
 
 
-def _html_table(result: Result) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in result.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(v or '')}</td>" for v in row) + "</tr>" for row in result.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 @dataclass
 class QualityReport:
     """The latest audit report of one dataset, copied out of S3 for the demo's page."""
@@ -114,41 +105,29 @@ def copy_quality_reports(s3: Any, bucket: str, prefix: str, target: Path) -> lis
     return reports
 
 
-def _quality_section(reports: list[QualityReport]) -> str:
-    if not reports:
-        return ""
-    rows = "".join(
-        f"<tr><td>{html.escape(r.dataset)}</td><td>{r.day}</td><td>{'passed' if r.passed else 'FAILED'}</td>"
-        f'<td>{r.warnings}</td><td>{r.rows}</td><td><a href="{html.escape(r.docs)}">Data Docs</a></td>'
-        f'<td><a href="{html.escape(r.result)}">JSON</a></td></tr>'
-        for r in reports
-    )
-    return (
-        "<h2>Audits (Great Expectations), latest per dataset</h2><table><tr><th>dataset</th><th>day</th>"
-        f"<th>verdict</th><th>warnings</th><th>rows</th><th>report</th><th>result</th></tr>{rows}</table>"
-    )
-
-
 def write_report(runs: list[dict], heads: dict[str, Result], quality: list[QualityReport] = ()) -> Path:
+    """The demo's page: its runs, the latest audits, the revenue chart and each gold table's first rows."""
+    from lakehouse.web import page
+
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     chart = revenue_chart(REPORT_DIR / "revenue_by_day.png")
-    run_rows = "".join(
-        f"<tr><td>{r['day']}</td><td>{r['state']}</td><td>{r['seconds']}</td>"
-        f"<td>{r.get('audit_seconds', '')}</td></tr>"
-        for r in runs
+    runs_table = page.table(
+        ["business day", "state", "seconds", "of which audits"],
+        [[r["day"], r["state"], r["seconds"], r.get("audit_seconds")] for r in runs],
     )
-    sections = "".join(f"<h2>gold.{name}</h2>{_html_table(result)}" for name, result in heads.items())
-    page = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>airflow-lakehouse demo report</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:72em}}table{{border-collapse:collapse;margin-bottom:1.5em}}
-td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:right}}th{{background:#eef}}</style></head>
-<body><h1>airflow-lakehouse: demo report</h1>
-<h2>Runs of lakehouse_daily</h2>
-<table><tr><th>business day</th><th>state</th><th>seconds</th><th>of which audits</th></tr>{run_rows}</table>
-{_quality_section(list(quality))}
-<h2>Revenue by day</h2><img src="{chart.name}" alt="revenue by order date">
-{sections}</body></html>
-"""
+    audits = [
+        page.AuditRow(
+            q.dataset, q.day, q.passed, q.warnings, q.rows, [("Data Docs", q.docs), ("JSON", q.result)]
+        )
+        for q in quality
+    ]
+    sections = [page.section("Runs of lakehouse_daily", runs_table)]
+    if audits:
+        sections.append(
+            page.section("Audits (Great Expectations), latest per dataset", page.audits_table(audits))
+        )
+    sections.append(page.section("Revenue by day", f'<img src="{chart.name}" alt="revenue by order date">'))
+    sections += [page.section(f"gold.{name}", page.table(r.columns, r.rows)) for name, r in heads.items()]
     index = REPORT_DIR / "index.html"
-    index.write_text(page)
+    index.write_text(page.page("airflow-lakehouse: demo report", "".join(sections)))
     return index

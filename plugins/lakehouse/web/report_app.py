@@ -14,7 +14,6 @@ environment's sign-in; locally it listens on 127.0.0.1.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Response
@@ -43,14 +42,6 @@ def _relative(report: str, bucket: str) -> str:
     return report.removeprefix(f"s3://{bucket}/").split("/", 1)[1]
 
 
-def _table(columns: list[str], rows: list[list[str | None]]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(v or '')}</td>" for v in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def create_app() -> FastAPI:
     app = FastAPI(title="lakehouse report", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -58,38 +49,33 @@ def create_app() -> FastAPI:
     def report() -> str:
         from lakehouse.quality.report import latest_audits
         from lakehouse.sql import identifier
+        from lakehouse.web import page
 
         config, s3, athena = _clients()
         prefix = f"{config.quality.reports_prefix}/{DAG_ID}/"
-        audits = latest_audits(s3, config.lake.bucket, prefix)
-        rows = "".join(
-            f"<tr><td>{html.escape(dataset)}</td><td>{html.escape(v['day'])}</td>"
-            f"<td>{'passed' if v['passed'] else 'FAILED'}</td><td>{len(v['warnings'])}</td>"
-            f"<td>{v['rows']}</td>"
-            f'<td><a href="reports/{html.escape(_relative(v["report"], config.lake.bucket))}">'
-            "Data Docs</a></td></tr>"
-            for dataset, (_, v) in audits.items()
-        )
-        sections = [
-            "<h2>Latest audits</h2><table><tr><th>dataset</th><th>day</th><th>verdict</th><th>warnings</th>"
-            f"<th>rows</th><th>report</th></tr>{rows}</table>"
+        audits = [
+            page.AuditRow(
+                dataset,
+                v["day"],
+                v["passed"],
+                len(v["warnings"]),
+                v["rows"],
+                [("Data Docs", f"reports/{_relative(v['report'], config.lake.bucket)}")],
+            )
+            for dataset, (_, v) in latest_audits(s3, config.lake.bucket, prefix).items()
         ]
+        sections = [page.section("Latest audits", page.audits_table(audits))]
         for dataset in config.gold:
             name = identifier(dataset.name)
             try:
                 query_id = athena.execute(f"select * from {name} limit {ROWS}", config.lake.databases.gold)
                 result = athena.hook.get_conn().get_query_results(QueryExecutionId=query_id)
                 table_rows = [[c.get("VarCharValue") for c in r["Data"]] for r in result["ResultSet"]["Rows"]]
-                body = _table(table_rows[0], table_rows[1:]) if table_rows else "<p>empty</p>"
-            except Exception as err:  # a table not published yet: say so, keep the page
-                body = f"<p>not available: {html.escape(str(err).splitlines()[0])}</p>"
-            sections.append(f"<h2>gold.{html.escape(name)}</h2>{body}")
-        return (
-            '<!doctype html><html><head><meta charset="utf-8"><title>lakehouse report</title>'
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-            "td,th{border:1px solid #ccc;padding:.25em .6em}th{background:#eef}</style></head>"
-            f"<body><h1>lakehouse report</h1>{''.join(sections)}</body></html>"
-        )
+                body = page.table(table_rows[0], table_rows[1:]) if table_rows else page.note("empty")
+            except Exception as err:  # a table not published yet, or a query past its limit: say so
+                body = page.note(f"not available: {str(err).splitlines()[0]}")
+            sections.append(page.section(f"gold.{name}", body))
+        return page.page("lakehouse report", "".join(sections))
 
     @app.get("/reports/{key:path}")
     def report_file(key: str) -> Response:
