@@ -14,6 +14,7 @@ dropped from the live table, so they stop showing stale rows.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,6 +75,44 @@ def _record_superseded(
     s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(body, indent=2).encode())
 
 
+@dataclass
+class PartitionChanges:
+    """What publishing a partitioned staging does to the live partitions, decided before any change."""
+
+    creates: list[dict] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    deletes: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    superseded: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _partition_changes(glue: Any, plan: StagePlan, live: dict | None) -> PartitionChanges:
+    """Staged partitions become live (created, or repointed when elsewhere); planned ones staging lacks go."""
+    changes = PartitionChanges()
+    existing = (
+        {}
+        if live is None
+        else {p["Values"][0]: p for p in _all_partitions(glue, plan.live_database, plan.name)}
+    )
+    for partition in _all_partitions(glue, plan.staging_database, plan.temp_table):
+        value = partition["Values"][0]
+        changes.published.append(value)
+        current = existing.get(value)
+        if current is None:
+            changes.creates.append(partition)
+        elif current["StorageDescriptor"]["Location"] != partition["StorageDescriptor"]["Location"]:
+            location = current["StorageDescriptor"]["Location"]
+            changes.superseded.append({"partition": value, "location": location})
+            changes.updates.append(partition)
+        # else: a retried publish already made this partition live
+    for value in sorted(set(plan.partitions) - set(changes.published)):
+        if value in existing:
+            location = existing[value]["StorageDescriptor"]["Location"]
+            changes.superseded.append({"partition": value, "location": location})
+            changes.deletes.append(value)
+    return changes
+
+
 def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
     """Point the live table at the staged data; return what changed and what was superseded."""
     staged = _table_or_none(glue, plan.staging_database, plan.temp_table)
@@ -84,38 +123,13 @@ def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
 
     # decide everything first ...
     table_location: str | None = None  # the live table's new location, when it moves
-    superseded: list[dict[str, Any]] = []
+    changes = _partition_changes(glue, plan, live) if plan.partition_column else PartitionChanges()
+    superseded = changes.superseded
     if live is not None:
         old_location = live["StorageDescriptor"]["Location"]
         table_location = old_location if plan.partition_column else plan.location
         if table_location != old_location:
-            superseded.append({"location": old_location})
-    updates: list[dict] = []
-    creates: list[dict] = []
-    deletes: list[str] = []
-    published: list[str] = []
-    if plan.partition_column:
-        existing = (
-            {}
-            if live is None
-            else {p["Values"][0]: p for p in _all_partitions(glue, plan.live_database, plan.name)}
-        )
-        for partition in _all_partitions(glue, plan.staging_database, plan.temp_table):
-            value = partition["Values"][0]
-            published.append(value)
-            current = existing.get(value)
-            if current is None:
-                creates.append(partition)
-            elif current["StorageDescriptor"]["Location"] != partition["StorageDescriptor"]["Location"]:
-                superseded.append({"partition": value, "location": current["StorageDescriptor"]["Location"]})
-                updates.append(partition)
-            # else: a retried publish already made this partition live
-        for value in sorted(set(plan.partitions) - set(published)):
-            if value in existing:
-                superseded.append(
-                    {"partition": value, "location": existing[value]["StorageDescriptor"]["Location"]}
-                )
-                deletes.append(value)
+            superseded.insert(0, {"location": old_location})
 
     manifest_key = f"{SUPERSEDED_PREFIX}/{plan.layer}/{plan.name}/{plan.temp_table}.json"
     if superseded:
@@ -136,23 +150,23 @@ def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
             DatabaseName=plan.live_database,
             TableInput=_table_input(live, name=plan.name, location=table_location, columns=columns),
         )
-    for partition in updates:
+    for partition in changes.updates:
         glue.update_partition(
             DatabaseName=plan.live_database,
             TableName=plan.name,
             PartitionValueList=partition["Values"],
             PartitionInput=_partition_input(partition),
         )
-    for partition in creates:
+    for partition in changes.creates:
         glue.create_partition(
             DatabaseName=plan.live_database, TableName=plan.name, PartitionInput=_partition_input(partition)
         )
-    for value in deletes:
+    for value in changes.deletes:
         glue.delete_partition(DatabaseName=plan.live_database, TableName=plan.name, PartitionValues=[value])
     return {
         "dataset": plan.dataset,
-        "published_partitions": published,
-        "dropped_partitions": deletes,
+        "published_partitions": changes.published,
+        "dropped_partitions": changes.deletes,
         "location": plan.location,
         "superseded": len(superseded),
         "superseded_manifest": f"s3://{bucket}/{manifest_key}" if superseded else "",
