@@ -81,20 +81,26 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
             return self._select(None, sql, ctx)  # a SELECT seen before, catalog unchanged
         squashed = translate.squash(sql)
         upper = squashed.upper()
-        if upper.startswith("MSCK"):
-            return self._msck(squashed, ctx)
-        if upper.startswith("ALTER TABLE"):
-            return self._alter(squashed, ctx)
-        if upper.startswith("SHOW"):
-            return self._show(squashed, ctx)
-        if re.match(r"^(DESCRIBE|DESC)\s", upper):
-            return self._describe(squashed, ctx)
+        # statements read as text (sqlglot's Athena dialect has no tree for them) ...
+        for pattern, run in (
+            (r"^MSCK\b", self._msck),
+            (r"^ALTER\s+TABLE\b", self._alter),
+            (r"^SHOW\b", self._show),
+            (r"^(DESCRIBE|DESC)\s", self._describe),
+        ):
+            if re.match(pattern, upper):
+                return run(squashed, ctx)
         if re.match(r"^(EXPLAIN|UNLOAD|MERGE|UPDATE|DELETE|VACUUM|OPTIMIZE)\b", upper):
             word = upper.split()[0]
             raise AthenaError("NOT_SUPPORTED", f"{word} is not supported by the local Athena endpoint")
         if re.match(r"^INSERT\s+OVERWRITE", upper):
             raise AthenaError("NOT_SUPPORTED", "INSERT OVERWRITE is not supported on Hive tables in Athena")
-        ast = translate.parse(sql)
+        # ... and the rest by their parse tree
+        return self._execute_tree(translate.parse(sql), sql, squashed, ctx)
+
+    def _execute_tree(
+        self, ast: exp.Expression, sql: str, squashed: str, ctx: QueryContext
+    ) -> StatementResult:
         if isinstance(ast, exp.Query):
             return self._select(ast, sql, ctx)
         if isinstance(ast, exp.Create):
@@ -103,9 +109,9 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
                 return self._create_database(ast)
             if kind == "VIEW":
                 return self._create_view(ast, sql, ctx)
-            if kind == "TABLE" and isinstance(ast.expression, exp.Query):
-                return self._ctas(ast, sql, ctx)
             if kind == "TABLE":
+                if isinstance(ast.expression, exp.Query):
+                    return self._ctas(ast, sql, ctx)
                 return self._create_external(ast, ctx)
         if isinstance(ast, exp.Insert):
             return self._insert(ast, sql, ctx)
