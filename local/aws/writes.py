@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -36,18 +37,19 @@ COMPRESSIONS = {
 }
 
 
-class WriteStatements:
-    """CTAS and INSERT INTO, for ``Engine``.
+@dataclass(frozen=True)
+class CtasSettings:
+    """A CTAS's WITH (...) properties, checked against what Athena (and this endpoint) accept."""
 
-    It runs on ``Engine``'s catalog and store and through its DuckDB plumbing
-    (``_connect``, ``_close``, ``_compile``, ``_target``, ``_require_table``).
-    """
+    with_data: bool  # `... AS SELECT ... WITH NO DATA` creates the table and writes nothing
+    compression: str
+    partitioned_by: list[str]
+    properties: dict[str, exp.Expression]
 
-    def _ctas(self, ast: exp.Create, sql: str, ctx: QueryContext) -> StatementResult:
-        database, name = self._target(ast.this, ctx)
-        self.catalog.require_database(database)
+    @classmethod
+    def read(cls, ast: exp.Create) -> CtasSettings:
         props: dict[str, exp.Expression] = {}
-        with_data = True  # `... AS SELECT ... WITH NO DATA` creates the table and writes nothing
+        with_data = True
         for prop in (ast.args.get("properties") or exp.Properties(expressions=[])).expressions:
             if isinstance(prop, exp.WithDataProperty):
                 with_data = not prop.args.get("no")
@@ -64,23 +66,60 @@ class WriteStatements:
             raise AthenaError("NOT_SUPPORTED", f"format '{fmt}': the local endpoint writes Parquet only")
         if "bucketed_by" in props or "bucket_count" in props:
             raise AthenaError("NOT_SUPPORTED", "bucketed_by is not supported by the local endpoint")
-        compression_name = (
+        compression = (
             props.get("write_compression") or props.get("parquet_compression") or exp.Literal.string("GZIP")
         ).name.upper()
-        if compression_name not in COMPRESSIONS:
-            raise AthenaError("INVALID_TABLE_PROPERTY", f"Unsupported compression {compression_name}")
+        if compression not in COMPRESSIONS:
+            raise AthenaError("INVALID_TABLE_PROPERTY", f"Unsupported compression {compression}")
         partitioned_by: list[str] = []
         if "partitioned_by" in props:
             node = props["partitioned_by"]
             items = node.expressions if isinstance(node, (exp.Array, exp.Tuple, exp.Schema)) else [node]
             partitioned_by = [i.name.lower() for i in items]
+        return cls(with_data, compression, partitioned_by, props)
+
+
+def _check_ctas_columns(lowered: list[str], partitioned_by: list[str]) -> None:
+    """Athena's rules for a CTAS's output: unique names, partition columns present and last, data besides."""
+    if len(set(lowered)) != len(lowered):
+        dup = next(n for n in lowered if lowered.count(n) > 1)
+        raise AthenaError("DUPLICATE_COLUMN_NAME", f"Column name '{dup}' specified more than once")
+    if not partitioned_by:
+        return
+    missing = [p for p in partitioned_by if p not in lowered]
+    if missing:
+        raise AthenaError(
+            "COLUMN_NOT_FOUND", f"Partition column {missing[0]} not present in the query output"
+        )
+    if lowered[-len(partitioned_by) :] != partitioned_by:
+        raise AthenaError(
+            "HIVE_COLUMN_ORDER_MISMATCH",
+            "Partition keys must be the last columns in the table and in the same order as the "
+            f"table properties: [{', '.join(partitioned_by)}]",
+        )
+    if len(partitioned_by) == len(lowered):
+        raise AthenaError("INVALID_TABLE_PROPERTY", "Table contains only partition columns")
+
+
+class WriteStatements:
+    """CTAS and INSERT INTO, for ``Engine``.
+
+    It runs on ``Engine``'s catalog and store and through its DuckDB plumbing
+    (``_connect``, ``_close``, ``_compile``, ``_target``, ``_require_table``).
+    """
+
+    def _ctas(self, ast: exp.Create, sql: str, ctx: QueryContext) -> StatementResult:
+        database, name = self._target(ast.this, ctx)
+        self.catalog.require_database(database)
+        settings = CtasSettings.read(ast)
+        partitioned_by = settings.partitioned_by
         existing = self.catalog.get_table(database, name)
         if existing is not None:
             if ast.args.get("exists"):
                 return StatementResult("DML", "CREATE_TABLE_AS_SELECT", output_suffix=".csv")
             raise AthenaError("ALREADY_EXISTS", f"Table '{existing.qualified}' already exists")
-        if "external_location" in props:
-            location = as_prefix(props["external_location"].name)
+        if "external_location" in settings.properties:
+            location = as_prefix(settings.properties["external_location"].name)
         elif ctx.output_location:
             location = as_prefix(ctx.output_location) + f"tables/{ctx.query_id}/"
         else:
@@ -97,23 +136,7 @@ class WriteStatements:
             duck_sql, scanned = self._compile(ast.expression, sql, ctx)
             names, types = materialize(con, duck_sql)
             lowered = [n.lower() for n in names]
-            if len(set(lowered)) != len(lowered):
-                dup = next(n for n in lowered if lowered.count(n) > 1)
-                raise AthenaError("DUPLICATE_COLUMN_NAME", f"Column name '{dup}' specified more than once")
-            if partitioned_by:
-                missing = [p for p in partitioned_by if p not in lowered]
-                if missing:
-                    raise AthenaError(
-                        "COLUMN_NOT_FOUND", f"Partition column {missing[0]} not present in the query output"
-                    )
-                if lowered[-len(partitioned_by) :] != partitioned_by:
-                    raise AthenaError(
-                        "HIVE_COLUMN_ORDER_MISMATCH",
-                        "Partition keys must be the last columns in the table and in the same order as the "
-                        f"table properties: [{', '.join(partitioned_by)}]",
-                    )
-                if len(partitioned_by) == len(lowered):
-                    raise AthenaError("INVALID_TABLE_PROPERTY", "Table contains only partition columns")
+            _check_ctas_columns(lowered, partitioned_by)
             n_data = len(lowered) - len(partitioned_by)
             data_cols = [Column(lowered[i], duckdb_to_hive(types[i])) for i in range(n_data)]
             key_cols = [Column(lowered[i], duckdb_to_hive(types[i])) for i in range(n_data, len(lowered))]
@@ -127,12 +150,12 @@ class WriteStatements:
                     "EXTERNAL": "TRUE",
                     "classification": "parquet",
                     "has_encrypted_data": "false",
-                    "parquet.compression": compression_name,
+                    "parquet.compression": settings.compression,
                 },
             )
             partitions = (
-                self._write(con, table, {}, compression=COMPRESSIONS[compression_name], ctx=ctx)
-                if with_data
+                self._write(con, table, {}, compression=COMPRESSIONS[settings.compression], ctx=ctx)
+                if settings.with_data
                 else {}
             )
         finally:
