@@ -34,7 +34,7 @@ def query(
     unless `timeout_s` says otherwise); past it the query is cancelled and named.
     """
     from lakehouse.config import pipeline_config
-    from lakehouse.hooks.athena import failure_reason, wait_for_query
+    from lakehouse.hooks.athena import succeeded, wait_for_query
 
     config = pipeline_config()
     lake = config.lake
@@ -45,10 +45,7 @@ def query(
         ResultConfiguration={"OutputLocation": lake.athena_output},
         WorkGroup=lake.workgroup,
     )["QueryExecutionId"]
-    execution = wait_for_query(client, query_id, timeout_s or config.athena.query_timeout_s)
-    if execution["Status"]["State"] != "SUCCEEDED":
-        state = execution["Status"]["State"]
-        raise RuntimeError(f"Athena query {query_id} {state}: {failure_reason(execution)}\n{sql}")
+    succeeded(wait_for_query(client, query_id, timeout_s or config.athena.query_timeout_s), sql)
     columns: list[str] = []
     rows: list[list[str | None]] = []
     for page in client.get_paginator("get_query_results").paginate(QueryExecutionId=query_id):

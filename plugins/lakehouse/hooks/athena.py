@@ -43,6 +43,19 @@ class AthenaQueryTimedOut(TimeoutError):
         self.limit = limit
 
 
+class AthenaQueryFailed(RuntimeError):
+    """An Athena statement ended FAILED or CANCELLED; the first line names it and carries Athena's reason."""
+
+
+def succeeded(execution: dict[str, Any], sql: str) -> dict[str, Any]:
+    """`execution` when its query SUCCEEDED; otherwise AthenaQueryFailed naming it, with the SQL below."""
+    state = execution["Status"]["State"]
+    if state != "SUCCEEDED":
+        query_id = execution["QueryExecutionId"]
+        raise AthenaQueryFailed(f"Athena query {query_id} {state}: {failure_reason(execution)}\n{sql}")
+    return execution
+
+
 def failure_reason(execution: dict[str, Any]) -> str:
     """Why a finished query did not succeed, as Athena tells it; never None."""
     status = execution["Status"]

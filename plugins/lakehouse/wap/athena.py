@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lakehouse.hooks.athena import AthenaQueryFailed
+
+__all__ = ["AthenaQueryFailed", "AthenaRunner", "runner_for"]
+
 if TYPE_CHECKING:
     from lakehouse.hooks.athena import BoundedAthenaHook
-
-
-class AthenaQueryFailed(RuntimeError):
-    """An Athena statement ended FAILED or CANCELLED; the first line names it and carries Athena's reason."""
 
 
 class AthenaRunner:
@@ -26,7 +26,7 @@ class AthenaRunner:
 
     def execute(self, sql: str, database: str) -> str:
         """Run `sql` to completion; return its query execution id, or raise with Athena's reason."""
-        from lakehouse.hooks.athena import failure_reason
+        from lakehouse.hooks.athena import succeeded
 
         query_id = self.hook.run_query(
             query=sql,
@@ -34,10 +34,7 @@ class AthenaRunner:
             result_configuration={"OutputLocation": self.output_location},
             workgroup=self.workgroup,
         )
-        execution = self.hook.wait(query_id)
-        state = execution["Status"]["State"]
-        if state != "SUCCEEDED":
-            raise AthenaQueryFailed(f"Athena query {query_id} {state}: {failure_reason(execution)}\n{sql}")
+        succeeded(self.hook.wait(query_id), sql)
         return query_id
 
     def rows(self, sql: str, database: str) -> list[list[str | None]]:
