@@ -17,7 +17,6 @@ happened; each test then proves one property of it:
 from __future__ import annotations
 
 import json
-import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from typing import Any
 import psycopg
 import pytest
 from analytics_oracle import EXPECTED, analytics_sql, close
+from callback_log import failure_reports
 from oracle import GOLD_SQL, ORACLE_SQL, from_gold, oracle
 
 from local.lake import query
@@ -99,20 +99,6 @@ def selects_queued(athena: Any, workgroup: str, seconds: int, matching: str) -> 
         yield
     finally:
         athena.untag_resource(ResourceARN=arn, TagKeys=list(tags))
-
-
-@contextmanager
-def failure_reports() -> Iterator[list[str]]:
-    """The lines lakehouse_daily's failure callback logs while the block runs."""
-    lines: list[str] = []
-    handler = logging.Handler(logging.ERROR)
-    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger("lakehouse")
-    logger.addHandler(handler)
-    try:
-        yield lines
-    finally:
-        logger.removeHandler(handler)
 
 
 def selects_since(athena: Any, workgroup: str, since: datetime) -> list[dict[str, Any]]:

@@ -6,38 +6,16 @@ callback its context) against the local AWS endpoint.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-import pytest
 from aws_helpers import Lake
+from callback_log import failure_reports
 
 from lakehouse.wap.tasks import failure_cause, report_failure
 from local.aws.athena_api import SELECT_QUEUE_TAG
 
 DAY = datetime(2026, 11, 20, tzinfo=UTC)
-
-
-class Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-@pytest.fixture
-def callback_lines() -> Iterator[list[str]]:
-    handler = Records()
-    logger = logging.getLogger("lakehouse")
-    logger.addHandler(handler)
-    try:
-        yield handler.lines
-    finally:
-        logger.removeHandler(handler)
 
 
 def failing_dag(lake: Lake, queued_workgroup: str):
@@ -93,14 +71,15 @@ def register(dag) -> None:
         )
 
 
-def test_each_failed_task_is_reported_with_its_real_cause(lake: Lake, callback_lines: list[str]) -> None:
+def test_each_failed_task_is_reported_with_its_real_cause(lake: Lake) -> None:
     workgroup = f"queued-{lake.database}"
     lake.athena.create_work_group(
         Name=workgroup,
         Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
         Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "5"}],
     )
-    run = failing_dag(lake, workgroup).test(logical_date=DAY)
+    with failure_reports() as callback_lines:
+        run = failing_dag(lake, workgroup).test(logical_date=DAY)
 
     assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
         "silver_orders.stage_create": "failed",
