@@ -138,10 +138,11 @@ def migration_heads() -> set[str]:
     parents: set[str] = set()
     for script in versions.glob("*.py"):
         text = script.read_text()
-        if found := re.search(r"^revision\s*=\s*[\"']([0-9a-f]+)[\"']", text, re.MULTILINE):
+        # revision ids are quoted strings (not always hex); down_revision may be a tuple over lines
+        if found := re.search(r"^revision\s*=\s*[\"']([^\"']+)[\"']", text, re.MULTILINE):
             revisions.add(found[1])
-        if found := re.search(r"^down_revision\s*=\s*(.+)$", text, re.MULTILINE):
-            parents.update(re.findall(r"[\"']([0-9a-f]+)[\"']", found[1]))
+        if found := re.search(r"^down_revision\s*=\s*(\([^)]*\)|[^\n]*)", text, re.MULTILINE):
+            parents.update(re.findall(r"[\"']([^\"']+)[\"']", found[1]))
     return revisions - parents
 
 

@@ -30,11 +30,12 @@ def query(
 ) -> Result:
     """Run `sql` on Athena and return every row (strings, as Athena returns them).
 
-    The wait is the pipeline's (include/pipeline.yaml's athena.query_timeout_minutes
-    unless `timeout_s` says otherwise); past it the query is cancelled and named.
+    The wait is a report's (include/pipeline.yaml's athena.report_timeout_seconds:
+    someone is waiting on the answer) unless `timeout_s` says otherwise; past
+    it the query is cancelled and named.
     """
+    from lakehouse.athena_wait import succeeded, wait_for_query
     from lakehouse.config import pipeline_config
-    from lakehouse.hooks.athena import succeeded, wait_for_query
 
     config = pipeline_config()
     lake = config.lake
@@ -45,7 +46,7 @@ def query(
         ResultConfiguration={"OutputLocation": lake.athena_output},
         WorkGroup=lake.workgroup,
     )["QueryExecutionId"]
-    succeeded(wait_for_query(client, query_id, timeout_s or config.athena.query_timeout_s), sql)
+    succeeded(wait_for_query(client, query_id, timeout_s or config.athena.report_timeout_seconds), sql)
     columns: list[str] = []
     rows: list[list[str | None]] = []
     for page in client.get_paginator("get_query_results").paginate(QueryExecutionId=query_id):

@@ -188,19 +188,37 @@ def runnable_bindir(bindir: Path, os_user: str | None) -> Path:
     libs = base / f"{inside.parts[0]}.libs"
     digest = hashlib.sha256(str(install).encode()).hexdigest()[:12]
     copy = Path("/var/tmp") / f"airflow-lakehouse-pgbin-{digest}"
-    if not (copy / inside / "bin" / "postgres").is_file():
-        partial = copy.with_name(f"{copy.name}.partial-{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(install, partial / inside, symlinks=True)
-        if libs.is_dir():
-            shutil.copytree(libs, partial / libs.name, symlinks=True)
-        for directory in (partial, *(partial / inside).parents):
-            if directory.is_relative_to(partial):
-                directory.chmod(0o755)
-        shutil.rmtree(copy, ignore_errors=True)
-        partial.rename(copy)
-        print(f"postgres: {bindir} cannot be run by {os_user}; running a copy in {copy}", flush=True)
+    with _exclusive(copy.with_name(f"{copy.name}.lock")):  # one copier; the others wait and reuse it
+        if not (copy / inside / "bin" / "postgres").is_file():
+            _copy_installation(install, inside, libs, copy)
+            print(f"postgres: {bindir} cannot be run by {os_user}; running a copy in {copy}", flush=True)
     return copy / inside / "bin"
+
+
+@contextlib.contextmanager
+def _exclusive(lock_file: Path):
+    import fcntl
+
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _copy_installation(install: Path, inside: Path, libs: Path, copy: Path) -> None:
+    """Copy `install` to `copy / inside` (and `libs` beside), readable and runnable by every user."""
+    partial = copy.with_name(f"{copy.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(install, partial / inside, symlinks=True)
+    if libs.is_dir():
+        shutil.copytree(libs, partial / libs.name, symlinks=True)
+    for directory in (partial / inside, *(partial / inside).parents, partial / libs.name):
+        if directory.is_relative_to(partial) and directory.is_dir():
+            directory.chmod(0o755)
+    shutil.rmtree(copy, ignore_errors=True)
+    partial.rename(copy)
 
 
 def _pid_is_postgres(pid: int) -> bool:

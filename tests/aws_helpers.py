@@ -75,7 +75,7 @@ class Lake:
 
     def wait(self, query_id: str, timeout: float = 30) -> dict[str, Any]:
         """The finished execution; past `timeout` the query is cancelled and named (the pipeline's wait)."""
-        from lakehouse.hooks.athena import wait_for_query
+        from lakehouse.athena_wait import wait_for_query
 
         return wait_for_query(self.athena, query_id, timeout)
 

@@ -309,7 +309,12 @@ class AthenaService:
         return float(tags.get(SELECT_QUEUE_TAG) or 0)
 
     def _run(self, execution: Execution) -> None:
-        queued = self._queue_seconds(execution)
+        try:
+            queued = self._queue_seconds(execution)
+        except (re.error, ValueError) as err:  # a malformed tag: the query fails, naming it
+            tags = f"{SELECT_QUEUE_TAG}/{SELECT_QUEUE_MATCH_TAG}"
+            self._finish(execution, "FAILED", AthenaError("INVALID_INPUT", f"workgroup tag {tags}: {err}"))
+            return
         if queued and execution.done.wait(queued):
             return  # stopped while queued
         with self.lock:

@@ -183,7 +183,10 @@ class AthenaLimits(Strict):
         " quota is 30 minutes unless raised, 240 at most",
     )
     report_timeout_seconds: int = Field(
-        default=30, ge=1, le=600, description="each query of the report page, which a browser is waiting on"
+        default=60,
+        ge=1,
+        le=600,
+        description="each query of the report page (a browser waits on it) and of make demo's report",
     )
 
     @property

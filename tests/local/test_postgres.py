@@ -182,6 +182,7 @@ def test_a_private_checkout_with_the_wheels_server_in_its_venv_starts_from_a_rea
         shutil.rmtree(server.server_dir, ignore_errors=True)
         copy = Path(*server.bindir.parts[:4])  # /var/tmp/airflow-lakehouse-pgbin-*
         shutil.rmtree(copy, ignore_errors=True)
+        copy.with_name(f"{copy.name}.lock").unlink(missing_ok=True)
         server_dir.chmod(0o755)
 
 

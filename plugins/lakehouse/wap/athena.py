@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lakehouse.hooks.athena import AthenaQueryFailed
+from lakehouse.athena_wait import AthenaQueryFailed
 
 __all__ = ["AthenaQueryFailed", "AthenaRunner", "runner_for"]
 
@@ -26,7 +26,7 @@ class AthenaRunner:
 
     def execute(self, sql: str, database: str) -> str:
         """Run `sql` to completion; return its query execution id, or raise with Athena's reason."""
-        from lakehouse.hooks.athena import succeeded
+        from lakehouse.athena_wait import succeeded
 
         query_id = self.hook.run_query(
             query=sql,

@@ -9,7 +9,7 @@ import botocore.exceptions
 import pytest
 from aws_helpers import Lake, client
 
-from local.aws.athena_api import SELECT_QUEUE_TAG
+from local.aws.athena_api import SELECT_QUEUE_MATCH_TAG, SELECT_QUEUE_TAG
 
 
 def test_one_endpoint_serves_s3_glue_sts_and_athena(lake: Lake) -> None:
@@ -168,3 +168,15 @@ def test_pyathena_cursor_reads_results_through_the_endpoint(lake: Lake) -> None:
 
     assert cursor.fetchall() == [(1, "x", datetime.date(2024, 1, 31), decimal.Decimal("2.50"))]
     assert [c[0] for c in cursor.description] == ["a", "b", "d", "m"]
+
+
+def test_a_malformed_queue_tag_fails_the_query_naming_the_tag(lake: Lake) -> None:
+    workgroup = f"badtag-{lake.database}"
+    lake.athena.create_work_group(
+        Name=workgroup,
+        Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
+        Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "5"}, {"Key": SELECT_QUEUE_MATCH_TAG, "Value": "(unclosed"}],
+    )
+    status = lake.wait(lake.start("SELECT 1", WorkGroup=workgroup))["Status"]
+    assert status["State"] == "FAILED"
+    assert status["StateChangeReason"].startswith(f"INVALID_INPUT: workgroup tag {SELECT_QUEUE_TAG}/")

@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from aws_helpers import Lake
 
-from lakehouse.hooks.athena import AthenaQueryTimedOut, BoundedAthenaHook, wait_for_query
+from lakehouse.athena_wait import AthenaQueryTimedOut, wait_for_query
+from lakehouse.hooks.athena import BoundedAthenaHook
 from lakehouse.wap.athena import AthenaQueryFailed, AthenaRunner
 from local.aws.athena_api import SELECT_QUEUE_TAG
 
