@@ -150,8 +150,11 @@ class Service:
         return True
 
 
-def stop_process_group(pid: int, timeout_s: float) -> None:
-    """SIGTERM a background process group, wait for it to go, SIGKILL it if it will not."""
+def stop_process_group(pid: int, timeout_s: float) -> bool:
+    """SIGTERM a background process group, wait for it to go, SIGKILL it if it will not.
+
+    Returns whether it had to be killed.
+    """
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGTERM)
     try:
@@ -159,9 +162,15 @@ def stop_process_group(pid: int, timeout_s: float) -> None:
     except WaitTimedOut:
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)
+        return True
+    return False
 
 
 def _group_gone(pid: int) -> bool:
+    # A leader that exited but was started by this process stays a zombie, and a zombie still
+    # counts as a member of its group, until reaped: reap it, or the group never looks gone.
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
     try:
         os.killpg(pid, 0)
     except OSError:

@@ -90,6 +90,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def test_a_service_this_process_started_stops_on_sigterm_without_being_killed() -> None:
+    """Its exited leader stays a zombie until reaped, which must not pass for a group still running."""
+    from local.airflow_services import stop_process_group
+
+    child = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    assert stop_process_group(child.pid, timeout_s=10) is False
+    with pytest.raises(ProcessLookupError):
+        os.kill(child.pid, 0)  # gone, and reaped
+
+
 @pytest.fixture(scope="module")
 def ui_stack(pg, endpoint_url: str) -> Iterator[UiStack]:
     if not Path(CHROMIUM).exists():
