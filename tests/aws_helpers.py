@@ -65,6 +65,19 @@ class Lake:
     def output(self) -> str:
         return f"s3://{self.bucket}/athena-results/"
 
+    def queued_workgroup(self, seconds: int, matching: str | None = None) -> str:
+        """A new workgroup whose SELECTs (those matching `matching`) the endpoint keeps QUEUED `seconds`."""
+        from local.aws.athena_api import SELECT_QUEUE_MATCH_TAG, SELECT_QUEUE_TAG
+
+        name = f"queued-{self.database}-{seconds}"
+        tags = {SELECT_QUEUE_TAG: str(seconds)} | ({SELECT_QUEUE_MATCH_TAG: matching} if matching else {})
+        self.athena.create_work_group(
+            Name=name,
+            Configuration={"ResultConfiguration": {"OutputLocation": self.output}},
+            Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
+        )
+        return name
+
     def start(self, sql: str, database: str | None = None, **kwargs: Any) -> str:
         return self.athena.start_query_execution(
             QueryString=sql,

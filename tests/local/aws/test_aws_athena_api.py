@@ -9,7 +9,7 @@ import botocore.exceptions
 import pytest
 from aws_helpers import Lake, client
 
-from local.aws.athena_api import SELECT_QUEUE_MATCH_TAG, SELECT_QUEUE_TAG
+from local.aws.athena_api import SELECT_QUEUE_TAG
 
 
 def test_one_endpoint_serves_s3_glue_sts_and_athena(lake: Lake) -> None:
@@ -25,12 +25,7 @@ def test_query_runs_asynchronously_from_queued_to_succeeded(lake: Lake) -> None:
     # StartQueryExecution replies once the query is done or after at most 0.1 s, whichever comes
     # first; a query Athena keeps queued (here by the local endpoint's workgroup tag) is still
     # QUEUED when the client first looks.
-    workgroup = f"queued-{lake.database}"
-    lake.athena.create_work_group(
-        Name=workgroup,
-        Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
-        Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "60"}],
-    )
+    workgroup = lake.queued_workgroup(60)
     long_query = lake.start("SELECT 1", WorkGroup=workgroup)
     first = lake.athena.get_query_execution(QueryExecutionId=long_query)["QueryExecution"]["Status"]
     assert first["State"] == "QUEUED"
@@ -171,12 +166,7 @@ def test_pyathena_cursor_reads_results_through_the_endpoint(lake: Lake) -> None:
 
 
 def test_a_malformed_queue_tag_fails_the_query_naming_the_tag(lake: Lake) -> None:
-    workgroup = f"badtag-{lake.database}"
-    lake.athena.create_work_group(
-        Name=workgroup,
-        Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
-        Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "5"}, {"Key": SELECT_QUEUE_MATCH_TAG, "Value": "(unclosed"}],
-    )
+    workgroup = lake.queued_workgroup(5, matching="(unclosed")
     status = lake.wait(lake.start("SELECT 1", WorkGroup=workgroup))["Status"]
     assert status["State"] == "FAILED"
     assert status["StateChangeReason"].startswith(f"INVALID_INPUT: workgroup tag {SELECT_QUEUE_TAG}/")

@@ -15,18 +15,12 @@ from aws_helpers import Lake
 from lakehouse.athena_wait import AthenaQueryTimedOut, wait_for_query
 from lakehouse.hooks.athena import BoundedAthenaHook
 from lakehouse.wap.athena import AthenaQueryFailed, AthenaRunner
-from local.aws.athena_api import SELECT_QUEUE_TAG
 
 
 @pytest.fixture
 def queued_workgroup(lake: Lake) -> Iterator[str]:
     """A workgroup whose SELECTs Athena keeps queued for 5 seconds."""
-    name = f"queued-{lake.database}"
-    lake.athena.create_work_group(
-        Name=name,
-        Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
-        Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "5"}],
-    )
+    name = lake.queued_workgroup(5)
     yield name
     lake.athena.delete_work_group(WorkGroup=name, RecursiveDeleteOption=True)
 

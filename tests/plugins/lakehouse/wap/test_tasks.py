@@ -13,7 +13,6 @@ from aws_helpers import Lake
 from callback_log import failure_reports
 
 from lakehouse.wap.tasks import failure_cause, report_failure
-from local.aws.athena_api import SELECT_QUEUE_TAG
 
 DAY = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -72,12 +71,7 @@ def register(dag) -> None:
 
 
 def test_each_failed_task_is_reported_with_its_real_cause(lake: Lake) -> None:
-    workgroup = f"queued-{lake.database}"
-    lake.athena.create_work_group(
-        Name=workgroup,
-        Configuration={"ResultConfiguration": {"OutputLocation": lake.output}},
-        Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "5"}],
-    )
+    workgroup = lake.queued_workgroup(5)
     with failure_reports() as callback_lines:
         run = failing_dag(lake, workgroup).test(logical_date=DAY)
 
