@@ -1,7 +1,8 @@
 """Column types across the three vocabularies the endpoint speaks.
 
-Glue stores Hive DDL type strings (``array<struct<a:int>>``), DuckDB executes with its own
-types, and Athena reports Trino type names in ``GetQueryResults``. Rendering values as text
+Glue stores Hive DDL type strings (``array<struct<a:int>>``, read with sqlglot's Hive
+grammar), DuckDB executes with its own types, and Athena reports Trino type names in
+``GetQueryResults``. Rendering values as text
 follows Athena too (``true``, ``1.0E10``, ``2024-01-02 03:04:05.000``, ``{k=v}``), because
 clients such as PyAthena parse that text by the reported type name.
 """
@@ -10,117 +11,135 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import math
-import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import duckdb
-
-_HIVE_SCALARS = {
-    "string": "VARCHAR",
-    "varchar": "VARCHAR",
-    "char": "VARCHAR",
-    "int": "INTEGER",
-    "integer": "INTEGER",
-    "bigint": "BIGINT",
-    "smallint": "SMALLINT",
-    "tinyint": "TINYINT",
-    "double": "DOUBLE",
-    "float": "FLOAT",
-    "real": "FLOAT",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "binary": "BLOB",
-    "decimal": "DECIMAL(10,0)",
-}
+from sqlglot import exp
+from sqlglot.dialects.hive import Hive
+from sqlglot.errors import ParseError
+from sqlglot.tokens import TokenType
 
 
 class TypeParseError(ValueError):
     """A Glue/Hive type string the endpoint cannot read."""
 
 
-@dataclass
-class _Cursor:
-    text: str
-    pos: int = 0
+class _GlueTypeStrings(Hive):
+    """Hive's type grammar as Glue stores it, for reading column types with sqlglot.
 
-    def peek(self) -> str:
-        return self.text[self.pos] if self.pos < len(self.text) else ""
+    Glue writes struct field names unquoted, so no word may be reserved (a Parquet field called
+    ``select`` or ``not`` must still read), and ``row<...>``, Trino's spelling, reads as a struct.
+    """
 
-    def expect(self, char: str) -> None:
-        self.skip_ws()
-        if self.peek() != char:
-            raise TypeParseError(f"expected {char!r} at {self.pos} in {self.text!r}")
-        self.pos += 1
-
-    def skip_ws(self) -> None:
-        while self.peek().isspace():
-            self.pos += 1
-
-    def word(self) -> str:
-        self.skip_ws()
-        match = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|`[^`]+`").match(self.text, self.pos)
-        if not match:
-            raise TypeParseError(f"expected a name at {self.pos} in {self.text!r}")
-        self.pos = match.end()
-        return match.group(0).strip("`")
+    class Tokenizer(Hive.Tokenizer):
+        KEYWORDS: ClassVar[dict[str, TokenType]] = {
+            **{
+                word: token
+                for word, token in Hive.Tokenizer.KEYWORDS.items()
+                if word not in {"SELECT", "NOT"}
+            },
+            "ROW": TokenType.STRUCT,
+        }
 
 
+_GLUE_TYPES = _GlueTypeStrings()
+_DType = exp.DataType.Type
+
+_SCALARS_TO_DUCKDB = {
+    _DType.TEXT: "VARCHAR",
+    _DType.VARCHAR: "VARCHAR",
+    _DType.CHAR: "VARCHAR",
+    _DType.INT: "INTEGER",
+    _DType.BIGINT: "BIGINT",
+    _DType.SMALLINT: "SMALLINT",
+    _DType.TINYINT: "TINYINT",
+    _DType.DOUBLE: "DOUBLE",
+    _DType.FLOAT: "FLOAT",
+    _DType.BOOLEAN: "BOOLEAN",
+    _DType.DATE: "DATE",
+    _DType.TIMESTAMP: "TIMESTAMP",  # a precision, timestamp(3), does not change DuckDB's type
+    _DType.BINARY: "BLOB",
+}
+
+
+@functools.lru_cache(maxsize=4096)
 def hive_to_duckdb(hive_type: str) -> str:
-    """Translate a Glue column type (Hive DDL) into a DuckDB type expression."""
-    cursor = _Cursor(hive_type.strip())
-    result = _parse_hive(cursor)
-    cursor.skip_ws()
-    if cursor.pos != len(cursor.text):
-        raise TypeParseError(f"trailing text in type {hive_type!r}")
-    return result
+    """Translate a Glue column type (Hive DDL) into a DuckDB type expression.
+
+    Cached: every scan and every write translates the same few column types again.
+    """
+    try:
+        parsed = _GLUE_TYPES.parse_into(exp.DataType, hive_type.strip())[0]
+    except ParseError as err:
+        detail = err.errors[0]["description"] if err.errors else str(err)
+        raise TypeParseError(f"cannot read column type {hive_type!r}: {detail}") from None
+    if not isinstance(parsed, exp.DataType):
+        raise TypeParseError(f"cannot read column type {hive_type!r}")
+    return _duckdb_type(parsed, hive_type)
 
 
-def _parse_hive(cur: _Cursor) -> str:
-    name = cur.word().lower()
-    cur.skip_ws()
-    if name == "array":
-        cur.expect("<")
-        inner = _parse_hive(cur)
-        cur.expect(">")
-        return f"{inner}[]"
-    if name == "map":
-        cur.expect("<")
-        key = _parse_hive(cur)
-        cur.expect(",")
-        value = _parse_hive(cur)
-        cur.expect(">")
-        return f"MAP({key}, {value})"
-    if name in ("struct", "row"):
-        cur.expect("<")
-        fields = []
-        while True:
-            field = cur.word()
-            cur.skip_ws()
-            if cur.peek() == ":":
-                cur.pos += 1
-            fields.append(f'"{field}" {_parse_hive(cur)}')
-            cur.skip_ws()
-            if cur.peek() == ",":
-                cur.pos += 1
-                continue
-            cur.expect(">")
-            return f"STRUCT({', '.join(fields)})"
-    params: list[str] = []
-    if cur.peek() == "(":
-        end = cur.text.index(")", cur.pos)
-        params = [p.strip() for p in cur.text[cur.pos + 1 : end].split(",")]
-        cur.pos = end + 1
-    if name == "decimal" and params:
-        scale = params[1] if len(params) > 1 else "0"
-        return f"DECIMAL({params[0]},{scale})"
-    if name == "timestamp" and params:
-        return "TIMESTAMP"
-    if name not in _HIVE_SCALARS:
-        raise TypeParseError(f"unsupported column type {name!r}")
-    return _HIVE_SCALARS[name]
+def _duckdb_type(node: exp.DataType, hive_type: str) -> str:
+    build = _PARAMETRIC_TO_DUCKDB.get(node.this)
+    if build is not None:
+        return build(node, hive_type)
+    if node.this in _SCALARS_TO_DUCKDB:
+        return _SCALARS_TO_DUCKDB[node.this]
+    raise TypeParseError(f"unsupported column type {node.sql(dialect='hive').lower()!r} in {hive_type!r}")
+
+
+def _children(node: exp.DataType, hive_type: str, count: int) -> list[exp.DataType]:
+    """The element types of an array (one) or a map (two); sqlglot also reads a bare ``array``."""
+    children = node.expressions
+    if len(children) != count or not all(isinstance(child, exp.DataType) for child in children):
+        raise TypeParseError(f"{node.this.value.lower()} needs {count} element type(s) in {hive_type!r}")
+    return children
+
+
+def _array_type(node: exp.DataType, hive_type: str) -> str:
+    (element,) = _children(node, hive_type, 1)
+    return f"{_duckdb_type(element, hive_type)}[]"
+
+
+def _map_type(node: exp.DataType, hive_type: str) -> str:
+    key, value = _children(node, hive_type, 2)
+    return f"MAP({_duckdb_type(key, hive_type)}, {_duckdb_type(value, hive_type)})"
+
+
+def _struct_type(node: exp.DataType, hive_type: str) -> str:
+    fields = node.expressions
+    if not fields or not all(_is_plain_field(field) for field in fields):
+        raise TypeParseError(f"a struct needs fields written name:type in {hive_type!r}")
+    inner = ", ".join(f'"{field.name}" {_duckdb_type(field.args["kind"], hive_type)}' for field in fields)
+    return f"STRUCT({inner})"
+
+
+def _is_plain_field(field: exp.Expression) -> bool:
+    """A struct field with a name and a type and nothing else (sqlglot would also keep NOT NULL)."""
+    return (
+        isinstance(field, exp.ColumnDef)
+        and isinstance(field.args.get("kind"), exp.DataType)
+        and not field.args.get("constraints")
+    )
+
+
+def _decimal_type(node: exp.DataType, _hive_type: str) -> str:
+    """Hive's bare ``decimal`` is decimal(10,0) and ``decimal(p)`` has scale 0."""
+    params = [param.name for param in node.expressions]
+    precision = params[0] if params else "10"
+    scale = params[1] if len(params) > 1 else "0"
+    return f"DECIMAL({precision},{scale})"
+
+
+# Types whose DuckDB form is built from their parameters (element types, precision and scale).
+_PARAMETRIC_TO_DUCKDB: dict[exp.DataType.Type, Callable[[exp.DataType, str], str]] = {
+    _DType.ARRAY: _array_type,
+    _DType.MAP: _map_type,
+    _DType.STRUCT: _struct_type,
+    _DType.DECIMAL: _decimal_type,
+}
 
 
 _DUCK_TO_HIVE = {
@@ -264,44 +283,79 @@ def format_value(value: Any, dtype: duckdb.DuckDBPyType | None = None, nested: b
     """Render one value as Athena's text form; None stays None (an absent VarCharValue)."""
     if value is None:
         return "null" if nested else None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if dtype is not None and dtype.id == "float":
-            return _float32(value)
-        return java_double(value)
-    if isinstance(value, decimal.Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        text = value.strftime("%Y-%m-%d %H:%M:%S.") + f"{value.microsecond // 1000:03d}"
-        if value.tzinfo is not None:
-            text += " UTC" if value.utcoffset() == dt.timedelta(0) else " " + str(value.tzinfo)
-        return text
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return " ".join(f"{b:02x}" for b in bytes(value))
-    child_types: list[tuple[str, Any]] = []
-    if dtype is not None and dtype.id in ("list", "array", "struct", "map"):
-        child_types = list(dtype.children)
     if isinstance(value, list):
-        child = child_types[0][1] if child_types else None
-        return "[" + ", ".join(str(format_value(v, child, True)) for v in value) + "]"
+        return _format_array(value, dtype)
     if isinstance(value, dict):
-        if dtype is not None and dtype.id == "map":
-            key_t, val_t = child_types[0][1], child_types[1][1]
-            return (
-                "{"
-                + ", ".join(
-                    f"{format_value(k, key_t, True)}={format_value(v, val_t, True)}" for k, v in value.items()
-                )
-                + "}"
-            )
-        types = dict(child_types)
-        return "{" + ", ".join(f"{k}={format_value(v, types.get(k), True)}" for k, v in value.items()) + "}"
+        return _format_map_or_row(value, dtype)
+    for kinds, render in _SCALAR_FORMATS:
+        if isinstance(value, kinds):
+            return render(value, dtype)
     return str(value)
+
+
+def _child_types(dtype: duckdb.DuckDBPyType | None) -> list[tuple[str, Any]]:
+    """(name, type) of a nested type's children; DuckDB raises on ``children`` of a scalar type."""
+    if dtype is not None and dtype.id in ("list", "array", "struct", "map"):
+        return list(dtype.children)
+    return []
+
+
+def _format_array(value: list[Any], dtype: duckdb.DuckDBPyType | None) -> str:
+    children = _child_types(dtype)
+    element = children[0][1] if children else None
+    return "[" + ", ".join(str(format_value(v, element, True)) for v in value) + "]"
+
+
+def _format_map_or_row(value: dict[Any, Any], dtype: duckdb.DuckDBPyType | None) -> str:
+    """Maps and rows both come back from DuckDB as dicts; Athena prints both as ``{k=v, ...}``."""
+    children = _child_types(dtype)
+    if dtype is not None and dtype.id == "map":
+        key_type, value_type = children[0][1], children[1][1]
+        pairs = (
+            f"{format_value(k, key_type, True)}={format_value(v, value_type, True)}" for k, v in value.items()
+        )
+    else:
+        field_types = dict(children)
+        pairs = (f"{k}={format_value(v, field_types.get(k), True)}" for k, v in value.items())
+    return "{" + ", ".join(pairs) + "}"
+
+
+def _format_float(value: float, dtype: duckdb.DuckDBPyType | None) -> str:
+    """REAL columns print the shortest text of the 32-bit value, as Java's Float.toString does."""
+    if dtype is not None and dtype.id == "float":
+        return _float32(value)
+    return java_double(value)
+
+
+def _format_timestamp(value: dt.datetime, _dtype: duckdb.DuckDBPyType | None) -> str:
+    """Trino prints milliseconds, and the zone of a TIMESTAMP WITH TIME ZONE after them."""
+    text = value.strftime("%Y-%m-%d %H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+    if value.tzinfo is not None:
+        text += " UTC" if value.utcoffset() == dt.timedelta(0) else " " + str(value.tzinfo)
+    return text
+
+
+def _format_time(value: dt.time, _dtype: duckdb.DuckDBPyType | None) -> str:
+    return value.strftime("%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+
+
+def _format_varbinary(value: bytes | bytearray | memoryview, _dtype: duckdb.DuckDBPyType | None) -> str:
+    """Athena prints VARBINARY as space-separated hex bytes."""
+    return " ".join(f"{b:02x}" for b in bytes(value))
+
+
+# Checked in order: bool before anything numeric, datetime before its base class date.
+_SCALAR_FORMATS: tuple[
+    tuple[type | tuple[type, ...], Callable[[Any, duckdb.DuckDBPyType | None], str]], ...
+] = (
+    (bool, lambda value, _dtype: "true" if value else "false"),
+    (float, _format_float),
+    (decimal.Decimal, lambda value, _dtype: format(value, "f")),
+    (dt.datetime, _format_timestamp),
+    (dt.date, lambda value, _dtype: value.isoformat()),
+    (dt.time, _format_time),
+    ((bytes, bytearray, memoryview), _format_varbinary),
+)
 
 
 def _float32(value: float) -> str:

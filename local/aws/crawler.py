@@ -126,44 +126,24 @@ class CrawlerService:
 
     def handle(self, action: str, body: dict[str, Any], account: str, region: str) -> dict[str, Any] | None:
         """Handle an action, or return None to let moto serve it (DeleteCrawler of an idle crawler)."""
-        if action == "StartCrawler":
-            return self.start(body.get("Name", ""), account, region)
-        if action == "StopCrawler":
-            return self.stop(body.get("Name", ""), account, region)
-        if action == "GetCrawler":
-            return {
-                "Crawler": self.describe(
-                    self._crawler(account, region, body.get("Name", "")), account, region
-                )
-            }
-        if action == "GetCrawlers":
-            with BACKEND_LOCK:
-                crawlers = list(self._glue(account, region).crawlers.values())
-            return {"Crawlers": [self.describe(c, account, region) for c in crawlers]}
-        if action == "BatchGetCrawlers":
-            names = body.get("CrawlerNames") or []
-            with BACKEND_LOCK:
-                crawlers = self._glue(account, region).crawlers
-                found = [crawlers[n] for n in names if n in crawlers]
-            return {
-                "Crawlers": [self.describe(c, account, region) for c in found],
-                "CrawlersNotFound": [n for n in names if n not in {c.name for c in found}],
-            }
-        if action == "UpdateCrawler":
-            return self.update(body, account, region)
-        if action == "GetCrawlerMetrics":
-            return self.metrics(body, account, region)
-        if action == "ListCrawls":
-            return self.list_crawls(body, account, region)
-        if action == "DeleteCrawler":
-            state = self._state(account, region, body.get("Name", ""))
-            if state.state != "READY":
-                raise ApiError("CrawlerRunningException", f"Crawler with name {body.get('Name')} is running")
-            return None
-        raise ApiError("InvalidInputException", f"Unsupported action {action}")
+        handler = {
+            "StartCrawler": self.start,
+            "StopCrawler": self.stop,
+            "GetCrawler": self.get,
+            "GetCrawlers": self.get_all,
+            "BatchGetCrawlers": self.batch_get,
+            "UpdateCrawler": self.update,
+            "GetCrawlerMetrics": self.metrics,
+            "ListCrawls": self.list_crawls,
+            "DeleteCrawler": self.check_deletable,
+        }.get(action)
+        if handler is None:
+            raise ApiError("InvalidInputException", f"Unsupported action {action}")
+        return handler(body, account, region)
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self, name: str, account: str, region: str) -> dict[str, Any]:
+    def start(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+        name = body.get("Name", "")
         crawler = self._crawler(account, region, name)
         state = self._state(account, region, name)
         with self._lock:
@@ -182,7 +162,8 @@ class CrawlerService:
         thread.start()
         return {}
 
-    def stop(self, name: str, account: str, region: str) -> dict[str, Any]:
+    def stop(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+        name = body.get("Name", "")
         self._crawler(account, region, name)
         state = self._state(account, region, name)
         with self._lock:
@@ -191,6 +172,12 @@ class CrawlerService:
             state.state = "STOPPING"
             state.stop.set()
         return {}
+
+    def check_deletable(self, body: dict[str, Any], account: str, region: str) -> None:
+        """moto deletes the definition; a running crawler must refuse first, as AWS's does."""
+        state = self._state(account, region, body.get("Name", ""))
+        if state.state != "READY":
+            raise ApiError("CrawlerRunningException", f"Crawler with name {body.get('Name')} is running")
 
     def _run(self, crawler: Any, state: CrawlerState, record: CrawlRecord, account: str, region: str) -> None:
         try:
@@ -258,8 +245,8 @@ class CrawlerService:
         merge_only: bool,
         record: CrawlRecord,
     ) -> None:
+        """Create or update the table a crawl found, then register its partitions."""
         name = f"{crawler.table_prefix or ''}{found.name}"
-        keys = [Column(k, "string") for k in found.keys]
         columns = [c for c in columns if c.name not in set(found.keys)]
         existing = catalog.get_table(crawler.database_name, name)
         parameters = {
@@ -273,46 +260,74 @@ class CrawlerService:
             "sizeKey": str(sum(o.size for o in found.files)),
         }
         if existing is None:
+            keys = [Column(k, "string") for k in found.keys]
             table = Table(crawler.database_name, name, columns, keys, found.root, parameters=parameters)
             catalog.create_table(table)
             record.tables_created += 1
         else:
             table = existing
-            if update_behavior != "LOG":
-                known = {c.name for c in existing.columns}
-                if merge_only:
-                    merged = existing.columns + [c for c in columns if c.name not in known]
-                else:
-                    merged = columns
-                if [(c.name, c.type) for c in merged] != [(c.name, c.type) for c in existing.columns]:
-                    table.columns = merged
-                    table.parameters = {**existing.parameters, **parameters}
-                    catalog.update_table(table)
-                    record.tables_updated += 1
+            if update_behavior != "LOG" and _update_schema(table, columns, parameters, merge_only=merge_only):
+                catalog.update_table(table)
+                record.tables_updated += 1
         if table.partition_keys:
-            own = infer_partition_schemas(store, found)
-            key_names = set(found.keys)
-            found_parts = [
-                Partition(list(values), loc, [c for c in own.get(values, columns) if c.name not in key_names])
-                for values, loc in sorted(found.partitions.items())
-            ]
-            known = {tuple(p.values): p for p in catalog.list_partitions(table)}
-            changed = [
-                p
-                for p in found_parts
-                if tuple(p.values) in known
-                and update_behavior != "LOG"
-                and (
-                    known[tuple(p.values)].location != p.location
-                    or [(c.name, c.type) for c in known[tuple(p.values)].columns or []]
-                    != [(c.name, c.type) for c in p.columns or []]
-                )
-            ]
-            if changed:
-                catalog.update_partitions(table, changed)
-            record.partitions_added += len(catalog.add_partitions(table, found_parts, exists_ok=True))
+            self._apply_partitions(
+                catalog, table, found, columns, store=store, update_behavior=update_behavior, record=record
+            )
+
+    def _apply_partitions(
+        self,
+        catalog: Catalog,
+        table: Table,
+        found: TableFound,
+        columns: list[Column],
+        *,
+        store: S3Store,
+        update_behavior: str,
+        record: CrawlRecord,
+    ) -> None:
+        """Add new partitions; under UPDATE_IN_DATABASE also move or re-type known ones that changed."""
+        own = infer_partition_schemas(store, found)
+        key_names = set(found.keys)
+        found_parts = [
+            Partition(list(values), loc, [c for c in own.get(values, columns) if c.name not in key_names])
+            for values, loc in sorted(found.partitions.items())
+        ]
+        known = {tuple(p.values): p for p in catalog.list_partitions(table)}
+        changed = [
+            p
+            for p in found_parts
+            if tuple(p.values) in known
+            and update_behavior != "LOG"
+            and (
+                known[tuple(p.values)].location != p.location
+                or _signature(known[tuple(p.values)].columns) != _signature(p.columns)
+            )
+        ]
+        if changed:
+            catalog.update_partitions(table, changed)
+        record.partitions_added += len(catalog.add_partitions(table, found_parts, exists_ok=True))
 
     # -- descriptions ----------------------------------------------------------------------
+    def get(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+        return {
+            "Crawler": self.describe(self._crawler(account, region, body.get("Name", "")), account, region)
+        }
+
+    def get_all(self, _body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+        with BACKEND_LOCK:
+            crawlers = list(self._glue(account, region).crawlers.values())
+        return {"Crawlers": [self.describe(c, account, region) for c in crawlers]}
+
+    def batch_get(self, body: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+        names = body.get("CrawlerNames") or []
+        with BACKEND_LOCK:
+            crawlers = self._glue(account, region).crawlers
+            found = [crawlers[n] for n in names if n in crawlers]
+        return {
+            "Crawlers": [self.describe(c, account, region) for c in found],
+            "CrawlersNotFound": [n for n in names if n not in {c.name for c in found}],
+        }
+
     def describe(self, crawler: Any, account: str, region: str) -> dict[str, Any]:
         state = self._state(account, region, crawler.name)
         with BACKEND_LOCK:
@@ -430,6 +445,24 @@ class CrawlerService:
                     item["ErrorMessage"] = crawl.error
                 crawls.append(item)
         return {"Crawls": crawls[: int(body.get("MaxResults") or 100)]}
+
+
+def _signature(columns: list[Column] | None) -> list[tuple[str, str]]:
+    """What a schema change is judged on: column names and types, not comments."""
+    return [(c.name, c.type) for c in columns or []]
+
+
+def _update_schema(
+    table: Table, columns: list[Column], parameters: dict[str, str], *, merge_only: bool
+) -> bool:
+    """Give an existing table the crawled schema (or only its new columns); True if it changed."""
+    known = {c.name for c in table.columns}
+    merged = table.columns + [c for c in columns if c.name not in known] if merge_only else columns
+    if _signature(merged) == _signature(table.columns):
+        return False
+    table.columns = merged
+    table.parameters = {**table.parameters, **parameters}
+    return True
 
 
 def _merge_new_columns(configuration: str | None) -> bool:

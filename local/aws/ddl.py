@@ -2,11 +2,18 @@
 
 A mixin of ``Engine``: these statements change the Glue catalog and read S3 listings;
 only CREATE VIEW runs its query in DuckDB (to learn the view's columns).
+
+Most statements are read from sqlglot's tree. ALTER TABLE's partition and location forms and
+MSCK REPAIR TABLE are read with regular expressions instead, because sqlglot's Athena dialect
+keeps MSCK and a multi-partition ADD PARTITION as an unparsed ``exp.Command`` and reads their
+string literals with Hive's rules, where ``''`` is not a quote (``p='it''s'`` would lose it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import ClassVar
 
 from sqlglot import exp
 
@@ -27,6 +34,30 @@ from .statement import (
     text_result,
 )
 from .storage import as_prefix
+
+_ADD_PARTITIONS = re.compile(
+    rf"^ALTER TABLE {NAME_RE} ADD (?P<if_not_exists>IF NOT EXISTS )?(?P<rest>PARTITION.*)$", re.IGNORECASE
+)
+_DROP_PARTITIONS = re.compile(
+    rf"^ALTER TABLE {NAME_RE} DROP (?P<if_exists>IF EXISTS )?(?P<rest>PARTITION.*)$", re.IGNORECASE
+)
+_SET_PARTITION_LOCATION = re.compile(
+    rf"^ALTER TABLE {NAME_RE} PARTITION\s*{SPEC_RE} SET LOCATION '(?P<loc>(?:[^']|'')*)'$", re.IGNORECASE
+)
+_SET_TABLE_LOCATION = re.compile(
+    rf"^ALTER TABLE {NAME_RE} SET LOCATION '(?P<loc>(?:[^']|'')*)'$", re.IGNORECASE
+)
+_PARTITION = re.compile(rf"PARTITION\s*{SPEC_RE}", re.IGNORECASE)
+_PARTITION_WITH_LOCATION = re.compile(rf"PARTITION\s*{SPEC_RE}{LOCATION_RE}", re.IGNORECASE)
+_MSCK_REPAIR = rf"^MSCK REPAIR TABLE {NAME_RE}$"
+
+# An ALTER TABLE form read by regex: (engine, match of its pattern, context) -> result.
+_AlterForm = Callable[["CatalogStatements", re.Match[str], QueryContext], StatementResult]
+
+
+def _unescape(literal_body: str) -> str:
+    """The text of a single-quoted SQL literal's body, where ``''`` stands for one quote."""
+    return literal_body.replace("''", "'")
 
 
 class CatalogStatements:
@@ -131,67 +162,78 @@ class CatalogStatements:
         return [given[k] for k in keys]
 
     def _alter(self, text: str, ctx: QueryContext) -> StatementResult:
-        flags = re.IGNORECASE
-        if m := re.match(
-            rf"^ALTER TABLE {NAME_RE} ADD (?P<ine>IF NOT EXISTS )?(?P<rest>PARTITION.*)$", text, flags
-        ):
-            table = self._require_table(m["name"], ctx)
-            parts = []
-            for pm in re.finditer(rf"PARTITION\s*{SPEC_RE}{LOCATION_RE}", m["rest"], flags):
-                values = self._spec_values(table, pm["spec"])
-                location = (pm["loc"] or "").replace("''", "'") or table.location + partition_path(
-                    table.partition_keys, values
-                )
-                parts.append(Partition(values, as_prefix(location)))
-            if not parts:
-                raise AthenaError(
-                    "SYNTAX_ERROR", "ALTER TABLE ADD PARTITION needs at least one PARTITION (...)"
-                )
-            self.catalog.add_partitions(table, parts, exists_ok=bool(m["ine"]))
-            return ddl_result("ALTER_TABLE_ADD_PARTITION")
-        if m := re.match(
-            rf"^ALTER TABLE {NAME_RE} DROP (?P<ie>IF EXISTS )?(?P<rest>PARTITION.*)$", text, flags
-        ):
-            table = self._require_table(m["name"], ctx)
-            for pm in re.finditer(rf"PARTITION\s*{SPEC_RE}", m["rest"], flags):
-                self.catalog.drop_partition(
-                    table, self._spec_values(table, pm["spec"]), missing_ok=bool(m["ie"])
-                )
-            return ddl_result("ALTER_TABLE_DROP_PARTITION")
-        if m := re.match(
-            rf"^ALTER TABLE {NAME_RE} PARTITION\s*{SPEC_RE} SET LOCATION '(?P<loc>(?:[^']|'')*)'$",
-            text,
-            flags,
-        ):
-            table = self._require_table(m["name"], ctx)
-            values = self._spec_values(table, m["spec"])
-            self.catalog.set_partition_location(table, values, as_prefix(m["loc"].replace("''", "'")))
-            return ddl_result("ALTER_TABLE_SET_LOCATION")
-        if m := re.match(rf"^ALTER TABLE {NAME_RE} SET LOCATION '(?P<loc>(?:[^']|'')*)'$", text, flags):
-            table = self._require_table(m["name"], ctx)
-            table.location = as_prefix(m["loc"].replace("''", "'"))
-            self.catalog.update_table(table)
-            return ddl_result("ALTER_TABLE_SET_LOCATION")
-        if m := re.match(rf"^ALTER TABLE {NAME_RE} (?:ADD|REPLACE) COLUMNS\s*\((?P<cols>.*)\)$", text, flags):
-            table = self._require_table(m["name"], ctx)
-            ddl = translate.parse(f"CREATE EXTERNAL TABLE x ({m['cols']}) LOCATION 's3://x/'")
-            new_cols = [column_def(c) for c in ddl.this.expressions]
-            if "REPLACE COLUMNS" in text.upper():
-                table.columns = new_cols
-            else:
-                known = {c.name for c in table.columns + table.partition_keys}
-                dup = [c.name for c in new_cols if c.name in known]
-                if dup:
-                    raise AthenaError("ALREADY_EXISTS", f"Column '{dup[0]}' already exists")
-                table.columns = table.columns + new_cols
-            self.catalog.update_table(table)
-            return ddl_result("ALTER_TABLE_ADD_COLUMNS")
-        raise AthenaError("NOT_SUPPORTED", f"ALTER TABLE form not supported locally: {text[:80]}")
+        """ALTER TABLE: partition and location forms by regex (see module docstring), columns by sqlglot."""
+        for pattern, run in self._ALTER_TEXT_FORMS:
+            if m := pattern.match(text):
+                return run(self, m, ctx)
+        return self._alter_columns(text, ctx)
+
+    def _add_partitions(self, m: re.Match[str], ctx: QueryContext) -> StatementResult:
+        table = self._require_table(m["name"], ctx)
+        parts = []
+        for clause in _PARTITION_WITH_LOCATION.finditer(m["rest"]):
+            values = self._spec_values(table, clause["spec"])
+            location = _unescape(clause["loc"] or "") or table.location + partition_path(
+                table.partition_keys, values
+            )
+            parts.append(Partition(values, as_prefix(location)))
+        if not parts:
+            raise AthenaError("SYNTAX_ERROR", "ALTER TABLE ADD PARTITION needs at least one PARTITION (...)")
+        self.catalog.add_partitions(table, parts, exists_ok=bool(m["if_not_exists"]))
+        return ddl_result("ALTER_TABLE_ADD_PARTITION")
+
+    def _drop_partitions(self, m: re.Match[str], ctx: QueryContext) -> StatementResult:
+        table = self._require_table(m["name"], ctx)
+        for clause in _PARTITION.finditer(m["rest"]):
+            values = self._spec_values(table, clause["spec"])
+            self.catalog.drop_partition(table, values, missing_ok=bool(m["if_exists"]))
+        return ddl_result("ALTER_TABLE_DROP_PARTITION")
+
+    def _set_partition_location(self, m: re.Match[str], ctx: QueryContext) -> StatementResult:
+        table = self._require_table(m["name"], ctx)
+        values = self._spec_values(table, m["spec"])
+        self.catalog.set_partition_location(table, values, as_prefix(_unescape(m["loc"])))
+        return ddl_result("ALTER_TABLE_SET_LOCATION")
+
+    def _set_table_location(self, m: re.Match[str], ctx: QueryContext) -> StatementResult:
+        table = self._require_table(m["name"], ctx)
+        table.location = as_prefix(_unescape(m["loc"]))
+        self.catalog.update_table(table)
+        return ddl_result("ALTER_TABLE_SET_LOCATION")
+
+    _ALTER_TEXT_FORMS: ClassVar[tuple[tuple[re.Pattern[str], _AlterForm], ...]] = (
+        (_ADD_PARTITIONS, _add_partitions),
+        (_DROP_PARTITIONS, _drop_partitions),
+        (_SET_PARTITION_LOCATION, _set_partition_location),
+        (_SET_TABLE_LOCATION, _set_table_location),
+    )
+
+    def _alter_columns(self, text: str, ctx: QueryContext) -> StatementResult:
+        """ADD COLUMNS and REPLACE COLUMNS, from sqlglot's tree of the statement.
+
+        Any other ALTER TABLE, including forms sqlglot cannot read (RENAME PARTITION), is
+        reported as not supported locally rather than as a syntax error: Athena accepts them.
+        So are the column changes with options (IF EXISTS, CASCADE) the endpoint does not model.
+        """
+        ast = _parse_column_change(text)
+        if ast is None:
+            raise AthenaError("NOT_SUPPORTED", f"ALTER TABLE form not supported locally: {text[:80]}")
+        change = ast.args["actions"][0]
+        table = self._require_named_table(ast.this, ctx)
+        new_cols = [column_def(c) for c in change.expressions]
+        if isinstance(change, exp.ReplaceColumns):
+            table.columns = new_cols
+        else:
+            known = {c.name for c in table.columns + table.partition_keys}
+            duplicates = [c.name for c in new_cols if c.name in known]
+            if duplicates:
+                raise AthenaError("ALREADY_EXISTS", f"Column '{duplicates[0]}' already exists")
+            table.columns = table.columns + new_cols
+        self.catalog.update_table(table)
+        return ddl_result("ALTER_TABLE_ADD_COLUMNS")
 
     def _msck(self, text: str, ctx: QueryContext) -> StatementResult:
-        table = self._statement_table(
-            rf"^MSCK REPAIR TABLE {NAME_RE}$", text, ctx, "MSCK REPAIR TABLE <table>"
-        )
+        table = self._statement_table(_MSCK_REPAIR, text, ctx, "MSCK REPAIR TABLE <table>")
         keys = [k.name for k in table.partition_keys]
         if not keys:
             return text_result("MSCK_REPAIR_TABLE", "result", [])
@@ -221,3 +263,18 @@ class CatalogStatements:
             lines.append("Partitions not in metastore:\t" + "\t".join(names))
             lines.extend(f"Repair: Added partition to metastore {n}" for n in names)
         return text_result("MSCK_REPAIR_TABLE", "result", lines)
+
+
+def _parse_column_change(text: str) -> exp.Alter | None:
+    """sqlglot's tree of ``ALTER TABLE t ADD|REPLACE COLUMNS (...)``, or None for any other form."""
+    try:
+        ast = translate.parse(text)
+    except AthenaError:
+        return None
+    if not isinstance(ast, exp.Alter):
+        return None
+    actions = ast.args.get("actions") or []
+    options = [key for key, value in ast.args.items() if value and key not in ("this", "kind", "actions")]
+    if options or len(actions) != 1 or not isinstance(actions[0], (exp.Schema, exp.ReplaceColumns)):
+        return None
+    return ast

@@ -5,6 +5,11 @@ reads (see ``scan.py``), so concurrent queries share nothing but moto's stores a
 file mirror. This module dispatches a statement to its family and runs queries; the families
 live beside it: ``ddl.py`` (catalog changes), ``writes.py`` (CTAS, INSERT INTO),
 ``metadata.py`` (SHOW, DESCRIBE), and ``statement.py`` holds what they share.
+
+Statements are classified by sqlglot's parse tree, except MSCK, SHOW, EXPLAIN, UNLOAD, VACUUM
+and OPTIMIZE, recognised by their first word with a regex because sqlglot's Athena dialect
+yields only an unparsed ``exp.Command`` for them, and ALTER TABLE, whose partition forms
+``ddl.py`` reads as text for the same reason.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 from sqlglot import exp
@@ -51,6 +58,31 @@ class _Template:
     glue: int
 
 
+_TextStatement = Callable[["Engine", str, QueryContext], StatementResult]
+
+# Athena statements sqlglot keeps as exp.Command that the local endpoint does not run.
+_UNSUPPORTED_COMMANDS = re.compile(r"^(EXPLAIN|UNLOAD|VACUUM|OPTIMIZE)\b", re.IGNORECASE)
+# Athena statements sqlglot parses that the local endpoint does not run (Iceberg-only writes).
+_UNSUPPORTED_TREES: dict[type[exp.Expression], str] = {
+    exp.Merge: "MERGE",
+    exp.Update: "UPDATE",
+    exp.Delete: "DELETE",
+}
+
+
+def _reject_unsupported_tree(ast: exp.Expression) -> None:
+    if word := _UNSUPPORTED_TREES.get(type(ast)):
+        raise AthenaError("NOT_SUPPORTED", f"{word} is not supported by the local Athena endpoint")
+    if isinstance(ast, exp.Insert) and ast.args.get("overwrite"):
+        raise AthenaError("NOT_SUPPORTED", "INSERT OVERWRITE is not supported on Hive tables in Athena")
+
+
+def _unsupported_statement(squashed: str) -> AthenaError:
+    return AthenaError(
+        "NOT_SUPPORTED", f"Statement not supported by the local Athena endpoint: {squashed[:60]}"
+    )
+
+
 class Engine(CatalogStatements, WriteStatements, MetadataStatements):
     """Runs statements for one account/region against its Glue catalog and S3 store."""
 
@@ -80,48 +112,44 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         if self._cached_template(sql, ctx.database) is not None:
             return self._select(None, sql, ctx)  # a SELECT seen before, catalog unchanged
         squashed = translate.squash(sql)
-        upper = squashed.upper()
-        # statements read as text (sqlglot's Athena dialect has no tree for them) ...
-        for pattern, run in (
-            (r"^MSCK\b", self._msck),
-            (r"^ALTER\s+TABLE\b", self._alter),
-            (r"^SHOW\b", self._show),
-            (r"^(DESCRIBE|DESC)\s", self._describe),
-        ):
-            if re.match(pattern, upper):
-                return run(squashed, ctx)
-        if re.match(r"^(EXPLAIN|UNLOAD|MERGE|UPDATE|DELETE|VACUUM|OPTIMIZE)\b", upper):
-            word = upper.split()[0]
-            raise AthenaError("NOT_SUPPORTED", f"{word} is not supported by the local Athena endpoint")
-        if re.match(r"^INSERT\s+OVERWRITE", upper):
-            raise AthenaError("NOT_SUPPORTED", "INSERT OVERWRITE is not supported on Hive tables in Athena")
-        # ... and the rest by their parse tree
+        for pattern, run in self._TEXT_STATEMENTS:
+            if pattern.match(squashed):
+                return run(self, squashed, ctx)
+        if m := _UNSUPPORTED_COMMANDS.match(squashed):
+            raise AthenaError(
+                "NOT_SUPPORTED", f"{m[1].upper()} is not supported by the local Athena endpoint"
+            )
         return self._execute_tree(translate.parse(sql), sql, squashed, ctx)
 
     def _execute_tree(
         self, ast: exp.Expression, sql: str, squashed: str, ctx: QueryContext
     ) -> StatementResult:
+        _reject_unsupported_tree(ast)
         if isinstance(ast, exp.Query):
             return self._select(ast, sql, ctx)
         if isinstance(ast, exp.Create):
-            kind = (ast.args.get("kind") or "").upper()
-            if kind in ("DATABASE", "SCHEMA"):
-                return self._create_database(ast)
-            if kind == "VIEW":
-                return self._create_view(ast, sql, ctx)
-            if kind == "TABLE":
-                if isinstance(ast.expression, exp.Query):
-                    return self._ctas(ast, sql, ctx)
-                return self._create_external(ast, ctx)
+            return self._create(ast, sql, squashed, ctx)
         if isinstance(ast, exp.Insert):
             return self._insert(ast, sql, ctx)
         if isinstance(ast, exp.Drop):
             return self._drop(ast, ctx)
+        if isinstance(ast, exp.Describe):
+            return self._describe(ast, ctx)
         if isinstance(ast, exp.Use):
             return ddl_result("USE")
-        raise AthenaError(
-            "NOT_SUPPORTED", f"Statement not supported by the local Athena endpoint: {squashed[:60]}"
-        )
+        raise _unsupported_statement(squashed)
+
+    def _create(self, ast: exp.Create, sql: str, squashed: str, ctx: QueryContext) -> StatementResult:
+        kind = (ast.args.get("kind") or "").upper()
+        if kind in ("DATABASE", "SCHEMA"):
+            return self._create_database(ast)
+        if kind == "VIEW":
+            return self._create_view(ast, sql, ctx)
+        if kind == "TABLE" and isinstance(ast.expression, exp.Query):
+            return self._ctas(ast, sql, ctx)
+        if kind == "TABLE":
+            return self._create_external(ast, ctx)
+        raise _unsupported_statement(squashed)
 
     # -- DuckDB plumbing -------------------------------------------------------------------
     def _connect(self, ctx: QueryContext) -> duckdb.DuckDBPyConnection:
@@ -285,8 +313,23 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         return self._require_table(m["name"], ctx)
 
     def _require_table(self, name_text: str, ctx: QueryContext) -> Table:
-        database, name = split_name(name_text, ctx.database)
+        """The table a statement read as text names (``db.t``, quoted or not)."""
+        return self._existing_table(*split_name(name_text, ctx.database))
+
+    def _require_named_table(self, table_node: exp.Expression, ctx: QueryContext) -> Table:
+        """The table a parsed statement names."""
+        return self._existing_table(*self._target(table_node, ctx))
+
+    def _existing_table(self, database: str, name: str) -> Table:
         table = self.catalog.get_table(database, name)
         if table is None:
             raise AthenaError("TABLE_NOT_FOUND", f"Table 'awsdatacatalog.{database}.{name}' does not exist")
         return table
+
+    # Statements sqlglot's Athena dialect only keeps as text (exp.Command), recognised by their
+    # first words; ALTER TABLE is partly parsed (see ddl.py) and reaches sqlglot from there.
+    _TEXT_STATEMENTS: ClassVar[tuple[tuple[re.Pattern[str], _TextStatement], ...]] = (
+        (re.compile(r"^MSCK\b", re.IGNORECASE), CatalogStatements._msck),
+        (re.compile(r"^ALTER\s+TABLE\b", re.IGNORECASE), CatalogStatements._alter),
+        (re.compile(r"^SHOW\b", re.IGNORECASE), MetadataStatements._show),
+    )

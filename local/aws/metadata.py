@@ -1,11 +1,15 @@
 """SHOW and DESCRIBE: the catalog read back as Athena prints it.
 
-A mixin of ``Engine``; these statements only read the Glue catalog.
+A mixin of ``Engine``; these statements only read the Glue catalog. DESCRIBE is read from
+sqlglot's tree; SHOW is matched with regular expressions because sqlglot's Athena dialect
+yields only an unparsed ``exp.Command`` for every SHOW statement.
 """
 
 from __future__ import annotations
 
 import re
+
+from sqlglot import exp
 
 from .catalog import Column
 from .errors import AthenaError
@@ -59,9 +63,10 @@ class MetadataStatements:
             return text_result("SHOW_VIEWS", "views", views)
         raise AthenaError("NOT_SUPPORTED", f"SHOW form not supported locally: {text[:80]}")
 
-    def _describe(self, text: str, ctx: QueryContext) -> StatementResult:
-        pattern = rf"^(?:DESCRIBE|DESC)(?: (?:EXTENDED|FORMATTED))? {NAME_RE}$"
-        table = self._statement_table(pattern, text, ctx, "DESCRIBE <table>")
+    def _describe(self, ast: exp.Describe, ctx: QueryContext) -> StatementResult:
+        if not _describes_one_table(ast):
+            raise AthenaError("SYNTAX_ERROR", "Expected DESCRIBE <table>")
+        table = self._require_named_table(ast.this, ctx)
 
         def line(c: Column) -> str:
             return f"{c.name:<20}\t{c.type:<20}\t{(c.comment or ''):<20}"
@@ -81,3 +86,20 @@ class MetadataStatements:
 def hive_like(name: str, pattern: str) -> bool:
     alternatives = pattern.lower().split("|")
     return any(re.fullmatch(re.escape(p).replace(r"\*", ".*"), name) for p in alternatives)
+
+
+def _describes_one_table(ast: exp.Describe) -> bool:
+    """DESCRIBE [EXTENDED | FORMATTED] table: the form Athena runs on the Glue catalog.
+
+    sqlglot also parses DESCRIBE of a query, a database, a partition or a table's history;
+    the endpoint answers only the plain table form.
+    """
+    style = (ast.args.get("style") or "").upper()
+    extras = [key for key, value in ast.args.items() if value and key not in ("this", "style")]
+    table = ast.this
+    return (
+        style in ("", "EXTENDED", "FORMATTED")
+        and not extras
+        and isinstance(table, exp.Table)
+        and isinstance(table.this, exp.Identifier)
+    )

@@ -130,53 +130,111 @@ def table_scan_sql(
     tree of hard links; without it (or when a value cannot be a folder name) by one branch per
     partition.
     """
+    _require_parquet(table)
+    data_cols = [(c.name, duck_type(table, c.type, c.name)) for c in table.columns]
+    key_cols = [(c.name, duck_type(table, c.type, c.name)) for c in table.partition_keys]
+    partitions = _partition_locations(table, catalog)
+    listing = store.list_many([location for _, location in partitions])
+    prefixes = _read_prefixes(table, partitions)
+    groups = [
+        _Group(values, files, [store.local_copy(o) for o in files])
+        for values, location in partitions
+        if (files := [o for o in listing[location] if o.size > 0])
+    ]
+    if not groups:
+        return _empty_scan_sql(data_cols + key_cols), 0, prefixes
+    scanned = sum(o.size for g in groups for o in g.files)
+    folders = _hive_folders(groups, key_cols, layout_dir)
+    if folders is None:
+        return _union_scan_sql(groups, data_cols, key_cols, schemas), scanned, prefixes
+    sql = _single_read_sql(groups, folders, data_cols, key_cols, schemas=schemas, layout_dir=layout_dir)
+    return sql, scanned, prefixes
+
+
+def _require_parquet(table: Table) -> None:
     if table.input_format and "parquet" not in table.input_format.lower():
         raise AthenaError(
             "NOT_SUPPORTED",
             f"Table {table.qualified} is stored as {table.input_format}; "
             "the local endpoint reads Parquet only",
         )
-    data_cols = [(c.name, duck_type(table, c.type, c.name)) for c in table.columns]
-    key_cols = [(c.name, duck_type(table, c.type, c.name)) for c in table.partition_keys]
-    partitions: list[tuple[list[str | None], str]] = []
-    if key_cols:
-        for part in catalog.list_partitions(table):
-            if part.location:
-                values = [None if v == HIVE_DEFAULT_PARTITION else v for v in part.values]
-                partitions.append((values, part.location))
-    elif table.location:
-        partitions.append(([], table.location))
-    listing = store.list_many([location for _, location in partitions])
+
+
+def _partition_locations(table: Table, catalog: Catalog) -> list[tuple[list[str | None], str]]:
+    """(key values, S3 location) of every partition, or of the table itself when unpartitioned.
+
+    Glue's ``__HIVE_DEFAULT_PARTITION__`` is the NULL key value, so it becomes None here.
+    """
+    if not table.partition_keys:
+        return [([], table.location)] if table.location else []
+    return [
+        ([None if v == HIVE_DEFAULT_PARTITION else v for v in part.values], part.location)
+        for part in catalog.list_partitions(table)
+        if part.location
+    ]
+
+
+def _read_prefixes(
+    table: Table, partitions: list[tuple[list[str | None], str]]
+) -> tuple[tuple[str, str], ...]:
+    """(bucket, key prefix) of every location the scan depends on, so an S3 write there invalidates it."""
     prefixes = []
     for location in [table.location, *(location for _, location in partitions)]:
         if location:
             bucket, key = split_uri(location)
             prefixes.append((bucket, as_prefix(key) if key else ""))
+    return tuple(prefixes)
 
-    groups: list[_Group] = []
-    for values, location in partitions:
-        files = [o for o in listing[location] if o.size > 0]
-        if files:
-            groups.append(_Group(values, files, [store.local_copy(o) for o in files]))
-    scanned = sum(o.size for g in groups for o in g.files)
-    if not groups:
-        projection = [f"CAST(NULL AS {dtype}) AS {quote_ident(name)}" for name, dtype in data_cols + key_cols]
-        return f"SELECT {', '.join(projection)} WHERE false", 0, tuple(prefixes)
 
-    folders: list[str] | None = None
+def _cast_column(source: str, dtype: str, name: str) -> str:
+    return f"CAST({source} AS {dtype}) AS {quote_ident(name)}"
+
+
+def _data_projection(data_cols: list[tuple[str, str]], present: set[str]) -> list[str]:
+    """Data columns by name, NULL where no file has the column (Athena's reading of an added column)."""
+    return [
+        _cast_column(quote_ident(name) if name.lower() in present else "NULL", dtype, name)
+        for name, dtype in data_cols
+    ]
+
+
+def _empty_scan_sql(columns: list[tuple[str, str]]) -> str:
+    """No files: the table's columns with their types and no rows, so queries still bind."""
+    projection = [_cast_column("NULL", dtype, name) for name, dtype in columns]
+    return f"SELECT {', '.join(projection)} WHERE false"
+
+
+def _hive_folders(
+    groups: list[_Group], key_cols: list[tuple[str, str]], layout_dir: Path | None
+) -> list[str] | None:
+    """The ``key=value/`` folder of each group for one ``read_parquet``; None to read per partition.
+
+    An unpartitioned table needs no folder. A partitioned one needs a ``layout_dir`` to link
+    into, keys DuckDB reads back unchanged, and values that fit in a folder name.
+    """
     if not key_cols:
-        folders = [""]
-    elif layout_dir is not None and all(_SAFE_KEY.match(name) for name, _ in key_cols):
-        folders = []
-        for group in groups:
-            encoded = [hive_folder_value(v) for v in group.values]
-            if any(e is None for e in encoded):
-                folders = None
-                break
-            folders.append("".join(f"{k}={e}/" for (k, _), e in zip(key_cols, encoded, strict=True)))
-    if folders is None:
-        return _union_scan_sql(groups, data_cols, key_cols, schemas), scanned, tuple(prefixes)
+        return [""]
+    if layout_dir is None or not all(_SAFE_KEY.match(name) for name, _ in key_cols):
+        return None
+    folders = []
+    for group in groups:
+        encoded = [hive_folder_value(v) for v in group.values]
+        if any(e is None for e in encoded):
+            return None
+        folders.append("".join(f"{k}={e}/" for (k, _), e in zip(key_cols, encoded, strict=True)))
+    return folders
 
+
+def _single_read_sql(
+    groups: list[_Group],
+    folders: list[str],
+    data_cols: list[tuple[str, str]],
+    key_cols: list[tuple[str, str]],
+    *,
+    schemas: ParquetSchemas,
+    layout_dir: Path | None,
+) -> str:
+    """One ``read_parquet`` over all files; DuckDB's hive_partitioning supplies the key columns."""
     present: set[str] = set()
     signatures: set[str] = set()
     for group in groups:
@@ -185,24 +243,16 @@ def table_scan_sql(
             present.update(names)
             signatures.add(signature)
     if key_cols:
-        assert layout_dir is not None
+        assert layout_dir is not None  # _hive_folders gives no folders for keys without one
         paths = _hive_layout(layout_dir, groups, folders)
     else:
         paths = groups[0].paths
-    projection = []
-    for name, dtype in data_cols:
-        source = quote_ident(name) if name.lower() in present else "NULL"
-        projection.append(f"CAST({source} AS {dtype}) AS {quote_ident(name)}")
-    for name, dtype in key_cols:
-        projection.append(f"CAST({quote_ident(name)} AS {dtype}) AS {quote_ident(name)}")
+    projection = _data_projection(data_cols, present)
+    projection += [_cast_column(quote_ident(name), dtype, name) for name, dtype in key_cols]
     file_list = ", ".join(sql_string(str(p)) for p in paths)
     hive = [name for name, _ in key_cols] if key_cols else None
     options = _read_options(hive, union_by_name=len(signatures) > 1)
-    return (
-        f"SELECT {', '.join(projection)} FROM read_parquet([{file_list}], {options})",
-        scanned,
-        tuple(prefixes),
-    )
+    return f"SELECT {', '.join(projection)} FROM read_parquet([{file_list}], {options})"
 
 
 def _hive_layout(layout_dir: Path, groups: list[_Group], folders: list[str]) -> list[Path]:
@@ -252,13 +302,11 @@ def _union_scan_sql(
         present: set[str] = set()
         for path, obj in zip(group.paths, group.files, strict=True):
             present.update(schemas.columns(path, obj.uri))
-        projection = []
-        for name, dtype in data_cols:
-            source = quote_ident(name) if name.lower() in present else "NULL"
-            projection.append(f"CAST({source} AS {dtype}) AS {quote_ident(name)}")
-        for (name, dtype), value in zip(key_cols, group.values, strict=True):
-            literal = "NULL" if value is None else sql_string(value)
-            projection.append(f"CAST({literal} AS {dtype}) AS {quote_ident(name)}")
+        projection = _data_projection(data_cols, present)
+        projection += [
+            _cast_column("NULL" if value is None else sql_string(value), dtype, name)
+            for (name, dtype), value in zip(key_cols, group.values, strict=True)
+        ]
         file_list = ", ".join(sql_string(str(p)) for p in group.paths)
         branches.append(
             f"SELECT {', '.join(projection)} FROM read_parquet([{file_list}], "

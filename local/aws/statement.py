@@ -50,8 +50,9 @@ def ddl_result(sub: str) -> StatementResult:
     return StatementResult("DDL", sub)
 
 
-# Regular-expression pieces of the statements parsed as text (ALTER, MSCK, SHOW, DESCRIBE):
-# a possibly qualified, possibly quoted table name; a partition spec `(k = 'v', ...)`; a LOCATION.
+# Regular-expression pieces of the statements read as text (ALTER TABLE's partition and location
+# forms, MSCK, SHOW): a possibly qualified, possibly quoted table name; a partition spec
+# `(k = 'v', ...)`; a LOCATION.
 NAME_RE = r"(?P<name>(?:[`\"]?[\w-]+[`\"]?\.){0,2}[`\"]?[\w-]+[`\"]?)"
 SPEC_RE = r"\((?P<spec>[^)]*)\)"
 LOCATION_RE = r"(?:\s+LOCATION\s+'(?P<loc>(?:[^']|'')*)')?"
@@ -100,27 +101,46 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation
 
 
 def duckdb_error(err: Exception) -> AthenaError:
-    """Map a DuckDB error to the Trino error name Athena would report for the same mistake."""
-    message = first_line(err)
-    text = re.sub(r"^\w+ Error: ", "", message)
+    """Map a DuckDB error to the Trino error name Athena would report for the same mistake.
+
+    DuckDB reports different mistakes under one broad class (an unknown column is a binder
+    error like any other), so the message is recognised first and DuckDB's class decides the rest.
+    """
     if isinstance(err, duckdb.InterruptException):
         return AthenaError("USER_CANCELLED", "Query was cancelled by user")
-    if m := re.search(r'Referenced column "([^"]+)" not found|Column "([^"]+)" referenced that exists', text):
+    text = re.sub(r"^\w+ Error: ", "", first_line(err))
+    return _error_from_message(text) or _error_from_class(err, text)
+
+
+_COLUMN_NOT_FOUND = re.compile(
+    r'Referenced column "([^"]+)" not found|Column "([^"]+)" referenced that exists'
+)
+_FUNCTION_NOT_FOUND = re.compile(r"(?:Scalar|Aggregate|Table) Function with name (\w+) does not exist")
+
+
+def _error_from_message(text: str) -> AthenaError | None:
+    """Errors DuckDB raises under a generic class, told apart by their message."""
+    if m := _COLUMN_NOT_FOUND.search(text):
         return AthenaError("COLUMN_NOT_FOUND", f"Column '{m[1] or m[2]}' cannot be resolved")
-    if m := re.search(r'Referenced column "([^"]+)" not found', text):
-        return AthenaError("COLUMN_NOT_FOUND", f"Column '{m[1]}' cannot be resolved")
-    if m := re.search(r"(?:Scalar|Aggregate|Table) Function with name (\w+) does not exist", text):
+    if m := _FUNCTION_NOT_FOUND.search(text):
         return AthenaError("FUNCTION_NOT_FOUND", f"Function '{m[1]}' not registered")
     if "Division by zero" in text:
         return AthenaError("DIVISION_BY_ZERO", "Division by zero")
-    if isinstance(err, duckdb.ConversionException):
-        return AthenaError("INVALID_CAST_ARGUMENT", text)
-    if isinstance(err, duckdb.OutOfRangeException):
-        return AthenaError("NUMERIC_VALUE_OUT_OF_RANGE", text)
-    if isinstance(err, duckdb.BinderException):
-        return AthenaError("SYNTAX_ERROR", text)
-    if isinstance(err, duckdb.ParserException):
-        return AthenaError("SYNTAX_ERROR", text)
+    return None
+
+
+_ERROR_NAMES_BY_CLASS: tuple[tuple[type[duckdb.Error], str], ...] = (
+    (duckdb.ConversionException, "INVALID_CAST_ARGUMENT"),
+    (duckdb.OutOfRangeException, "NUMERIC_VALUE_OUT_OF_RANGE"),
+    (duckdb.BinderException, "SYNTAX_ERROR"),
+    (duckdb.ParserException, "SYNTAX_ERROR"),
+)
+
+
+def _error_from_class(err: Exception, text: str) -> AthenaError:
+    for error_class, name in _ERROR_NAMES_BY_CLASS:
+        if isinstance(err, error_class):
+            return AthenaError(name, text)
     if isinstance(err, duckdb.InvalidInputException) and "parquet" in text.lower():
         return AthenaError("HIVE_BAD_DATA", text)
     return AthenaError("GENERIC_USER_ERROR", text)

@@ -16,7 +16,9 @@ Types come from sqlglot's annotator, fed with the Glue schema of the referenced 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -224,14 +226,15 @@ def _cast(node: exp.Expression, to: str) -> exp.Expression:
     return exp.Cast(this=node, to=exp.DataType.build(to, dialect="duckdb"))
 
 
+_DATE = exp.DataType.Type.DATE
 _DATE_UNITS = {"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}
 
 
 def _exact_decimal_div(left: exp.Expression, right: exp.Expression, s1: int, s2: int, scale: int) -> str:
     """Trino's decimal division in DuckDB SQL: exact, rounded half up at the result scale.
 
-    DuckDB divides decimals in DOUBLE, so 297.90 / 4 came out 74.47 (74.474999...)
-    where Trino says 74.48. Here both operands become scaled integers
+    DuckDB divides decimals in DOUBLE, where 297.90 / 4 is 74.474999... and rounds to 74.47;
+    Trino says 74.48. Here both operands become scaled integers
     (HUGEINT), the quotient is rounded half away from zero in integer
     arithmetic, and the result is scaled back with an exact decimal multiply.
     Operands beyond HUGEINT's range (about 1.7e38 once scaled) overflow.
@@ -247,91 +250,136 @@ def _exact_decimal_div(left: exp.Expression, right: exp.Expression, s1: int, s2:
     return f"(CAST({quotient} AS DECIMAL(38,0)) * CAST({unit} AS DECIMAL({scale + 1},{scale})))"
 
 
+def _trino_division(node: exp.Div) -> exp.Expression:
+    """Integer division truncates (DuckDB runs with integer_division); decimals divide exactly."""
+    left, right = node.this, node.expression
+    node.set("typed", False)
+    node.set("safe", False)
+    left_params, right_params = _decimal_params(left.type), _decimal_params(right.type)
+    decimal_involved = _is(left.type, exp.DataType.Type.DECIMAL) or _is(right.type, exp.DataType.Type.DECIMAL)
+    if not (decimal_involved and left_params and right_params):
+        return node
+    (p1, s1), (_p2, s2) = left_params, right_params
+    precision = min(38, p1 + s2 + max(0, s2 - s1))
+    scale = max(s1, s2)
+    exact = exp.maybe_parse(_exact_decimal_div(left, right, s1, s2, scale), dialect="duckdb")
+    return _cast(exact, f"DECIMAL({precision},{scale})")
+
+
+def _date_add_stays_date(node: exp.DateAdd) -> exp.Expression:
+    """Adding whole days or more to a DATE gives a DATE in Trino (DuckDB gives a TIMESTAMP)."""
+    unit = (node.text("unit") or "DAY").upper()
+    if _is(node.this.type, _DATE) and unit in _DATE_UNITS:
+        return _cast(node, "DATE")
+    return node
+
+
+def _date_trunc_stays_date(node: exp.DateTrunc | exp.TimestampTrunc) -> exp.Expression:
+    return _cast(node, "DATE") if _is(node.this.type, _DATE) else node
+
+
+def _date_interval_stays_date(node: exp.Add | exp.Sub) -> exp.Expression:
+    """``DATE +- INTERVAL`` of whole days or more stays a DATE, as ``date_add`` does."""
+    left, right = node.this, node.expression
+    whole_days = isinstance(right, exp.Interval) and right.text("unit").upper().rstrip("S") in _DATE_UNITS
+    return _cast(node, "DATE") if _is(left.type, _DATE) and whole_days else node
+
+
+def _trino_slice(node: exp.ArraySlice) -> exp.Expression:
+    """Trino's slice(array, start, length); sqlglot keeps the length in ``end``."""
+    if node.args.get("end") is None:
+        return node
+    start, length = node.args["start"], node.args["end"]
+    end = exp.Sub(this=exp.Add(this=start.copy(), expression=length.copy()), expression=exp.Literal.number(1))
+    return exp.Anonymous(this="LIST_SLICE", expressions=[node.this, start, end])
+
+
+def _elapsed_date_diff(node: exp.DateDiff) -> exp.Expression:
+    """Trino's date_diff counts whole units elapsed, which is DuckDB's date_sub, not its date_diff."""
+    unit = (node.text("unit") or "DAY").lower()
+    return exp.Anonymous(this="DATE_SUB", expressions=[exp.Literal.string(unit), node.expression, node.this])
+
+
+def _joda_parse_datetime(node: exp.ParseDatetime) -> exp.Expression:
+    fmt = node.args.get("format")
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        return node
+    parsed = exp.Anonymous(
+        this="STRPTIME", expressions=[node.this, exp.Literal.string(joda_to_strftime(fmt.this))]
+    )
+    return _cast(parsed, "TIMESTAMPTZ")
+
+
+def _format_datetime(args: list[exp.Expression]) -> exp.Expression | None:
+    if len(args) != 2 or not isinstance(args[1], exp.Literal):
+        return None
+    return exp.Anonymous(
+        this="STRFTIME", expressions=[args[0], exp.Literal.string(joda_to_strftime(args[1].this))]
+    )
+
+
+def _map_agg(args: list[exp.Expression]) -> exp.Expression | None:
+    if len(args) != 2:
+        return None
+    lists = [exp.Anonymous(this="LIST", expressions=[arg]) for arg in args]
+    return exp.Anonymous(this="MAP", expressions=lists)
+
+
+def _codepoint(args: list[exp.Expression]) -> exp.Expression | None:
+    return exp.Anonymous(this="UNICODE", expressions=args) if len(args) == 1 else None
+
+
+def _to_iso8601(args: list[exp.Expression]) -> exp.Expression | None:
+    if len(args) != 1:
+        return None
+    pattern = "%Y-%m-%d" if _is(args[0].type, _DATE) else "%Y-%m-%dT%H:%M:%S.%g"
+    return exp.Anonymous(this="STRFTIME", expressions=[args[0], exp.Literal.string(pattern)])
+
+
+# Trino functions sqlglot leaves as Anonymous calls that DuckDB names or shapes differently;
+# each returns None when the call does not have the arguments it rewrites.
+_TRINO_FUNCTIONS: dict[str, Callable[[list[exp.Expression]], exp.Expression | None]] = {
+    "format_datetime": _format_datetime,
+    "map_agg": _map_agg,
+    "codepoint": _codepoint,
+    "to_iso8601": _to_iso8601,
+}
+
+
+def _trino_function(node: exp.Anonymous) -> exp.Expression:
+    rewrite = _TRINO_FUNCTIONS.get(node.name.lower())
+    replacement = rewrite(node.expressions) if rewrite else None
+    return node if replacement is None else replacement
+
+
+def _decimal_avg(node: exp.Avg) -> exp.Expression:
+    """Trino's avg of a decimal keeps the decimal type (DuckDB's is a DOUBLE)."""
+    params = _decimal_params(node.this.type) if _is(node.this.type, exp.DataType.Type.DECIMAL) else None
+    return _cast(node, f"DECIMAL({params[0]},{params[1]})") if params else node
+
+
+# One rewrite per node class whose DuckDB meaning differs from Trino's.
+_SEMANTIC_FIXES: dict[type[exp.Expression], Callable[[Any], exp.Expression]] = {
+    exp.Div: _trino_division,
+    exp.DateAdd: _date_add_stays_date,
+    exp.DateTrunc: _date_trunc_stays_date,
+    exp.TimestampTrunc: _date_trunc_stays_date,
+    exp.Add: _date_interval_stays_date,
+    exp.Sub: _date_interval_stays_date,
+    exp.ArraySlice: _trino_slice,
+    exp.DateDiff: _elapsed_date_diff,
+    exp.ParseDatetime: _joda_parse_datetime,
+    exp.Anonymous: _trino_function,
+    exp.Avg: _decimal_avg,
+}
+
+
 def _fix_semantics(ast: exp.Expression) -> exp.Expression:
     """Rewrite nodes whose DuckDB meaning differs from Trino's (see module docstring)."""
-    date_t = exp.DataType.Type.DATE
 
     def fix(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Div):
-            left, right = node.this, node.expression
-            node.set("typed", False)
-            node.set("safe", False)
-            lp, rp = _decimal_params(left.type), _decimal_params(right.type)
-            decimal_involved = _is(left.type, exp.DataType.Type.DECIMAL) or _is(
-                right.type, exp.DataType.Type.DECIMAL
-            )
-            if decimal_involved and lp and rp:
-                (p1, s1), (_p2, s2) = lp, rp
-                precision = min(38, p1 + s2 + max(0, s2 - s1))
-                scale = max(s1, s2)
-                exact = exp.maybe_parse(_exact_decimal_div(left, right, s1, s2, scale), dialect="duckdb")
-                return _cast(exact, f"DECIMAL({precision},{scale})")
-            return node
-        if isinstance(node, exp.DateAdd) and _is(node.this.type, date_t):
-            unit = (node.text("unit") or "DAY").upper()
-            if unit in _DATE_UNITS:
-                return _cast(node, "DATE")
-            return node
-        if isinstance(node, (exp.DateTrunc, exp.TimestampTrunc)) and _is(node.this.type, date_t):
-            return _cast(node, "DATE")
-        if isinstance(node, (exp.Add, exp.Sub)):
-            left, right = node.this, node.expression
-            if _is(left.type, date_t) and isinstance(right, exp.Interval):
-                unit = right.text("unit").upper()
-                if unit.rstrip("S") in _DATE_UNITS:
-                    return _cast(node, "DATE")
-            return node
-        if isinstance(node, exp.ArraySlice) and node.args.get("end") is not None:
-            # Trino's slice(array, start, length); sqlglot keeps the length in `end`.
-            start, length = node.args["start"], node.args["end"]
-            end = exp.Sub(
-                this=exp.Add(this=start.copy(), expression=length.copy()), expression=exp.Literal.number(1)
-            )
-            return exp.Anonymous(this="LIST_SLICE", expressions=[node.this, start, end])
-        if isinstance(node, exp.DateDiff):
-            unit = (node.text("unit") or "DAY").lower()
-            return exp.Anonymous(
-                this="DATE_SUB", expressions=[exp.Literal.string(unit), node.expression, node.this]
-            )
-        if isinstance(node, exp.ParseDatetime):
-            fmt = node.args.get("format")
-            if isinstance(fmt, exp.Literal) and fmt.is_string:
-                parsed = exp.Anonymous(
-                    this="STRPTIME", expressions=[node.this, exp.Literal.string(joda_to_strftime(fmt.this))]
-                )
-                return _cast(parsed, "TIMESTAMPTZ")
-            return node
-        if isinstance(node, exp.Anonymous):
-            name = node.name.lower()
-            args = node.expressions
-            if name == "format_datetime" and len(args) == 2 and isinstance(args[1], exp.Literal):
-                return exp.Anonymous(
-                    this="STRFTIME", expressions=[args[0], exp.Literal.string(joda_to_strftime(args[1].this))]
-                )
-            if name == "map_agg" and len(args) == 2:
-                return exp.Anonymous(
-                    this="MAP",
-                    expressions=[
-                        exp.Anonymous(this="LIST", expressions=[args[0]]),
-                        exp.Anonymous(this="LIST", expressions=[args[1]]),
-                    ],
-                )
-            if name == "codepoint" and len(args) == 1:
-                return exp.Anonymous(this="UNICODE", expressions=args)
-            if name == "to_iso8601" and len(args) == 1:
-                if _is(args[0].type, date_t):
-                    return exp.Anonymous(
-                        this="STRFTIME", expressions=[args[0], exp.Literal.string("%Y-%m-%d")]
-                    )
-                return exp.Anonymous(
-                    this="STRFTIME", expressions=[args[0], exp.Literal.string("%Y-%m-%dT%H:%M:%S.%g")]
-                )
-            return node
-        if isinstance(node, exp.Avg) and _is(node.this.type, exp.DataType.Type.DECIMAL):
-            params = _decimal_params(node.this.type)
-            if params:
-                return _cast(node, f"DECIMAL({params[0]},{params[1]})")
-        return node
+        rewrite = _SEMANTIC_FIXES.get(type(node))
+        return rewrite(node) if rewrite else node
 
     return ast.transform(fix, copy=False)
 

@@ -20,7 +20,7 @@ from lakehouse.sql import quote_ident, sql_string
 
 from . import translate
 from .catalog import Column, Partition, Table, partition_path
-from .coltypes import duckdb_to_hive, storable_duckdb_type
+from .coltypes import duckdb_to_hive, hive_to_duckdb, storable_duckdb_type
 from .errors import AthenaError
 from .scan import HIVE_DEFAULT_PARTITION
 from .statement import QueryContext, StatementResult, duckdb_error, first_line, run_sql
@@ -166,6 +166,33 @@ class WriteStatements:
         return StatementResult("DML", "CREATE_TABLE_AS_SELECT", data_scanned=scanned, output_suffix=".csv")
 
     def _insert(self, ast: exp.Insert, sql: str, ctx: QueryContext) -> StatementResult:
+        table = self._insert_target(ast, sql, ctx)
+        listed = _insert_column_names(ast, table)
+        source = ast.expression
+        if isinstance(source, exp.Values):
+            source = exp.select("*").from_(source.copy())
+        con = self._connect(ctx)
+        try:
+            duck_sql, scanned = self._compile(source, sql, ctx)
+            names, _types = materialize(con, duck_sql)
+            _conform_to_table(con, table, listed, produced=len(names))
+            existing = (
+                {tuple(p.values): p.location for p in self.catalog.list_partitions(table)}
+                if table.partition_keys
+                else {}
+            )
+            partitions = self._write(
+                con, table, existing, compression=_table_compression(table), ctx=ctx, named=True
+            )
+        finally:
+            self._close(con, ctx)
+        new = [p for p in partitions if tuple(p.values) not in existing]
+        if new:
+            self.catalog.add_partitions(table, new, exists_ok=True)
+        return StatementResult("DML", "INSERT", data_scanned=scanned, output_suffix=".csv")
+
+    def _insert_target(self, ast: exp.Insert, sql: str, ctx: QueryContext) -> Table:
+        """The table an INSERT writes to; a missing one is reported where the statement names it."""
         database, name = self._target(ast.this, ctx)
         table = self.catalog.get_table(database, name)
         if table is None:
@@ -176,63 +203,7 @@ class WriteStatements:
             )
         if table.is_view:
             raise AthenaError("NOT_SUPPORTED", f"Inserting into views is not supported: {table.qualified}")
-        target_cols = table.columns + table.partition_keys
-        if isinstance(ast.this, exp.Schema) and ast.this.expressions:
-            listed = [c.name.lower() for c in ast.this.expressions]
-            unknown = [c for c in listed if c not in {t.name for t in target_cols}]
-            if unknown:
-                raise AthenaError(
-                    "COLUMN_NOT_FOUND", f"Insert column name does not exist in target table: {unknown[0]}"
-                )
-        else:
-            listed = [c.name for c in target_cols]
-        source = ast.expression
-        if isinstance(source, exp.Values):
-            source = exp.select("*").from_(source.copy())
-        con = self._connect(ctx)
-        try:
-            duck_sql, scanned = self._compile(source, sql, ctx)
-            names, _types = materialize(con, duck_sql)
-            if len(names) != len(listed):
-                raise AthenaError(
-                    "TYPE_MISMATCH",
-                    f"Insert query has {len(names)} columns but table {table.qualified} "
-                    f"expects {len(listed)}",
-                )
-            position = {n: i for i, n in enumerate(listed)}
-            projection = []
-            for col in target_cols:
-                dtype = storable_type_for(col.type)
-                source_col = f"c{position[col.name]}" if col.name in position else "NULL"
-                projection.append(f"CAST({source_col} AS {dtype}) AS {quote_ident(col.name)}")
-            try:
-                con.execute(f"CREATE TEMP TABLE __insert AS SELECT {', '.join(projection)} FROM __result")
-            except duckdb.Error as err:
-                raise AthenaError(
-                    "TYPE_MISMATCH", f"Insert query has mismatched column types: {first_line(err)}"
-                ) from None
-            con.execute("DROP TABLE __result")
-            con.execute("ALTER TABLE __insert RENAME TO __result")
-            existing = (
-                {tuple(p.values): p.location for p in self.catalog.list_partitions(table)}
-                if table.partition_keys
-                else {}
-            )
-            compression = COMPRESSIONS.get(
-                (
-                    table.parameters.get("write_compression")
-                    or table.parameters.get("parquet.compression")
-                    or "GZIP"
-                ).upper(),
-                "gzip",
-            )
-            partitions = self._write(con, table, existing, compression=compression, ctx=ctx, named=True)
-        finally:
-            self._close(con, ctx)
-        new = [p for p in partitions if tuple(p.values) not in existing]
-        if new:
-            self.catalog.add_partitions(table, new, exists_ok=True)
-        return StatementResult("DML", "INSERT", data_scanned=scanned, output_suffix=".csv")
+        return table
 
     def _write(
         self,
@@ -296,9 +267,56 @@ class WriteStatements:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def storable_type_for(hive_type: str) -> str:
-    from .coltypes import hive_to_duckdb
+def _insert_column_names(ast: exp.Insert, table: Table) -> list[str]:
+    """The columns an INSERT fills, in the order its query produces them: as listed, or all."""
+    target_cols = table.columns + table.partition_keys
+    if not (isinstance(ast.this, exp.Schema) and ast.this.expressions):
+        return [c.name for c in target_cols]
+    listed = [c.name.lower() for c in ast.this.expressions]
+    unknown = [c for c in listed if c not in {t.name for t in target_cols}]
+    if unknown:
+        raise AthenaError(
+            "COLUMN_NOT_FOUND", f"Insert column name does not exist in target table: {unknown[0]}"
+        )
+    return listed
 
+
+def _conform_to_table(
+    con: duckdb.DuckDBPyConnection, table: Table, listed: list[str], *, produced: int
+) -> None:
+    """Rebuild ``__result`` with the table's columns, in order, cast to their Glue types.
+
+    Columns the INSERT does not list are NULL, as in Athena; values that do not cast fail the
+    INSERT with TYPE_MISMATCH rather than a DuckDB conversion error.
+    """
+    if produced != len(listed):
+        raise AthenaError(
+            "TYPE_MISMATCH",
+            f"Insert query has {produced} columns but table {table.qualified} expects {len(listed)}",
+        )
+    position = {n: i for i, n in enumerate(listed)}
+    projection = []
+    for col in table.columns + table.partition_keys:
+        source = f"c{position[col.name]}" if col.name in position else "NULL"
+        projection.append(f"CAST({source} AS {storable_type_for(col.type)}) AS {quote_ident(col.name)}")
+    try:
+        con.execute(f"CREATE TEMP TABLE __insert AS SELECT {', '.join(projection)} FROM __result")
+    except duckdb.Error as err:
+        raise AthenaError(
+            "TYPE_MISMATCH", f"Insert query has mismatched column types: {first_line(err)}"
+        ) from None
+    con.execute("DROP TABLE __result")
+    con.execute("ALTER TABLE __insert RENAME TO __result")
+
+
+def _table_compression(table: Table) -> str:
+    """DuckDB's name for the codec the table was created with; Athena's default is GZIP."""
+    codec = table.parameters.get("write_compression") or table.parameters.get("parquet.compression") or "GZIP"
+    return COMPRESSIONS.get(codec.upper(), "gzip")
+
+
+def storable_type_for(hive_type: str) -> str:
+    """DuckDB type a value is cast to before it is written to a column of this Glue type."""
     return hive_to_duckdb(hive_type)
 
 

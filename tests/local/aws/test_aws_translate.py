@@ -7,7 +7,7 @@ import pytest
 
 from local.aws import translate
 from local.aws.catalog import hive_escape, hive_unescape
-from local.aws.coltypes import hive_to_duckdb, java_double
+from local.aws.coltypes import TypeParseError, hive_to_duckdb, java_double
 from local.aws.errors import AthenaError
 
 
@@ -80,6 +80,31 @@ def test_hive_types_translate_to_duckdb_types() -> None:
     nested = hive_to_duckdb("array<struct<a:int,b:decimal(10,2)>>")
     assert nested == 'STRUCT("a" INTEGER, "b" DECIMAL(10,2))[]'
     assert hive_to_duckdb("map<string,bigint>") == "MAP(VARCHAR, BIGINT)"
+
+
+@pytest.mark.parametrize(
+    ("hive", "duckdb_type"),
+    [
+        ("decimal", "DECIMAL(10,0)"),
+        ("decimal(12)", "DECIMAL(12,0)"),
+        ("timestamp(3)", "TIMESTAMP"),
+        ("char(3)", "VARCHAR"),
+        ("row<a:int>", 'STRUCT("a" INTEGER)'),
+        ("struct<select:int,not:string>", 'STRUCT("select" INTEGER, "not" VARCHAR)'),
+        ("struct<`a b`:int, C : real>", 'STRUCT("a b" INTEGER, "C" FLOAT)'),
+    ],
+)
+def test_glue_type_spellings_translate(hive: str, duckdb_type: str) -> None:
+    """Forms Glue and CTAS write: bare decimals, precisions, Trino's row, keywords as field names."""
+    assert hive_to_duckdb(hive) == duckdb_type
+
+
+@pytest.mark.parametrize(
+    "hive", ["foo", "int garbage", "array<int", "array", "map<string>", "struct<a:int not null>", ""]
+)
+def test_unreadable_glue_types_are_rejected(hive: str) -> None:
+    with pytest.raises(TypeParseError):
+        hive_to_duckdb(hive)
 
 
 @pytest.mark.parametrize(
