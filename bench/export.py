@@ -35,6 +35,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -321,7 +322,25 @@ def run_median(method: str, table: str, env: dict[str, str], times: int) -> dict
     return median
 
 
-def main(argv: list[str] | None = None) -> int:
+@dataclass
+class Measurements:
+    """Every method's result, gathered while the endpoint runs and reported after it has stopped."""
+
+    rows: int
+    half: int
+    readers: dict[str, dict[str, Any] | None]
+    copy_psycopg: dict[str, Any] | None
+    copy: dict[str, Any]
+    ours: dict[str, Any]
+    ours_one: dict[str, Any] | None
+    ours_half: dict[str, Any]
+    baseline: dict[str, Any] | None
+    baseline_rows: int
+    asked_baseline_rows: int
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The driver's options, and the hidden ones the driver passes to a worker process."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--sql-to-s3-rows", type=int, help="rows for SqlToS3Operator (default: --rows)")
@@ -329,66 +348,116 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of ours and of COPY; the median counts")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--table", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.worker:
-        worker(args.worker, args.table)
-        return 0
+    return parser.parse_args(argv)
 
-    import boto3
 
-    from local.airflow_home import aws_connection
+def prepare_database(rows: int) -> tuple[Any, str]:
+    """Start Postgres and generate both tables before any clock starts, so no method pays for it."""
     from local.postgres import EmbeddedPostgres
 
     pg = EmbeddedPostgres()
     pg.start()
     pg.ensure_database(DATABASE)
     dsn = pg.dsn(DATABASE)
-    rows, half = args.rows, args.rows // 2
+    half = rows // 2
     ensure_table(dsn, f"orders_{rows}", rows)
     ensure_table(dsn, f"orders_{half}", half)
+    return pg, dsn
 
+
+def configure_workers(env: dict[str, str], url: str, pg: Any, dsn: str) -> None:
+    """Give the worker processes their Airflow connections and DSN, and create the bucket they write to.
+
+    Through the environment, because each method runs in a fresh interpreter.
+    """
+    import boto3
+
+    from local.airflow_home import aws_connection
+
+    env["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(url))
+    env["AIRFLOW_CONN_PG_BENCH"] = json.dumps(
+        {
+            "conn_type": "postgres",
+            "host": "127.0.0.1",
+            "port": pg.port,
+            "login": pg.user,
+            "password": pg.password,
+            "schema": DATABASE,
+        }
+    )
+    env["BENCH_DSN"] = dsn
+    boto3.client("s3", endpoint_url=url, region_name="us-east-1", **_keys()).create_bucket(Bucket=BUCKET)
+
+
+def measure_copy(
+    table: str, env: dict[str, str], psql: Path, repeat: int
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The COPY floor by psql, or by psycopg where psql cannot run; psycopg's COPY is returned as well."""
+    copy_psycopg = run_worker("copy", table, env)
+    copy = run_median("copy_psql", table, {**env, "BENCH_PSQL": str(psql)}, repeat)
+    if copy is None:
+        print(f"bench: no usable {psql}; the floor is psycopg's COPY (slower than psql's)", flush=True)
+        copy = copy_psycopg
+    return copy, copy_psycopg
+
+
+def measure_sql_to_s3(
+    dsn: str, env: dict[str, str], rows: int, skip: bool
+) -> tuple[dict[str, Any] | None, int]:
+    """The baseline at `rows`, halved after each death, so a baseline that runs out of memory still counts."""
+    baseline, baseline_rows = None, rows
+    while not skip and baseline is None and baseline_rows >= 10_000:
+        ensure_table(dsn, f"orders_{baseline_rows}", baseline_rows)
+        baseline = run_worker("sql_to_s3", f"orders_{baseline_rows}", env)
+        if baseline is None:
+            baseline_rows //= 2
+    return baseline, baseline_rows
+
+
+def measure(args: argparse.Namespace, pg: Any, dsn: str, env: dict[str, str]) -> Measurements | None:
+    """Run every method; None if the floor or ours failed, since there is nothing to compare then."""
+    rows, half = args.rows, args.rows // 2
+    readers = {m: run_worker(m, f"orders_{rows}", env) for m in ("read_adbc", "read_csv")}
+    copy, copy_psycopg = measure_copy(f"orders_{rows}", env, pg.bindir / "psql", args.repeat)
+    ours = run_median("ours", f"orders_{rows}", env, args.repeat)
+    ours_one = run_median("ours", f"orders_{rows}", {**env, "BENCH_READ_CONNECTIONS": "1"}, args.repeat)
+    ours_half = run_median("ours", f"orders_{half}", env, args.repeat)
+    if copy is None or ours is None or ours_half is None:
+        return None
+    asked = args.sql_to_s3_rows or rows
+    baseline, baseline_rows = measure_sql_to_s3(dsn, env, asked, args.skip_sql_to_s3)
+    return Measurements(
+        rows=rows,
+        half=half,
+        readers=readers,
+        copy_psycopg=copy_psycopg,
+        copy=copy,
+        ours=ours,
+        ours_one=ours_one,
+        ours_half=ours_half,
+        baseline=baseline,
+        baseline_rows=baseline_rows,
+        asked_baseline_rows=asked,
+    )
+
+
+def measure_with_endpoint(args: argparse.Namespace, pg: Any, dsn: str) -> Measurements | None:
+    """Measure with a local AWS endpoint running, and stop it even when a method fails."""
     env = {**os.environ, **CREDENTIALS}
     from local.aws.process import start_endpoint, stop_endpoint
 
     endpoint, url = start_endpoint(0, env)
     try:
-        env["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(url))
-        env["AIRFLOW_CONN_PG_BENCH"] = json.dumps(
-            {
-                "conn_type": "postgres",
-                "host": "127.0.0.1",
-                "port": pg.port,
-                "login": pg.user,
-                "password": pg.password,
-                "schema": DATABASE,
-            }
-        )
-        env["BENCH_DSN"] = dsn
-        boto3.client("s3", endpoint_url=url, region_name="us-east-1", **_keys()).create_bucket(Bucket=BUCKET)
-
-        readers = {m: run_worker(m, f"orders_{rows}", env) for m in ("read_adbc", "read_csv")}
-        psql = pg.bindir / "psql"
-        copy_psycopg = run_worker("copy", f"orders_{rows}", env)
-        copy = run_median("copy_psql", f"orders_{rows}", {**env, "BENCH_PSQL": str(psql)}, args.repeat)
-        if copy is None:
-            print(f"bench: no usable {psql}; the floor is psycopg's COPY (slower than psql's)", flush=True)
-            copy = copy_psycopg
-        ours = run_median("ours", f"orders_{rows}", env, args.repeat)
-        ours_one = run_median("ours", f"orders_{rows}", {**env, "BENCH_READ_CONNECTIONS": "1"}, args.repeat)
-        ours_half = run_median("ours", f"orders_{half}", env, args.repeat)
-        if copy is None or ours is None or ours_half is None:
-            return 1
-
-        baseline, baseline_rows = None, args.sql_to_s3_rows or rows
-        while not args.skip_sql_to_s3 and baseline is None and baseline_rows >= 10_000:
-            ensure_table(dsn, f"orders_{baseline_rows}", baseline_rows)
-            baseline = run_worker("sql_to_s3", f"orders_{baseline_rows}", env)
-            if baseline is None:
-                baseline_rows //= 2
+        configure_workers(env, url, pg, dsn)
+        return measure(args, pg, dsn, env)
     finally:
         stop_endpoint(endpoint, timeout_s=30)
 
-    print(f"bench: medians of {args.repeat} runs: ours {ours['runs_s']}, COPY by psql {copy.get('runs_s')}")
+
+def report_details(m: Measurements, repeat: int) -> None:
+    """The lines that explain the summary: the runs behind each median, the floor, the readers, memory."""
+    ours, copy, copy_psycopg = m.ours, m.copy, m.copy_psycopg
+    print(f"bench: medians of {repeat} runs: ours {ours['runs_s']}, COPY by psql {copy.get('runs_s')}")
     if copy_psycopg is not None and copy is not copy_psycopg:
         print(
             f"bench: COPY into /dev/null: psql {copy['seconds']:.2f} s (the floor below);"
@@ -396,35 +465,56 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         "bench: readers (read only, same table): "
-        + " ".join(f"{m}_s={r['seconds']:.2f}" for m, r in readers.items() if r is not None)
+        + " ".join(f"{name}_s={r['seconds']:.2f}" for name, r in m.readers.items() if r is not None)
     )
-    if readers["read_adbc"] is not None:
-        adbc = readers["read_adbc"]
+    if m.readers["read_adbc"] is not None:
+        adbc = m.readers["read_adbc"]
         print(f"bench: ADBC PostgreSQL driver {adbc['driver']}: {adbc['cpu_s']:.2f} s of CPU decoding")
-    if ours_one is not None:
+    if m.ours_one is not None:
         print(
             f"bench: ours on {ours['read_connections']} connection(s) (default, {os.cpu_count()} cores):"
             f" {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB; on 1 connection:"
-            f" {ours_one['seconds']:.2f} s, peak {ours_one['peak_mb']:.0f} MB"
+            f" {m.ours_one['seconds']:.2f} s, peak {m.ours_one['peak_mb']:.0f} MB"
         )
+    half = m.ours_half
     print(
-        f"bench: ours at {half:,} rows: {ours_half['seconds']:.2f} s, peak {ours_half['peak_mb']:.0f} MB;"
-        f" at {rows:,} rows: peak {ours['peak_mb']:.0f} MB (flat if equal within noise)"
+        f"bench: ours at {m.half:,} rows: {half['seconds']:.2f} s, peak {half['peak_mb']:.0f} MB;"
+        f" at {m.rows:,} rows: peak {ours['peak_mb']:.0f} MB (flat if equal within noise)"
     )
-    if baseline is None:
+
+
+def report_summary(m: Measurements) -> None:
+    """The one `export:` line the goal is judged on; NaN for the baseline when it was skipped or died."""
+    ours, copy = m.ours, m.copy
+    if m.baseline is None:
         sql_s, sql_peak, speedup = float("nan"), float("nan"), float("nan")
     else:
-        sql_s, sql_peak = baseline["seconds"], baseline["peak_mb"]
+        sql_s, sql_peak = m.baseline["seconds"], m.baseline["peak_mb"]
         # Compare throughput, so a baseline measured on fewer rows is still a fair comparison.
-        speedup = (rows / ours["seconds"]) / (baseline_rows / sql_s)
-        if baseline_rows != (args.sql_to_s3_rows or rows):
-            asked = args.sql_to_s3_rows or rows
-            print(f"bench: SqlToS3Operator did not survive {asked:,} rows; measured at {baseline_rows:,}")
+        speedup = (m.rows / ours["seconds"]) / (m.baseline_rows / sql_s)
+        if m.baseline_rows != m.asked_baseline_rows:
+            print(
+                f"bench: SqlToS3Operator did not survive {m.asked_baseline_rows:,} rows;"
+                f" measured at {m.baseline_rows:,}"
+            )
     print(
-        f"export: rows={rows} ours_s={ours['seconds']:.2f} ours_peak_mb={ours['peak_mb']:.0f}"
+        f"export: rows={m.rows} ours_s={ours['seconds']:.2f} ours_peak_mb={ours['peak_mb']:.0f}"
         f" sql_to_s3_s={sql_s:.2f} sql_to_s3_peak_mb={sql_peak:.0f} copy_s={copy['seconds']:.2f}"
         f" speedup_vs_sql_to_s3={speedup:.1f}x vs_copy={ours['seconds'] / copy['seconds']:.2f}x"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.table)
+        return 0
+    pg, dsn = prepare_database(args.rows)
+    measurements = measure_with_endpoint(args, pg, dsn)
+    if measurements is None:
+        return 1
+    report_details(measurements, args.repeat)
+    report_summary(measurements)
     return 0
 
 

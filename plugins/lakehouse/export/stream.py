@@ -156,6 +156,141 @@ def _produce(batches: Iterator[Any], schema: Any, pool: Any, out: queue.Queue, s
             close()  # the driver's statement, in the thread that used it, before its connection ends
 
 
+def _start_readers(
+    sources: list[BatchSource], schema: Any, pool: Any, out: queue.Queue, stop: threading.Event
+) -> list[threading.Thread]:
+    """One daemon thread per source, so the driver decodes batches while the caller's thread encodes."""
+    readers = [
+        threading.Thread(
+            target=_produce,
+            args=(source.batches, schema, pool, out, stop),
+            name=f"pg-reader-{number}",
+            daemon=True,
+        )
+        for number, source in enumerate(sources)
+    ]
+    for reader in readers:
+        reader.start()
+    return readers
+
+
+def _received(handoff: queue.Queue, readers: int) -> Iterator[Any]:
+    """The readers' batches until every reader is done; a reader's exception is raised here.
+
+    Raised in the caller's thread, so the task fails with the reader's own error
+    rather than a reader dying unseen.
+    """
+    finished = 0
+    while finished < readers:
+        item = handoff.get()
+        if item is _DONE:
+            finished += 1
+            continue
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _cancel_live_readers(sources: list[BatchSource], readers: list[threading.Thread]) -> None:
+    """Stop the statements still running: a reader mid-statement would otherwise read its range to the end."""
+    for source, reader in zip(sources, readers, strict=True):
+        if reader.is_alive():
+            source.cancel()
+
+
+class _ParquetFiles:
+    """Groups batches into row groups and row groups into files of about the target size.
+
+    It holds what the export carries from one batch to the next (the open file,
+    the batches not yet written, the dictionary choice), so that the loop in
+    `write_files` only receives batches and hands them over.
+    """
+
+    def __init__(
+        self,
+        schema: Any,
+        open_object: Callable[[str], Any],
+        stats: StreamStats,
+        *,
+        pool: Any,
+        target_file_bytes: int,
+        row_group_bytes: int,
+        compression: str,
+        file_name: Callable[[int], str],
+    ) -> None:
+        # Imported when the export starts, before the readers do, not when the first file opens.
+        import pyarrow.parquet as pq
+
+        self._parquet_writer = pq.ParquetWriter
+        self._schema = schema
+        self._open_object = open_object
+        self._stats = stats
+        self._pool = pool
+        self._target_file_bytes = target_file_bytes
+        self._row_group_bytes = row_group_bytes
+        self._compression = compression
+        self._file_name = file_name
+        self._sink: Any = None
+        self._writer: Any = None
+        self._pending: list[Any] = []
+        self._pending_bytes = 0
+        self._dictionary: list[str] | None = None  # decided on the first row group, kept for every file
+
+    def add(self, batch: Any) -> None:
+        """Hold `batch` until a row group's worth has arrived, then write them together."""
+        self._pending.append(batch)
+        self._pending_bytes += batch.nbytes
+        if self._pending_bytes >= self._row_group_bytes:
+            self._flush_row_group()
+
+    def finish(self) -> None:
+        """Write what is left and close the last file; an empty result still gets one file for its schema."""
+        if self._pending:
+            self._flush_row_group()
+        if self._writer is None and self._stats.files == 0:
+            self._open_file()  # empty result: one file holding only the schema
+        if self._writer is not None:
+            self._close_file()
+
+    def _flush_row_group(self) -> None:
+        """Write the pending batches as one row group, opening a file first and closing it once full."""
+        import pyarrow as pa
+
+        row_group = pa.Table.from_batches(self._pending, schema=self._schema)
+        if self._dictionary is None:
+            self._dictionary = dictionary_columns(row_group)
+        if self._writer is None:
+            self._open_file()
+        assert self._writer is not None and self._sink is not None
+        self._writer.write_table(row_group, row_group_size=1 << 30)
+        self._pending, self._pending_bytes = [], 0
+        if self._sink.tell() >= self._target_file_bytes:
+            self._close_file()
+
+    def _open_file(self) -> None:
+        """Open the next file with the encodings chosen on the first row group, the same in every file."""
+        self._sink = self._open_object(self._file_name(self._stats.files))
+        self._writer = self._parquet_writer(
+            self._sink,
+            self._schema,
+            compression=self._compression,
+            write_statistics=True,
+            use_dictionary=self._dictionary or False,
+            dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
+            column_encoding=delta_columns(self._schema, self._dictionary or []) or None,
+            memory_pool=self._pool,
+        )
+        self._stats.files += 1
+
+    def _close_file(self) -> None:
+        """Write the footer and ship the last part; the file's size is final only after the footer."""
+        assert self._writer is not None and self._sink is not None
+        self._writer.close()
+        self._sink.close()
+        self._stats.bytes += self._sink.tell()
+        self._sink = self._writer = None
+
+
 def write_files(
     sources: list[BatchSource],
     columns: list[ExportColumn],
@@ -176,7 +311,6 @@ def write_files(
         ready, so whatever it waits for runs while the readers start.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     schema = target_schema(columns)
     # The system allocator, not Arrow's default jemalloc: a written row group's
@@ -184,88 +318,29 @@ def write_files(
     # decay period: a lower peak in bench/export.py, no slower.
     pool = pa.system_memory_pool()
     stats = StreamStats()
+    files = _ParquetFiles(
+        schema,
+        open_object,
+        stats,
+        pool=pool,
+        target_file_bytes=target_file_bytes,
+        row_group_bytes=row_group_bytes,
+        compression=compression,
+        file_name=file_name,
+    )
     handoff: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
     stop = threading.Event()
-    readers = [
-        threading.Thread(
-            target=_produce,
-            args=(source.batches, schema, pool, handoff, stop),
-            name=f"pg-reader-{number}",
-            daemon=True,
-        )
-        for number, source in enumerate(sources)
-    ]
-    for reader in readers:
-        reader.start()
-
-    sink = writer = None
-    pending: list[Any] = []
-    pending_bytes = 0
-    dictionary: list[str] | None = None  # decided on the first row group, kept for every file
-
-    def open_file() -> None:
-        nonlocal sink, writer
-        sink = open_object(file_name(stats.files))
-        writer = pq.ParquetWriter(
-            sink,
-            schema,
-            compression=compression,
-            write_statistics=True,
-            use_dictionary=dictionary or False,
-            dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
-            column_encoding=delta_columns(schema, dictionary or []) or None,
-            memory_pool=pool,
-        )
-        stats.files += 1
-
-    def close_file() -> None:
-        nonlocal sink, writer
-        assert writer is not None and sink is not None
-        writer.close()
-        sink.close()
-        stats.bytes += sink.tell()
-        sink = writer = None
-
-    def flush_row_group() -> None:
-        nonlocal pending, pending_bytes, dictionary
-        row_group = pa.Table.from_batches(pending, schema=schema)
-        if dictionary is None:
-            dictionary = dictionary_columns(row_group)
-        if writer is None:
-            open_file()
-        assert writer is not None and sink is not None
-        writer.write_table(row_group, row_group_size=1 << 30)
-        pending, pending_bytes = [], 0
-        if sink.tell() >= target_file_bytes:
-            close_file()
-
-    finished = 0
+    readers = _start_readers(sources, schema, pool, handoff, stop)
     try:
-        while finished < len(readers):
-            item = handoff.get()
-            if item is _DONE:
-                finished += 1
-                continue
-            if isinstance(item, BaseException):
-                raise item
-            stats.rows += item.num_rows
-            stats.max_batch_bytes = max(stats.max_batch_bytes, item.nbytes)
+        for batch in _received(handoff, len(readers)):
+            stats.rows += batch.num_rows
+            stats.max_batch_bytes = max(stats.max_batch_bytes, batch.nbytes)
             if on_batch is not None:
-                on_batch(item)
-            pending.append(item)
-            pending_bytes += item.nbytes
-            if pending_bytes >= row_group_bytes:
-                flush_row_group()
-        if pending:
-            flush_row_group()
-        if writer is None and stats.files == 0:
-            open_file()  # empty result: one file holding only the schema
-        if writer is not None:
-            close_file()
+                on_batch(batch)
+            files.add(batch)
+        files.finish()
     except BaseException:
-        for source, reader in zip(sources, readers, strict=True):
-            if reader.is_alive():
-                source.cancel()  # a reader mid-statement would otherwise read its range to the end
+        _cancel_live_readers(sources, readers)
         raise
     finally:
         stop.set()

@@ -14,7 +14,9 @@ which imports this module, at parse time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from lakehouse.sql import quote_ident
@@ -77,6 +79,18 @@ class ExportColumn:
         return arrow_type(self.arrow)
 
 
+# Spec kinds built explicitly, so their unit and time zone are fixed here rather than
+# left to pyarrow's defaults. Each builder takes the pyarrow module, so the table can
+# live here without importing pyarrow at parse time. Every other scalar kind names a
+# pyarrow factory called with no arguments.
+_BUILDERS: dict[str, Callable[[ModuleType], Any]] = {
+    "timestamp": lambda pa: pa.timestamp("us"),
+    "timestamptz": lambda pa: pa.timestamp("us", tz="UTC"),
+    "time64": lambda pa: pa.time64("us"),
+    "date32": lambda pa: pa.date32(),
+}
+
+
 def arrow_type(spec: tuple[Any, ...]) -> Any:
     """Build the pyarrow type for a spec tuple (pyarrow imported here, not at parse time)."""
     import pyarrow as pa
@@ -87,14 +101,8 @@ def arrow_type(spec: tuple[Any, ...]) -> Any:
         return pa.decimal128(precision, scale) if precision <= 38 else pa.decimal256(precision, scale)
     if kind == "list":
         return pa.list_(arrow_type(spec[1]))
-    if kind == "timestamp":
-        return pa.timestamp("us")
-    if kind == "timestamptz":
-        return pa.timestamp("us", tz="UTC")
-    if kind == "time64":
-        return pa.time64("us")
-    if kind == "date32":
-        return pa.date32()
+    if kind in _BUILDERS:
+        return _BUILDERS[kind](pa)
     return getattr(pa, kind)()
 
 
