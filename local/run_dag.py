@@ -17,16 +17,40 @@ import json
 import sys
 import time
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 
-def register_dags() -> None:
-    """Serialise the DAGs into the metadata DB so their Assets are active (as the DAG processor would)."""
-    import subprocess
+def register(dag: Any) -> None:
+    """Serialise `dag` into the metadata DB, as the DAG processor does for a file of its dags folder.
 
-    airflow = Path(sys.executable).with_name("airflow")
-    subprocess.run([str(airflow), "dags", "reserialize"], check=True, capture_output=True)
+    `dag.test` runs only a DAG the metadata DB knows, and its Assets become active this way.
+    """
+    from airflow.dag_processing.collection import update_dag_parsing_results_in_db
+    from airflow.serialization.serialized_objects import LazyDeserializedDAG
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        update_dag_parsing_results_in_db(
+            "dags-folder", None, [LazyDeserializedDAG.from_dag(dag)], {}, None, set(), session
+        )
+
+
+def share_botocore_data() -> None:
+    """Let every botocore session of this process share one loader of botocore's data files.
+
+    `dag.test` runs every task in this one process, and each AWS hook makes a
+    new boto3 session, whose loader parses the endpoint and service models
+    again from JSON. On MWAA each task is a process of its own and pays that
+    once; here it would be paid for every task. The data are read-only files of
+    the installed botocore, so one loader per data path serves every session.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    if not hasattr(botocore.session.create_loader, "cache_info"):
+        botocore.session.create_loader = cache(botocore.loaders.create_loader)
 
 
 def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None = None) -> dict[str, Any]:
@@ -44,6 +68,8 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
     if bag.import_errors:
         raise RuntimeError(f"{DAG_ID} does not import:\n" + "\n".join(bag.import_errors.values()))
     dag = bag.get_dag(DAG_ID)
+    register(dag)  # this file's DAG, whichever dags folder it comes from
+    share_botocore_data()
     logical_date = pendulum.datetime(day.year, day.month, day.day, 2, tz="UTC").add(days=1)
     started = time.monotonic()
     run = dag.test(logical_date=logical_date, run_conf={"full_refresh": full_refresh, "tables": tables or []})
@@ -86,7 +112,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-refresh", action="store_true")
     parser.add_argument("--tables", nargs="*", default=[])
     args = parser.parse_args(argv)
-    register_dags()
     result = run_day(args.day, full_refresh=args.full_refresh, tables=args.tables)
     print(json.dumps(result))
     return 0 if result["state"] == "success" else 1

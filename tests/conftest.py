@@ -22,6 +22,7 @@ from typing import Any
 import psycopg
 import pytest
 from aws_helpers import Lake
+from figures import FIGURES
 
 from local.airflow_home import aws_connection
 from local.airflow_home import init as init_airflow_home
@@ -65,6 +66,40 @@ def shop_dsn(make_database: Callable[[], str]) -> str:
     with psycopg.connect(dsn, autocommit=True) as conn:
         replace_shop(conn, generate_shop(ShopSpec(orders=3_000)))
     return dsn
+
+
+# Test files that share a session fixture too expensive to build twice: the shared
+# end-to-end scenario (tests/dags/scenario.py) and the replayed MWAA worker it runs on.
+SHARED_SESSION_FIXTURES = {
+    "tests/dags/test_lakehouse_daily.py": "lakehouse_daily scenario",
+    "tests/dags/test_lakehouse_daily_audits.py": "lakehouse_daily scenario",
+    "tests/deploy/test_mwaa_replay.py": "lakehouse_daily scenario",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, so that under pytest-xdist the longest units run side by side."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `--dist loadfile`, each test file on one worker, and the files of a shared
+    session fixture on the same one (SHARED_SESSION_FIXTURES), so that it is built once.
+
+    A file's tests share its module fixtures (a DAG run, Airflow's services), so a file is
+    one unit of work. (xdist's own `loadgroup` cannot do this here: it renames test ids
+    through an attribute pytest no longer reads.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndSharedFixtures(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return SHARED_SESSION_FIXTURES.get(path, path)
+
+    return FilesAndSharedFixtures(config, log)
 
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +151,7 @@ def mwaa_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     root = tmp_path_factory.mktemp("mwaa")
     worker, install = prepare_worker(root)
-    REPLAY_FIGURES.append(install.figure())
+    FIGURES.append(install.figure())
     try:
         yield ReplayedWorker(worker=worker, install=install)
     finally:
@@ -129,10 +164,20 @@ class ReplayedWorker:
     install: Any  # deploy.mwaa_replay.Install
 
 
-REPLAY_FIGURES: list[str] = []
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker: hand this worker's figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["figures"] = list(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the pytest-xdist controller: collect a finished worker's figures."""
+    FIGURES.extend(getattr(node, "workeroutput", {}).get("figures", []))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """MWAA's install figures, printed whatever pytest captured (the README's Figures come from here)."""
-    for figure in REPLAY_FIGURES:
+    """The figures, printed whatever pytest captured (the README's Figures come from here)."""
+    for figure in FIGURES:
         terminalreporter.write_line(figure)

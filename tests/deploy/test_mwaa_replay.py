@@ -2,7 +2,7 @@
 
 The worker comes from the session's `mwaa_worker` fixture (tests/conftest.py,
 deploy/mwaa_replay.py). The day of lakehouse_daily it runs is the first day of
-the shared end-to-end scenario (tests/dags/test_lakehouse_daily.py).
+the shared end-to-end scenario (tests/dags/scenario.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from deploy.layout import MWAA_ESSENTIAL_CONSTRAINTS, REPO_ROOT, RUNTIME_LOCK
 from deploy.lock import read_pins
 from deploy.mwaa_replay import ReplayError, mwaa_requirements
 
-pytestmark = pytest.mark.slow
+# the worker is the one the shared scenario runs its first day on (tests/conftest.py keeps them together)
+pytestmark = [pytest.mark.slow]
 
 INSTALLED = """
 import json

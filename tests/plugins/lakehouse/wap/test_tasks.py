@@ -13,6 +13,7 @@ from aws_helpers import Lake
 from callback_log import failure_reports
 
 from lakehouse.wap.tasks import failure_cause, report_failure
+from local.run_dag import register
 
 DAY = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -56,18 +57,6 @@ def failing_dag(lake: Lake, queued_workgroup: str):
             publish()
     register(dag)
     return dag
-
-
-def register(dag) -> None:
-    """Serialise `dag` into the metadata DB, as the DAG processor would for a file in the dags folder."""
-    from airflow.dag_processing.collection import update_dag_parsing_results_in_db
-    from airflow.serialization.serialized_objects import LazyDeserializedDAG
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        update_dag_parsing_results_in_db(
-            "dags-folder", None, [LazyDeserializedDAG.from_dag(dag)], {}, None, set(), session
-        )
 
 
 def test_each_failed_task_is_reported_with_its_real_cause(lake: Lake) -> None:
