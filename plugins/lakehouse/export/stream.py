@@ -10,6 +10,7 @@ queue of `QUEUE_BATCHES` batches between them bounds memory: at most about
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -198,6 +199,7 @@ def _cancel_live_readers(sources: list[BatchSource], readers: list[threading.Thr
             source.cancel()
 
 
+@dataclass
 class _ParquetFiles:
     """Groups batches into row groups and row groups into files of about the target size.
 
@@ -206,48 +208,39 @@ class _ParquetFiles:
     `write_files` only receives batches and hands them over.
     """
 
-    def __init__(
-        self,
-        schema: Any,
-        open_object: Callable[[str], Any],
-        stats: StreamStats,
-        *,
-        pool: Any,
-        target_file_bytes: int,
-        row_group_bytes: int,
-        compression: str,
-        file_name: Callable[[int], str],
-    ) -> None:
+    schema: Any
+    open_object: Callable[[str], Any]
+    stats: StreamStats
+    pool: Any
+    target_file_bytes: int
+    row_group_bytes: int
+    compression: str
+    file_name: Callable[[int], str]
+    _sink: Any = dataclasses.field(default=None, init=False)
+    _writer: Any = dataclasses.field(default=None, init=False)
+    _pending: list[Any] = dataclasses.field(default_factory=list, init=False)
+    _pending_bytes: int = dataclasses.field(default=0, init=False)
+    # decided on the first row group, kept for every file
+    _dictionary: list[str] | None = dataclasses.field(default=None, init=False)
+
+    def __post_init__(self) -> None:
         # Imported when the export starts, before the readers do, not when the first file opens.
         import pyarrow.parquet as pq
 
         self._parquet_writer = pq.ParquetWriter
-        self._schema = schema
-        self._open_object = open_object
-        self._stats = stats
-        self._pool = pool
-        self._target_file_bytes = target_file_bytes
-        self._row_group_bytes = row_group_bytes
-        self._compression = compression
-        self._file_name = file_name
-        self._sink: Any = None
-        self._writer: Any = None
-        self._pending: list[Any] = []
-        self._pending_bytes = 0
-        self._dictionary: list[str] | None = None  # decided on the first row group, kept for every file
 
     def add(self, batch: Any) -> None:
         """Hold `batch` until a row group's worth has arrived, then write them together."""
         self._pending.append(batch)
         self._pending_bytes += batch.nbytes
-        if self._pending_bytes >= self._row_group_bytes:
+        if self._pending_bytes >= self.row_group_bytes:
             self._flush_row_group()
 
     def finish(self) -> None:
         """Write what is left and close the last file; an empty result still gets one file for its schema."""
         if self._pending:
             self._flush_row_group()
-        if self._writer is None and self._stats.files == 0:
+        if self._writer is None and self.stats.files == 0:
             self._open_file()  # empty result: one file holding only the schema
         if self._writer is not None:
             self._close_file()
@@ -256,7 +249,7 @@ class _ParquetFiles:
         """Write the pending batches as one row group, opening a file first and closing it once full."""
         import pyarrow as pa
 
-        row_group = pa.Table.from_batches(self._pending, schema=self._schema)
+        row_group = pa.Table.from_batches(self._pending, schema=self.schema)
         if self._dictionary is None:
             self._dictionary = dictionary_columns(row_group)
         if self._writer is None:
@@ -264,30 +257,30 @@ class _ParquetFiles:
         assert self._writer is not None and self._sink is not None
         self._writer.write_table(row_group, row_group_size=1 << 30)
         self._pending, self._pending_bytes = [], 0
-        if self._sink.tell() >= self._target_file_bytes:
+        if self._sink.tell() >= self.target_file_bytes:
             self._close_file()
 
     def _open_file(self) -> None:
         """Open the next file with the encodings chosen on the first row group, the same in every file."""
-        self._sink = self._open_object(self._file_name(self._stats.files))
+        self._sink = self.open_object(self.file_name(self.stats.files))
         self._writer = self._parquet_writer(
             self._sink,
-            self._schema,
-            compression=self._compression,
+            self.schema,
+            compression=self.compression,
             write_statistics=True,
             use_dictionary=self._dictionary or False,
             dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
-            column_encoding=delta_columns(self._schema, self._dictionary or []) or None,
-            memory_pool=self._pool,
+            column_encoding=delta_columns(self.schema, self._dictionary or []) or None,
+            memory_pool=self.pool,
         )
-        self._stats.files += 1
+        self.stats.files += 1
 
     def _close_file(self) -> None:
         """Write the footer and ship the last part; the file's size is final only after the footer."""
         assert self._writer is not None and self._sink is not None
         self._writer.close()
         self._sink.close()
-        self._stats.bytes += self._sink.tell()
+        self.stats.bytes += self._sink.tell()
         self._sink = self._writer = None
 
 
