@@ -31,6 +31,8 @@ from local.postgres import EmbeddedPostgres
 AIRFLOW_HOME = LOCAL_DIR / "airflow"
 ENV_FILE = LOCAL_DIR / "env"
 METADATA_DATABASE = "airflow"
+# An empty metadata database at the migration heads, that new ones are copied from
+MIGRATED_TEMPLATE = "airflow_migrated_template"
 DEFAULT_AWS_PORT = 4566
 AWS_REGION = "us-east-1"
 
@@ -75,6 +77,11 @@ def aws_connection(endpoint: str) -> dict:
     }
 
 
+def sqlalchemy_url(dsn: str) -> str:
+    """A Postgres DSN as Airflow's SQL_ALCHEMY_CONN names it (the psycopg2 driver)."""
+    return dsn.replace("postgresql://", "postgresql+psycopg2://", 1)
+
+
 def stack_env(pg: EmbeddedPostgres | None = None) -> dict[str, str]:
     """Environment variables that point Airflow, boto3 and the CLIs at the local stack."""
     pg = pg or EmbeddedPostgres()
@@ -87,7 +94,7 @@ def stack_env(pg: EmbeddedPostgres | None = None) -> dict[str, str]:
         "password": pg.password,
         "schema": pg.database,
     }
-    metadata = pg.dsn(METADATA_DATABASE).replace("postgresql://", "postgresql+psycopg2://", 1)
+    metadata = sqlalchemy_url(pg.dsn(METADATA_DATABASE))
     return {
         "LAKEHOUSE_PG_DSN": pg.dsn(),
         "AWS_ENDPOINT_URL": endpoint,
@@ -163,26 +170,51 @@ def is_migrated(dsn: str) -> bool:
     return bool(heads) and current == heads
 
 
-def init() -> dict[str, str]:
-    """Start Postgres if needed, create and migrate Airflow's metadata database, write .local/env."""
-    pg = EmbeddedPostgres()
-    pg.start()
-    pg.ensure_database(METADATA_DATABASE)
-    env = stack_env(pg)
-    AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
-    write_env_file(env)
-    if is_migrated(pg.dsn(METADATA_DATABASE)):
-        return env
+def migrate(dsn: str, env: dict[str, str]) -> None:
+    """`airflow db migrate` on the metadata database at `dsn`."""
     airflow = Path(sys.executable).with_name("airflow")
     result = subprocess.run(
         [str(airflow), "db", "migrate"],
-        env={**os.environ, **env},
+        env={**os.environ, **env, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(dsn)},
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def new_metadata_database(pg: EmbeddedPostgres, name: str, env: dict[str, str]) -> str:
+    """Create metadata database `name`, already migrated; return its DSN.
+
+    It is a copy of MIGRATED_TEMPLATE, an empty database at the migration heads:
+    a copy takes a second, where `airflow db migrate` of an empty database starts
+    Airflow's CLI and runs every migration. The template is migrated when it is
+    missing or behind the installed Airflow.
+    """
+    import psycopg
+
+    template = pg.dsn(MIGRATED_TEMPLATE)
+    if not is_migrated(template):
+        pg.ensure_database(MIGRATED_TEMPLATE)
+        migrate(template, env)
+    with psycopg.connect(pg.dsn("postgres"), autocommit=True) as admin:
+        admin.execute(f'create database "{name}" template "{MIGRATED_TEMPLATE}"')
+    return pg.dsn(name)
+
+
+def init() -> dict[str, str]:
+    """Start Postgres if needed, create and migrate Airflow's metadata database, write .local/env."""
+    pg = EmbeddedPostgres()
+    pg.start()
+    env = stack_env(pg)
+    AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
+    write_env_file(env)
+    dsn = pg.dsn(METADATA_DATABASE)
+    if not pg.has_database(METADATA_DATABASE):
+        new_metadata_database(pg, METADATA_DATABASE, env)
+    elif not is_migrated(dsn):
+        migrate(dsn, env)
     return env
 
 

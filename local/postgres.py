@@ -521,6 +521,13 @@ class EmbeddedPostgres:
         except OSError:
             return "(no server log)"
 
+    def has_database(self, name: str) -> bool:
+        import psycopg
+
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
+            found = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+        return found is not None
+
     def ensure_database(self, name: str) -> None:
         """Create database `name` unless it exists (the shop, Airflow's metadata, tests)."""
         import psycopg

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def ui_stack(pg, endpoint_url: str) -> Iterator[UiStack]:
         pytest.skip(
             f"Chromium not installed ({CHROMIUM}): apt-get install chromium (make test does, as root)"
         )
-    from local.airflow_home import stack_env
+    from local.airflow_home import new_metadata_database, sqlalchemy_url, stack_env
     from local.aws.bootstrap import bootstrap_aws
     from local.shop.generate import generate_shop
     from local.shop.load import replace_shop
@@ -114,8 +113,7 @@ def ui_stack(pg, endpoint_url: str) -> Iterator[UiStack]:
 
     suffix = uuid.uuid4().hex[:8]
     metadata, shop = f"airflow_ui_{suffix}", f"shop_ui_{suffix}"
-    for name in (metadata, shop):
-        pg.ensure_database(name)
+    pg.ensure_database(shop)
     with psycopg.connect(pg.dsn(shop), autocommit=True) as conn:
         replace_shop(conn, generate_shop(ShopSpec(orders=3_000)))
     bootstrap_aws(endpoint_url)
@@ -125,15 +123,11 @@ def ui_stack(pg, endpoint_url: str) -> Iterator[UiStack]:
     source = json.loads(env["AIRFLOW_CONN_POSTGRES_OLTP"])
     env |= {
         "AIRFLOW_HOME": str(home),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": pg.dsn(metadata).replace(
-            "postgresql://", "postgresql+psycopg2://"
-        ),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(new_metadata_database(pg, metadata, env)),
         "AIRFLOW_CONN_POSTGRES_OLTP": json.dumps({**source, "schema": shop}),
         "AIRFLOW_CONN_AWS_DEFAULT": os.environ["AIRFLOW_CONN_AWS_DEFAULT"],
         "AWS_ENDPOINT_URL": endpoint_url,
     }
-    airflow = Path(sys.executable).with_name("airflow")
-    subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True)
     try:
         start_all(env, home, port)
         yield UiStack(
