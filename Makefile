@@ -103,23 +103,21 @@ demo: $(STAMP)
 
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
-# pytest-xdist workers, each test file on one of them (the files of the shared
-# end-to-end scenario together), the slow files first in the order
-# tests/conftest.py gives them; the shared Postgres and Airflow home are set up
-# first, once. `make test` runs three workers on two cores: the end-to-end runs
-# spend much of their time waiting (Athena's queue, polls, the scheduler's task
-# processes) and a third worker fills those waits. Both print their 15 slowest tests.
-XDIST := --dist loadfile --no-loadscope-reorder
+# Two pytest-xdist workers, each test file on one of them (the files of the
+# shared end-to-end scenario together), the browser test and the scenario first
+# (tests/conftest.py orders them); the shared Postgres and Airflow home are set
+# up first, once. Both print their 15 slowest tests.
+PYTEST_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
 test: $(STAMP) chromium checkov mwaa-build-deps
 	$(PY) -m local.airflow_home init
-	$(PY) -m pytest -n 3 $(XDIST) --durations=15
+	$(PY) -m pytest $(PYTEST_WORKERS) --durations=15
 
 # The edit loop: everything but the tests marked slow (the DAG end to end,
-# Airflow's services, MWAA's install replay, checkov) and the browser, on two
-# workers (each with its own AWS endpoint).
+# Airflow's services, MWAA's install replay, checkov) and the browser, on the
+# same two workers (each with its own AWS endpoint).
 test-fast: $(STAMP)
 	$(PY) -m local.airflow_home init
-	$(PY) -m pytest -m "not slow and not browser" -n 2 $(XDIST) --durations=15
+	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_WORKERS) --durations=15
 
 # The web UI's browser test drives Debian's Chromium (Playwright downloads no browser).
 # Installed where we can (root with apt); elsewhere the test is skipped, saying so.

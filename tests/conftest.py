@@ -15,7 +15,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,17 @@ SHARED_SESSION_FIXTURES = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, so that under pytest-xdist the longest units run side by side."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The browser test, then the other slow tests, then the rest.
+
+    Under pytest-xdist a file's place is where its first test is: the two longest
+    units (the browser test's file, the shared scenario's files) start at once,
+    one on each worker, and the short files fill in behind whichever ends first.
+    """
+
+    def rank(item: pytest.Item) -> tuple[bool, bool]:
+        return item.get_closest_marker("browser") is None, item.get_closest_marker("slow") is None
+
+    items.sort(key=rank)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
@@ -138,30 +147,49 @@ def lake(endpoint_url: str) -> Lake:
 
 
 @pytest.fixture(scope="session")
-def mwaa_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def mwaa_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplayedWorker]:
     """A replayed MWAA 3.3.1 worker (deploy/mwaa_replay.py) with `make package`'s output installed.
 
     Session-scoped: the install is what MWAA does once per worker start, and the
-    shared end-to-end scenario runs its first day on this worker, so the check
-    costs no extra DAG run. The worker's virtualenv is removed at the end.
+    shared end-to-end scenario runs one of its days on this worker, so the check
+    costs no extra DAG run. The install runs in a thread of its own from the
+    moment the fixture is first asked for, so that the scenario's first days run
+    meanwhile; whoever reads the worker waits for it. Its folder is removed at the end.
     """
     import shutil
+    from concurrent.futures import ThreadPoolExecutor
 
     from deploy.mwaa_replay import prepare_worker
 
     root = tmp_path_factory.mktemp("mwaa")
-    worker, install = prepare_worker(root)
-    FIGURES.append(install.figure())
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mwaa-replay")
     try:
-        yield ReplayedWorker(worker=worker, install=install)
+        yield ReplayedWorker(pool.submit(prepare_worker, root))
     finally:
+        pool.shutdown(wait=True)  # an install still running ends before its folder goes
         shutil.rmtree(root, ignore_errors=True)
 
 
-@dataclass(frozen=True)
 class ReplayedWorker:
-    worker: Any  # deploy.mwaa_replay.Worker
-    install: Any  # deploy.mwaa_replay.Install
+    """The worker and its install, once the install (started in the background) has ended."""
+
+    def __init__(self, prepared: Future) -> None:
+        self._prepared = prepared
+
+    @property
+    def worker(self) -> Any:  # deploy.mwaa_replay.Worker
+        return self._ready()[0]
+
+    @property
+    def install(self) -> Any:  # deploy.mwaa_replay.Install
+        return self._ready()[1]
+
+    def _ready(self) -> tuple[Any, Any]:
+        worker, install = self._prepared.result()
+        figure = install.figure()
+        if figure not in FIGURES:
+            FIGURES.append(figure)
+        return worker, install
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

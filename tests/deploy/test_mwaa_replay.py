@@ -1,7 +1,7 @@
 """MWAA's install replayed: requirements.txt on the 3.3.1 image's package set, then the DAGs on it.
 
 The worker comes from the session's `mwaa_worker` fixture (tests/conftest.py,
-deploy/mwaa_replay.py). The day of lakehouse_daily it runs is the first day of
+deploy/mwaa_replay.py). The day of lakehouse_daily it runs is the converging run of day 3 of
 the shared end-to-end scenario (tests/dags/scenario.py).
 """
 
