@@ -27,10 +27,15 @@ def register(dag: Any) -> None:
 
     `dag.test` runs only a DAG the metadata DB knows, and its Assets become active this way.
     """
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
     from airflow.dag_processing.collection import update_dag_parsing_results_in_db
     from airflow.serialization.serialized_objects import LazyDeserializedDAG
     from airflow.utils.session import create_session
 
+    with create_session() as session:
+        # the configured bundles (dags-folder) first, as `airflow dags reserialize` does:
+        # a fresh metadata database has none, and a DAG row names its bundle
+        DagBundlesManager().sync_bundles_to_db(deactivate_missing=False, session=session)
     with create_session() as session:
         update_dag_parsing_results_in_db(
             "dags-folder", None, [LazyDeserializedDAG.from_dag(dag)], {}, None, set(), session
