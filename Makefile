@@ -104,13 +104,15 @@ demo: $(STAMP)
 # tests/conftest.py starts Postgres and migrates the Airflow home itself, so a
 # bare `pytest` works too. pytest exits 5 when it collects nothing: that fails.
 # Two pytest-xdist workers, each test file on one of them (the files of the
-# shared end-to-end scenario together), the browser test and the scenario first
-# (tests/conftest.py orders them); the shared Postgres and Airflow home are set
-# up first, once. Both print their 15 slowest tests.
-PYTEST_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
+# shared end-to-end scenario together); the shared Postgres and Airflow home are
+# set up first, once. `make test` keeps the order tests/conftest.py gives (the
+# browser test and the scenario first, side by side); `make test-fast` lets
+# xdist start with the files that have the most tests, which balances the two
+# workers best when every file is short. Both print their 15 slowest tests.
+PYTEST_WORKERS := -n 2 --dist loadfile
 test: $(STAMP) chromium checkov mwaa-build-deps
 	$(PY) -m local.airflow_home init
-	$(PY) -m pytest $(PYTEST_WORKERS) --durations=15
+	$(PY) -m pytest $(PYTEST_WORKERS) --no-loadscope-reorder --durations=15
 
 # The edit loop: everything but the tests marked slow (the DAG end to end,
 # Airflow's services, MWAA's install replay, checkov) and the browser, on the
