@@ -39,9 +39,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lakehouse.polling import Backoff, WaitTimedOut, poll
 from local.paths import LOCAL_DIR
+
+if TYPE_CHECKING:
+    import psycopg  # for annotations; the methods import it where they use it
 
 PGSERVER_WHEEL = "pgserver==0.1.4"
 DEFAULT_DATABASE = "shop"
@@ -521,15 +525,8 @@ class EmbeddedPostgres:
         except OSError:
             return "(no server log)"
 
-    def has_database(self, name: str) -> bool:
-        import psycopg
-
-        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-            found = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
-        return found is not None
-
-    def ensure_database(self, name: str) -> None:
-        """Create database `name` unless it exists (the shop, Airflow's metadata, tests)."""
+    def _admin_connection(self) -> psycopg.Connection:
+        """A connection to the `postgres` database, waiting out a server that is still starting."""
         import psycopg
 
         def connect() -> psycopg.Connection | psycopg.OperationalError:
@@ -539,13 +536,23 @@ class EmbeddedPostgres:
                 return error
 
         try:
-            connection = poll(connect, lambda got: isinstance(got, psycopg.Connection), 10)
+            return poll(connect, lambda got: isinstance(got, psycopg.Connection), 10)
         except WaitTimedOut as waited:
             raise waited.last from None  # type: ignore[misc]
-        with connection as conn:
-            exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
-            if not exists:
+
+    def has_database(self, name: str) -> bool:
+        with self._admin_connection() as conn:
+            return _database_exists(conn, name)
+
+    def ensure_database(self, name: str) -> None:
+        """Create database `name` unless it exists (the shop, Airflow's metadata, tests)."""
+        with self._admin_connection() as conn:
+            if not _database_exists(conn, name):
                 conn.execute(f'create database "{name}"')
+
+
+def _database_exists(conn: psycopg.Connection, name: str) -> bool:
+    return conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone() is not None
 
 
 def _env_port() -> int | None:
