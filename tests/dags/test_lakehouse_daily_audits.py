@@ -88,7 +88,7 @@ def assert_failed_verdict(verdict: dict[str, Any], dag_id: str, dataset: str, ex
 
 # What each staged copy of a day-3 partition changes. Each body selects from
 # {rel}, the dataset's published day-3 partition; {cols} lists its columns
-# (partition column last, as the stage's CTAS writes it), {key} its key.
+# (partition column last, as the stage's CTAS writes it).
 STAGED_ANOMALIES: dict[str, dict[str, tuple[str, list[str]]]] = {
     "duplicates_and_drift": {
         "order_items": (
@@ -156,9 +156,8 @@ def audit_dag(scenario: Scenario, case: str) -> Any:
     from lakehouse.config import pipeline_config
     from lakehouse.hooks.athena import BoundedAthenaHook
     from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
-    from lakehouse.sql import render
     from lakehouse.wap.athena import AthenaRunner
-    from lakehouse.wap.plan import StagePlan, stage_id
+    from lakehouse.wap.plan import _add_statements, _new_plan
     from local.run_dag import register
 
     config = pipeline_config()
@@ -171,30 +170,20 @@ def audit_dag(scenario: Scenario, case: str) -> Any:
 
                 @task(task_id="plan")
                 def stage(dataset: str = dataset, partition: str = partition, **context: Any) -> None:
-                    sid = stage_id(context["run_id"])
-                    plan = StagePlan(
-                        layer="silver",
-                        name=dataset,
-                        live_database=lake.databases.silver,
-                        live_location=lake.prefix("silver", dataset),
-                        staging_database=lake.databases.staging,
-                        temp_table=f"silver_{dataset}_{sid}",
-                        location=f"{lake.prefix('silver', dataset)}{names.RUNS_PREFIX}/{sid}/",
+                    # planned as the DAG plans a silver stage; its body is the anomalous copy
+                    plan = _new_plan(
+                        config,
+                        "silver",
+                        dataset,
+                        context["run_id"],
                         partition_column=partition,
-                        key_columns=config.table(dataset).primary_key,
-                        partitions=[DAY3.isoformat()],
+                        keys=config.table(dataset).primary_key,
                     )
-                    create = render(
-                        "staging/create_table_as.sql",
-                        staging_db=plan.staging_database,
-                        temp_table=plan.temp_table,
-                        location=plan.location,
-                        partition_column=partition,
-                        body=staged_body(scenario, case, dataset),
-                    )
+                    plan.partitions = [DAY3.isoformat()]
+                    _add_statements(plan, lambda _partitions: staged_body(scenario, case, dataset))
                     hook = BoundedAthenaHook(aws_conn_id="aws_default", query_timeout_s=120)
                     runner = AthenaRunner(hook, lake.athena_output, lake.workgroup)
-                    runner.execute(create, plan.staging_database)
+                    runner.execute(plan.create_sql, plan.staging_database)
                     context["ti"].xcom_push(key=names.PLAN_KEY, value=plan.to_xcom())
 
                 stage() >> ExpectationSuiteAuditOperator(
