@@ -5,13 +5,15 @@ The shop's operational Postgres into the lakehouse, once a day (02:00 UTC by
 default) for the previous UTC day. Everything is generated from
 `include/pipeline.yaml`, including the schedule and whether to catch up.
 
-1. **export**: each source table's changed rows (or a full snapshot) to
-   `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet
-   (`PostgresToBronzeOperator`, mapped over the tables of this run);
+1. **export**: each source table's changed rows since silver's watermark (the
+   day's, unless a day was skipped or failed; or a full snapshot) to
+   `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet, with a batch
+   manifest (`PostgresToBronzeOperator`, mapped over the tables of this run);
 2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`, deferrable),
    defined once in pipeline.yaml for Terraform and the local stack;
 3. **silver_<table>**: the current state of every record, partitioned by
-   business date, rewriting only the partitions the day's changes touch;
+   business date, merging every bronze batch not merged yet and rewriting only
+   the partitions their changes touch;
 4. **gold_<dataset>**: daily_revenue, product_revenue (the order dates
    silver's plans rewrote in this run), customer_ltv and monthly_retention
    (rebuilt whole).
@@ -149,8 +151,9 @@ with DAG(
         task_id="export",
         bucket=lake.bucket,
         ingest_date=names.BUSINESS_DAY_TEMPLATE,
-        data_interval_start=names.WINDOW_START_TEMPLATE,
+        # the window's start is per table (from its watermark): select_tables sets it
         data_interval_end=names.WINDOW_END_TEMPLATE,
+        record_batch=True,
         schema=config.source.schema_name,
         postgres_conn_id=config.source.conn_id,
         pii_secret="{{ var.value.get('lakehouse_pii_secret', '') }}",

@@ -15,7 +15,6 @@ LAYERS = ("silver", "gold")
 # The run's business day: the UTC date its data interval starts on. The schedule fires
 # at 02:00 so that late commits land, but the day processed is the calendar day.
 BUSINESS_DAY_TEMPLATE = "{{ data_interval_start.strftime('%Y-%m-%d') }}"
-WINDOW_START_TEMPLATE = "{{ data_interval_start.start_of('day').isoformat() }}"
 WINDOW_END_TEMPLATE = "{{ data_interval_end.start_of('day').isoformat() }}"
 
 # What a dataset's plan task leaves in XCom besides its return value (the INSERTs).
@@ -26,11 +25,19 @@ DROP_SQL_KEY = "drop_sql"
 # Under a dataset's live prefix: each run's staged files; beside the layers: what publishes replaced.
 RUNS_PREFIX = "_runs"
 SUPERSEDED_PREFIX = "_superseded"
+# Beside the layers: each export's batch manifest, and what silver has merged of each table.
+BATCHES_PREFIX = "_batches"
+WATERMARKS_PREFIX = "_watermarks"
 
 
 def business_day(context: dict[str, Any]) -> str:
     """BUSINESS_DAY_TEMPLATE's value, from a task's context."""
     return context["data_interval_start"].strftime("%Y-%m-%d")
+
+
+def window(context: dict[str, Any]) -> tuple[Any, Any]:
+    """The run's window, midnight to midnight (UTC); its end is WINDOW_END_TEMPLATE's value."""
+    return context["data_interval_start"].start_of("day"), context["data_interval_end"].start_of("day")
 
 
 def group_id(layer: str, name: str) -> str:

@@ -16,8 +16,11 @@ each prove one property of it:
          `make package`'s requirements.txt installed the way MWAA installs it
          (deploy/mwaa_replay.py, built in the background while the first days
          run), the DAG and the plugin loaded from MWAA's folders by that
-         worker's interpreter. A third run of the same day, for orders and
-         the gold built on them, proves idempotency.
+         worker's interpreter.
+  day 4  a simulated day the DAG does not run (paused, an outage)
+  day 5  a simulated day; its run exports from silver's watermark, so day 4's
+         changes arrive with it. Then day 3 is run again, for orders and the
+         gold built on them: an older day re-run after newer ones changes nothing.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ SPEC = ShopSpec(orders=3_000)
 DAY1 = SPEC.end_date
 DAY2 = DAY1 + timedelta(days=1)
 DAY3 = DAY1 + timedelta(days=2)
+DAY4 = DAY1 + timedelta(days=3)  # simulated, never run: the DAG was paused
+DAY5 = DAY1 + timedelta(days=4)
 SILVER = ("customers", "products", "orders", "order_items", "payments")
 # longer than the 24 s that the provider's default wait (120 polls) gave the planning and audit queries
 QUEUE_SECONDS = 25
@@ -289,8 +294,7 @@ def _run_day3_failed_audit(scenario: Scenario, source: Source, run_day: Any) -> 
 
 
 def _run_day3(scenario: Scenario, run_day: Any, mwaa_worker: Any) -> None:
-    """Day 3 from the source itself, on the replayed MWAA worker: it converges after the
-    failed run; once more for orders, in this process, and nothing changes."""
+    """Day 3 from the source itself, on the replayed MWAA worker: it converges after the failed run."""
     late_order_id = scenario.facts["late_order"][0]
     assert mwaa_worker.install.returncode == 0, mwaa_worker.install.output[-3000:]
     scenario.runs["day3"] = mwaa_worker.worker.run_day(DAY3, dict(os.environ))
@@ -302,6 +306,19 @@ def _run_day3(scenario: Scenario, run_day: Any, mwaa_worker: Any) -> None:
     scenario.facts["late_silver_status"] = query(
         f"select status from silver.orders where order_id = {late_order_id}", database="silver"
     ).rows
+
+
+def _run_day5_after_a_skipped_day4(scenario: Scenario, run_day: Any) -> None:
+    """Day 4 passes without a run; day 5's run catches it up. Then day 3 again, which changes nothing."""
+    from local.shop.simulate import simulate_day
+
+    simulate_day(scenario.conn, DAY4)
+    scenario.facts["day4_changed_dates"] = changed_business_dates(scenario.conn, DAY4)
+    simulate_day(scenario.conn, DAY5)
+    scenario.runs["day5"] = run_day(DAY5)
+    compare_with_oracle(scenario, "day5")
+    manifest = scenario.s3.get_object(Bucket=scenario.bucket, Key=f"_batches/orders/{DAY5}.json")
+    scenario.facts["day5_orders_batch"] = json.loads(manifest["Body"].read())
 
     gold_first = gold_snapshot()
     # the rerun is limited to orders, which every gold dataset reads: it rewrites the
@@ -363,6 +380,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         _run_day3_failed_audit(scenario, source, run_day)
         scenario.conn = psycopg.connect(pg.dsn(source.database), autocommit=True)
         _run_day3(scenario, run_day, mwaa_worker)
+        _run_day5_after_a_skipped_day4(scenario, run_day)
         seconds = ", ".join(f"{name} {run['seconds']:.0f} s" for name, run in scenario.runs.items())
         FIGURES.append(f"scenario runs of lakehouse_daily: {seconds}")
     finally:

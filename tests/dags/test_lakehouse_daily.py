@@ -1,16 +1,19 @@
 """lakehouse_daily end to end: what the shared scenario's runs did (tests/dags/conftest.py).
 
-Its three days: a full refresh, an incremental day whose planning and audit
-queries wait in Athena's queue, and a day whose first run fails its audits
-before a second, on a replayed MWAA worker, converges and a third repeats it.
+Its days: a full refresh, an incremental day whose planning and audit
+queries wait in Athena's queue, a day whose first run fails its audits
+before a second, on a replayed MWAA worker, converges, a day the DAG does not
+run, and the day after it, before the third day is run once more.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from analytics_oracle import EXPECTED, close
 from oracle import ORACLE_SQL
-from scenario import ANOMALIES, DAY3, QUEUE_SECONDS, Scenario
+from scenario import ANOMALIES, DAY3, DAY4, DAY5, QUEUE_SECONDS, Scenario
 
 from local.paths import REPO_ROOT
 
@@ -26,6 +29,7 @@ def test_every_run_succeeds_but_the_one_whose_audits_fail(scenario: Scenario) ->
         "day2": "success",
         "day3_failed_audit": "failed",
         "day3": "success",
+        "day5": "success",
         "day3_again": "success",
     }, {name: run["failed"] for name, run in scenario.runs.items()}
 
@@ -62,7 +66,7 @@ def test_a_day_ran_on_the_replayed_mwaa_worker_from_its_folders(scenario: Scenar
     assert day3["state"] == "success", day3["failed"]
 
 
-@pytest.mark.parametrize("day", ["day1", "day2", "day3"])
+@pytest.mark.parametrize("day", ["day1", "day2", "day3", "day5"])
 @pytest.mark.parametrize("dataset", sorted(ORACLE_SQL))
 def test_gold_equals_the_same_aggregate_computed_in_postgres(
     scenario: Scenario, day: str, dataset: str
@@ -99,7 +103,16 @@ def test_a_late_update_to_a_twenty_day_old_order_lands_in_its_partitions(scenari
     assert gold_row == [row for row in expected if row[0] == order_date] != []
 
 
-def test_rerunning_a_day_gives_identical_results_and_no_duplicates(scenario: Scenario) -> None:
+def test_a_day_without_a_run_is_exported_by_the_next_run_from_the_watermark(scenario: Scenario) -> None:
+    batch = scenario.facts["day5_orders_batch"]
+    assert batch["read_from"] == f"{DAY4}T00:00:00+00:00", "day 5 read from where day 3's publish left off"
+    assert batch["read_to"] == f"{DAY5 + timedelta(days=1)}T00:00:00+00:00"
+    assert scenario.facts["day4_changed_dates"], "day 4 changed orders, so gold would differ without them"
+    gold, expected = scenario.gold_vs_oracle["day5"]["daily_revenue"]
+    assert gold == expected
+
+
+def test_rerunning_an_older_day_after_newer_ones_changes_nothing(scenario: Scenario) -> None:
     rerun = scenario.runs["day3_again"]["states"]
     assert rerun["silver_orders.publish"] == rerun["gold_daily_revenue.publish"] == "success", rerun
     assert scenario.facts["rerun_identical"]

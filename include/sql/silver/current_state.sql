@@ -1,13 +1,14 @@
 {#-
   silver.<table>: the current state of every record of one source table.
 
-  Partitioned tables (those with a business date) are rewritten only where this
-  run's change records land: the published rows of those partitions and the
-  day's change records are merged, the latest version of each key wins (by the
+  Partitioned tables (those with a business date) are rewritten only where the
+  change records of the bronze batches not merged yet land (one batch per run
+  that exported; several when a day was skipped or failed): the published rows
+  of those partitions and the change records are merged, the latest version of each key wins (by the
   cursor column), and soft-deleted records are dropped. Tables without a
   business date are small dimensions and are rewritten whole the same way.
-  A full-mode table's bronze partition is a complete snapshot, so it is the
-  current state on its own (rows missing from it are gone).
+  A snapshot (a full-mode table, or a full refresh) is the current state on its
+  own (rows missing from it are gone), with the change batches exported after it.
 
   rank(), not row_number(): two change records of one key with the same cursor
   value are a duplicate at the source; both are kept so that the audit sees
@@ -16,7 +17,7 @@
   Context (all names validated by the planner):
     table, key_columns, cursor_column, delete_column (or none), columns,
     column_types (Glue types, for nulls in published rows), bronze_db, silver_db,
-    ingest_date, partition_column (or none), business_date_column,
+    ingest_dates (the batches), partition_column (or none), business_date_column,
     partitions (the ones to rewrite), merge_published (bool),
     published_columns (the live table's columns)
 -#}
@@ -35,7 +36,7 @@ with changes as (
         {%- endif %}
         0 as _source_rank
     from {{ bronze_db | identifier }}.{{ table | identifier }}
-    where ingest_date = {{ ingest_date | sql_string }}
+    where ingest_date in ({{ ingest_dates | sql_list }})
 ),
 
 {%- if merge_published %}

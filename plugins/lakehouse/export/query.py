@@ -24,7 +24,11 @@ class ExportRequestError(ValueError):
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: a table, all of it or the rows whose cursor falls in a window."""
+    """What to export: a table, all of it or the rows whose cursor falls in a window.
+
+    An incremental window with no start reads every row before its end: the
+    first load of a table, or the reload of a lake that lost its watermark.
+    """
 
     schema: str
     table: str
@@ -36,6 +40,10 @@ class ExportRequest:
     pii_columns: tuple[str, ...] = field(default_factory=tuple)
     pii_method: Literal["hash", "mask"] = "hash"
     pii_secret: str = ""
+    # a soft-delete column the table must have (checked with the columns, named when missing)
+    delete_column: str | None = None
+    # only these columns (e.g. the primary key, for a table's key set); None: every column
+    only_columns: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in ("incremental", "full"):
@@ -47,11 +55,11 @@ class ExportRequest:
         if self.mode == "incremental":
             if not self.cursor_column:
                 raise ExportRequestError(f"{self.table}: an incremental export needs a cursor_column")
-            if self.window_start is None or self.window_end is None:
-                raise ExportRequestError(f"{self.table}: an incremental export needs a data interval")
-            if self.window_start.tzinfo is None or self.window_end.tzinfo is None:
+            if self.window_end is None:
+                raise ExportRequestError(f"{self.table}: an incremental export needs a window end")
+            if self.window_end.tzinfo is None or (self.window_start and self.window_start.tzinfo is None):
                 raise ExportRequestError(f"{self.table}: the data interval must be timezone-aware")
-            if self.window_end <= self.window_start:
+            if self.window_start is not None and self.window_end <= self.window_start:
                 raise ExportRequestError(
                     f"{self.table}: empty data interval [{self.window_start}, {self.window_end})"
                 )
@@ -122,12 +130,24 @@ def build_query(request: ExportRequest, columns: list[ExportColumn]) -> ExportQu
                 f"{request.schema}.{request.table}: cursor column {cursor.name!r} is {cursor.declared};"
                 " it must be a timestamp, timestamptz or date"
             )
-        assert request.read_from is not None and request.window_end is not None
+        assert request.window_end is not None
         ident = quote_ident(cursor.name)
-        conditions = (
-            f"{ident} >= {_utc_literal(request.read_from)}",
-            f"{ident} < {_utc_literal(request.window_end)}",
+        conditions = (f"{ident} < {_utc_literal(request.window_end)}",)
+        if request.read_from is not None:
+            conditions = (f"{ident} >= {_utc_literal(request.read_from)}", *conditions)
+    if request.delete_column and request.delete_column not in by_name:
+        raise ExportRequestError(
+            f"{request.schema}.{request.table}: delete column {request.delete_column!r} does not exist;"
+            f" columns are {', '.join(by_name)}"
         )
+    if request.only_columns is not None:
+        unknown = [name for name in request.only_columns if name not in by_name]
+        if unknown:
+            raise ExportRequestError(
+                f"{request.schema}.{request.table}: column(s) {', '.join(unknown)} do not exist;"
+                f" columns are {', '.join(by_name)}"
+            )
+        columns = [by_name[name] for name in request.only_columns]
     missing = [name for name in request.pii_columns if name not in by_name]
     if missing:
         raise ExportRequestError(

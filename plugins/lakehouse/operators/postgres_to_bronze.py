@@ -70,7 +70,8 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         or "full" (the whole table). (templated)
     :param cursor_column: timestamp column of the change cursor; required for incremental. (templated)
     :param data_interval_start: start of the window (inclusive), ISO-8601 or datetime; default the
-        run's data interval. Ignored when mode is "full". (templated)
+        run's data interval; None reads every row before the window's end (a first load). Ignored
+        when mode is "full". (templated)
     :param data_interval_end: end of the window (exclusive); default the run's. (templated)
     :param lookback: how much earlier than data_interval_start to read, so late-committed updates
         are caught; a timedelta or minutes. Re-exported rows are deduplicated in silver.
@@ -82,8 +83,13 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     :param schema: the source schema. (templated)
     :param prefix: the layer's key prefix in the bucket. (templated)
     :param postgres_conn_id: Airflow connection of the source database. (templated)
-    :param allow_empty: whether zero rows is a success (one schema-only file is written). None means
-        yes for incremental (a quiet day) and no for full (an empty source would wipe bronze).
+    :param delete_column: the soft-delete column the table must have; a table without it fails the
+        export, naming the column, rather than silently keeping deleted rows. (templated)
+    :param record_batch: write the batch's manifest (`_batches/<table>/<ingest_date>.json` in the
+        bucket: the window read, rows, export time) once the partition is published, so silver can
+        tell the batches it has not merged (lakehouse.batches).
+    :param allow_empty: whether zero rows is a success (one schema-only file is written): a quiet
+        day, or an empty table's snapshot. False guards a full export against an empty source.
     :param target_file_bytes: Parquet files roll over at about this size (default 128 MiB).
     :param compression: Parquet codec. Default zstd: with the columns delta- or dictionary-encoded,
         its files are smaller than snappy's for a little more encoder CPU (bench/export.py), and
@@ -108,6 +114,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         "cursor_column",
         "data_interval_start",
         "data_interval_end",
+        "delete_column",
         "pii_columns",
         "pii_secret",
         "schema",
@@ -133,7 +140,9 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         schema: str = "public",
         prefix: str = "bronze",
         postgres_conn_id: str = "postgres_oltp",
-        allow_empty: bool | None = None,
+        delete_column: str | None = None,
+        record_batch: bool = False,
+        allow_empty: bool = True,
         target_file_bytes: int = 128 * 1024 * 1024,
         compression: str = "zstd",
         read_connections: int | None = None,
@@ -154,6 +163,8 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         self.schema = schema
         self.prefix = prefix
         self.postgres_conn_id = postgres_conn_id
+        self.delete_column = delete_column
+        self.record_batch = record_batch
         self.allow_empty = allow_empty
         self.target_file_bytes = target_file_bytes
         self.compression = compression
@@ -171,6 +182,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             postgres_conn_id=source.conn_id,
             mode=table.mode,
             cursor_column=table.cursor_column,
+            delete_column=table.delete_column,
             pii_columns=table.pii_columns,
             pii_method=table.pii_method,
             lookback=timedelta(minutes=table.lookback_minutes),
@@ -182,6 +194,8 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         return f"{self.prefix.strip('/')}/{self.table}/ingest_date={self.ingest_date}/"
 
     def execute(self, context: Context) -> dict[str, Any]:
+        from datetime import UTC
+
         from lakehouse.export.query import ExportRequest
         from lakehouse.export.run import Target, export_partition
         from lakehouse.hooks.postgres_arrow import PostgresArrowHook
@@ -208,6 +222,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             pii_columns=tuple(self.pii_columns),
             pii_method=self.pii_method,
             pii_secret=self.pii_secret,
+            delete_column=self.delete_column or None,
         )
         target = Target(
             bucket=self.bucket,
@@ -216,14 +231,31 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             compression=self.compression,
             read_connections=self.read_connections,
         )
-        allow_empty = incremental if self.allow_empty is None else self.allow_empty
         s3 = self.hook
         # The Airflow connection is looked up here, on the task's thread; the client is built on another.
         s3.conn_config  # noqa: B018
-        return export_partition(
+        exported_at = datetime.now(UTC)  # before the snapshot: batches are ordered by it
+        summary = export_partition(
             PostgresArrowHook(self.postgres_conn_id),
             lambda: _s3_client(s3),
             request,
             target,
-            allow_empty=allow_empty,
+            allow_empty=self.allow_empty,
         )
+        if self.record_batch:
+            self._record_batch(_s3_client(s3), request, summary["rows"], exported_at)
+        return summary
+
+    def _record_batch(self, client: Any, request: Any, rows: int, exported_at: datetime) -> None:
+        from lakehouse.batches import new_batch, write_batch
+
+        batch = new_batch(
+            self.table,
+            self.ingest_date,
+            mode=request.mode,
+            read_from=request.read_from,
+            read_to=_moment(self.data_interval_end, "data_interval_end"),
+            rows=rows,
+            exported_at=exported_at,
+        )
+        write_batch(client, self.bucket, batch)

@@ -1,8 +1,9 @@
 """Plan one dataset's write-audit-publish: what to rewrite, where to stage it, which SQL to run.
 
 A plan is made per run and per dataset, after bronze has been crawled:
-- which partitions this run's change records touch (only those are rewritten;
-  the daily cost follows the day's changes, not the table's history);
+- which bronze batches silver has not merged yet (lakehouse.batches), and which
+  partitions their change records touch (only those are rewritten; the daily
+  cost follows the day's changes, not the table's history);
 - a fresh, run-scoped staging location and temp table name, never reused, so a
   retry or re-run never overwrites files a live partition may point at;
 - a CTAS and one INSERT per further chunk of at most 100 partitions, which
@@ -19,6 +20,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from lakehouse.batches import MergeSelection
 from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
 from lakehouse.names import RUNS_PREFIX
 from lakehouse.sql import render
@@ -50,6 +52,9 @@ class StagePlan:
     has_work: bool = True
     # change records silver cannot place (no business date); the audit fails on them
     records_without_business_date: int = 0
+    # silver: the bronze batches this plan merges (lakehouse.batches.Batch, as dicts); publishing
+    # them advances the table's watermark
+    batches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def dataset(self) -> str:
@@ -129,61 +134,117 @@ def _add_statements(plan: StagePlan, render_body) -> StagePlan:
     return plan
 
 
+class BronzeCatalogError(RuntimeError):
+    """An export wrote rows that the bronze catalog does not show; planning from it would lose them."""
+
+
+def _check_crawled(
+    glue: Any, databases: Any, table: str, selection: MergeSelection, counted: dict[str, int]
+) -> None:
+    """Every batch's rows are in its crawled partition, or the plan fails naming the table and day.
+
+    Without this, a partition the crawler missed (or split into a table of its
+    own) reads as a day with no changes, and the rows are never merged.
+    """
+    for batch in selection.batches:
+        if batch.rows == 0:
+            continue
+        where = f"bronze.{table} ingest_date={batch.ingest_date}"
+        if _partition_columns(glue, databases.bronze, table, batch.ingest_date) is None:
+            raise BronzeCatalogError(
+                f"{where}: the export wrote {batch.rows} rows, but the catalog has no such partition"
+                f" in {databases.bronze}.{table} (has crawl_bronze run; did the crawler split the table?)"
+            )
+        found = counted.get(batch.ingest_date, 0)
+        if found != batch.rows:
+            raise BronzeCatalogError(
+                f"{where}: the export wrote {batch.rows} rows, but the catalog's partition reads {found}"
+                " (a crawl that missed files, or files changed since the export)"
+            )
+
+
 def plan_silver(
     config: PipelineConfig,
     table: SourceTable,
+    selection: MergeSelection,
     *,
-    ingest_date: str,
     run_id: str,
     athena: RowSource,
     glue: Any,
-    full_refresh: bool = False,
 ) -> StagePlan:
-    """Plan silver.<table> for the change records bronze received on `ingest_date`."""
+    """Plan silver.<table> from the bronze batches not merged yet (`selection`).
+
+    A selection with a snapshot (a full export) rebuilds the table from it;
+    otherwise the batches' change records are merged into the published rows
+    of the partitions they touch.
+    """
     databases = config.lake.databases
     partition = table.silver_partition
     plan = _new_plan(config, "silver", table.name, run_id, partition_column=partition, keys=table.primary_key)
+    plan.batches = [asdict(batch) for batch in selection.batches]
+    if not selection.batches:
+        plan.has_work = False
+        return plan
 
     bronze = _glue_columns(glue, databases.bronze, table.name)
     if bronze is None:
-        raise LookupError(f"bronze table {databases.bronze}.{table.name} not found: has the crawler run?")
-    # The day's own columns, not the table's union over every day: a column dropped at
-    # the source must show up as schema drift in the staged data, where the audit sees it.
-    day = _partition_columns(glue, databases.bronze, table.name, ingest_date) or bronze
+        raise BronzeCatalogError(
+            f"bronze table {databases.bronze}.{table.name} not found, though batches were exported on"
+            f" {', '.join(selection.ingest_dates)}: has crawl_bronze run?"
+        )
+    # The newest batch's own columns, not the table's union over every day: a column dropped
+    # at the source must show up as schema drift in the staged data, where the audit sees it.
+    newest = selection.batches[-1].ingest_date
+    day = _partition_columns(glue, databases.bronze, table.name, newest) or bronze
     bronze_types = {name: kind for name, kind in day if name != "ingest_date"}
+    if table.delete_column and table.delete_column not in bronze_types:
+        raise BronzeCatalogError(
+            f"silver.{table.name}: delete_column {table.delete_column!r} is not a column of"
+            f" {databases.bronze}.{table.name} (its columns: {', '.join(bronze_types)})"
+        )
     columns = [name for name in bronze_types if name != table.delete_column]
     live = _glue_columns(glue, databases.silver, table.name)
-    merge_published = table.mode == "incremental" and live is not None and not full_refresh
+    merge_published = not selection.rebuild and live is not None
 
     context = {
         "table": table.name,
         "key_columns": table.primary_key,
         "cursor_column": table.cursor_column,
-        "delete_column": table.delete_column if table.delete_column in bronze_types else None,
+        "delete_column": table.delete_column,
         "columns": columns,
         "column_types": bronze_types,
         "bronze_db": databases.bronze,
         "silver_db": databases.silver,
-        "ingest_date": ingest_date,
+        "ingest_dates": selection.ingest_dates,
         "partition_column": partition,
         "business_date_column": table.business_date_column,
         "merge_published": merge_published,
         "published_columns": [name for name, _ in live or []],
     }
     if partition:
-        # the planning query takes the same names as the statement itself; one scan of the day
-        # gives both the dates to rewrite and the records that have none
+        # one scan of the batches gives the dates to rewrite, the records that have none,
+        # and each batch's row count as the catalog reads it
         found = athena.rows(render("plan/business_dates.sql", **context), databases.bronze)
-        plan.records_without_business_date = sum(int(records) for day, records in found if day is None)
-        plan.partitions = sorted(day for day, _ in found if day)
-        if not plan.partitions:
-            plan.has_work = False
-            return plan
-        if live is not None and (full_refresh or table.mode == "full"):
+        counted: dict[str, int] = {}
+        for ingest_date, _, records in found:
+            counted[ingest_date] = counted.get(ingest_date, 0) + int(records)
+        _check_crawled(glue, databases, table.name, selection, counted)
+        plan.records_without_business_date = sum(int(records) for _, day, records in found if day is None)
+        plan.partitions = sorted({day for _, day, _ in found if day})
+        if live is not None and selection.rebuild:
             # a snapshot replaces everything: live dates it no longer has are dropped on publish
             plan.partitions = sorted(
                 set(plan.partitions) | _live_partition_values(glue, databases.silver, table.name)
             )
+        if not plan.partitions:
+            plan.has_work = False
+            return plan
+    else:
+        found = athena.rows(render("plan/batch_rows.sql", **context), databases.bronze)
+        _check_crawled(glue, databases, table.name, selection, {day: int(rows) for day, rows in found})
+        if selection.rows == 0 and not selection.rebuild:
+            plan.has_work = False
+            return plan
 
     return _add_statements(
         plan, lambda group: render("silver/current_state.sql", **context, partitions=group)

@@ -31,23 +31,41 @@ def _athena():
     return runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup, config.athena.query_timeout_s)
 
 
-def selected_exports(params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Export arguments for each source table this run covers (all, or the `tables` param)."""
+def selected_exports(params: dict[str, Any], **context: Any) -> list[dict[str, Any]]:
+    """Export arguments for each source table this run covers (all, or the `tables` param).
+
+    An incremental export reads from the table's watermark when that is earlier
+    than this run's window (a day was skipped or failed), or everything when
+    silver holds nothing of the table yet; its window still ends with the run's.
+    """
+    from lakehouse.batches import export_start, read_watermark
+
     config = pipeline_config()
     wanted = set(params.get("tables") or [t.name for t in config.source.tables])
     full = bool(params.get("full_refresh"))
-    return [
-        {
-            "table": t.name,
-            "mode": "full" if full else t.mode,
-            "cursor_column": t.cursor_column,
-            "pii_columns": t.pii_columns,
-            "pii_method": t.pii_method,
-            "lookback": t.lookback_minutes,
-        }
-        for t in config.source.tables
-        if t.name in wanted
-    ]
+    _, s3 = _clients(config.lake.aws_conn_id)
+    window_start, _ = names.window(context)
+    exports = []
+    for t in config.source.tables:
+        if t.name not in wanted:
+            continue
+        mode = "full" if full else t.mode
+        start = None
+        if mode == "incremental":
+            start = export_start(read_watermark(s3, config.lake.bucket, t.name), window_start)
+        exports.append(
+            {
+                "table": t.name,
+                "mode": mode,
+                "cursor_column": t.cursor_column,
+                "data_interval_start": None if start is None else start.isoformat(),
+                "delete_column": t.delete_column,
+                "pii_columns": t.pii_columns,
+                "pii_method": t.pii_method,
+                "lookback": t.lookback_minutes,
+            }
+        )
+    return exports
 
 
 def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
@@ -58,22 +76,15 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     """
     from airflow.sdk.exceptions import AirflowSkipException
 
-    from lakehouse.wap.plan import plan_gold, plan_silver
+    from lakehouse.wap.plan import plan_gold
 
     config = pipeline_config()
     params = context["params"]
     if layer == "silver" and params.get("tables") and name not in params["tables"]:
         raise AirflowSkipException(f"silver.{name} not among this run's tables {params['tables']}")
-    glue, _ = _clients(config.lake.aws_conn_id)
-    arguments = {
-        "ingest_date": business_day(context),
-        "run_id": context["run_id"],
-        "athena": _athena(),
-        "glue": glue,
-        "full_refresh": bool(params.get("full_refresh")),
-    }
+    glue, s3 = _clients(config.lake.aws_conn_id)
     if layer == "silver":
-        plan = plan_silver(config, config.table(name), **arguments)
+        plan = _plan_silver(config, name, glue, s3, context)
     else:
         dataset = config.gold_dataset(name)
         silver_partitions = {}
@@ -83,18 +94,25 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
             )
             if planned:  # a silver table with no changes in this run was skipped and planned nothing
                 silver_partitions[table] = planned["partitions"]
-        # gold's dates come from silver's plans in this run, not from an ingest day
-        gold_arguments = {key: value for key, value in arguments.items() if key != "ingest_date"}
-        plan = plan_gold(config, dataset, **gold_arguments, silver_partitions=silver_partitions)
+        # gold's dates come from silver's plans in this run, not from bronze
+        plan = plan_gold(
+            config,
+            dataset,
+            run_id=context["run_id"],
+            athena=_athena(),
+            glue=glue,
+            full_refresh=bool(params.get("full_refresh")),
+            silver_partitions=silver_partitions,
+        )
     if not plan.has_work and plan.records_without_business_date:
         from airflow.sdk.exceptions import AirflowFailException
 
         raise AirflowFailException(
-            f"{plan.dataset}: {plan.records_without_business_date} change records on"
-            f" {arguments['ingest_date']} have no business date and cannot be placed in a partition"
+            f"{plan.dataset}: {plan.records_without_business_date} change records in the batches of"
+            f" {_batch_days(plan)} have no business date and cannot be placed in a partition"
         )
     if not plan.has_work:
-        raise AirflowSkipException(f"{plan.dataset}: no changes on {arguments['ingest_date']}")
+        raise AirflowSkipException(f"{plan.dataset}: no changes in {_batch_days(plan) or 'this run'}")
     ti = context["ti"]
     ti.xcom_push(key=names.PLAN_KEY, value=plan.to_xcom())
     ti.xcom_push(key=names.CREATE_SQL_KEY, value=plan.create_sql)
@@ -102,14 +120,51 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     return plan.insert_sqls
 
 
+def _batch_days(plan: Any) -> str:
+    days = sorted({batch["ingest_date"] for batch in plan.batches})
+    return ("bronze batches of " + ", ".join(days)) if days else ""
+
+
+def _plan_silver(config: Any, name: str, glue: Any, s3: Any, context: dict[str, Any]) -> Any:
+    """Plan silver.<name> from the batches not merged yet; with no rows to merge, advance the watermark.
+
+    Why advance it here: a batch of zero rows (a quiet day) is merged by doing
+    nothing, and no publish will run to record it.
+    """
+    from lakehouse.batches import (
+        Batch,
+        advanced,
+        list_batches,
+        read_watermark,
+        select_batches,
+        write_watermark,
+    )
+    from lakehouse.wap.plan import plan_silver
+
+    bucket = config.lake.bucket
+    watermark = read_watermark(s3, bucket, name)
+    selection = select_batches(list_batches(s3, bucket, name), watermark)
+    plan = plan_silver(
+        config, config.table(name), selection, run_id=context["run_id"], athena=_athena(), glue=glue
+    )
+    if not plan.has_work and not plan.records_without_business_date and selection.batches:
+        merged = [Batch(**batch) for batch in plan.batches]
+        write_watermark(s3, bucket, advanced(watermark, merged, context["run_id"]))
+    return plan
+
+
 def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     """Repoint the catalog at the audited staging; skip when this run staged nothing for the dataset.
 
     The plan is pulled here rather than passed in: a silver publish also waits on
     the other silver audits and can run when its own dataset had no changes.
+    A silver publish then advances the table's watermark past the batches it
+    merged (after the catalog points at them, so a failure in between merges
+    them again, which converges).
     """
     from airflow.sdk.exceptions import AirflowSkipException
 
+    from lakehouse.batches import Batch, advanced, read_watermark, write_watermark
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish
 
@@ -118,7 +173,13 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
         raise AirflowSkipException(f"{layer}.{name}: nothing staged in this run")
     config = pipeline_config()
     glue, s3 = _clients(config.lake.aws_conn_id)
-    return publish(glue, s3, StagePlan.from_xcom(plan), config.lake.bucket)
+    staged = StagePlan.from_xcom(plan)
+    published = publish(glue, s3, staged, config.lake.bucket)
+    if staged.batches:
+        bucket = config.lake.bucket
+        merged = [Batch(**batch) for batch in staged.batches]
+        write_watermark(s3, bucket, advanced(read_watermark(s3, bucket, name), merged, context["run_id"]))
+    return published
 
 
 def failure_cause(context: dict[str, Any]) -> str:

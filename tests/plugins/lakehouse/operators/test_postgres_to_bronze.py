@@ -455,19 +455,51 @@ def test_a_bad_cursor_column_is_named_with_the_columns_that_exist(source: Any, l
         operator(source, lake, "events", cursor_column="payload").execute({})
 
 
-def test_an_empty_full_export_fails_but_a_quiet_incremental_day_writes_the_schema(
-    source: Any, lake: Lake
-) -> None:
+def test_an_empty_table_exports_an_empty_snapshot_unless_told_to_fail(source: Any, lake: Lake) -> None:
     make_events(source, 0)
+    summary = operator(source, lake, "events", mode="full").execute({})
+    assert summary["rows"] == 0 and summary["files"] == 1
+    table = read_partition(lake, "events")
+    assert table.num_rows == 0 and table.schema.names == ["id", "payload", "updated_at"]
+
+    lake.s3.delete_object(Bucket=lake.bucket, Key=sorted(lake.keys("bronze/"))[0])
     with pytest.raises(EmptyExportError, match="no rows to export"):
-        operator(source, lake, "events", mode="full").execute({})
+        operator(source, lake, "events", mode="full", allow_empty=False).execute({})
     # The count now ends after the stream has opened a file: its upload must be aborted.
     assert_nothing_visible(lake, boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1"))
 
     summary = operator(source, lake, "events", cursor_column="updated_at").execute({})
     assert summary["rows"] == 0 and summary["files"] == 1
-    table = read_partition(lake, "events")
-    assert table.num_rows == 0 and table.schema.names == ["id", "payload", "updated_at"]
+
+
+def test_a_configured_delete_column_the_table_lacks_fails_naming_it(source: Any, lake: Lake) -> None:
+    make_events(source, 3)
+    with pytest.raises(ExportRequestError, match="delete column 'deleted_at' does not exist; columns are id"):
+        operator(source, lake, "events", cursor_column="updated_at", delete_column="deleted_at").execute({})
+    assert lake.keys("bronze/") == []
+
+
+def test_an_incremental_export_without_a_start_reads_every_row_before_its_end(
+    source: Any, lake: Lake
+) -> None:
+    make_events(source, 3)
+    source.execute("update events set updated_at = %s where id = 1", (DAY - timedelta(days=400),))
+    source.execute("update events set updated_at = %s where id = 2", (DAY + timedelta(days=1),))
+    operator(source, lake, "events", cursor_column="updated_at", data_interval_start=None).execute({})
+    assert sorted(read_partition(lake, "events")["id"].to_pylist()) == [1, 3], "the end stays exclusive"
+
+
+def test_a_recorded_batch_says_what_the_export_read_and_when(source: Any, lake: Lake) -> None:
+    from lakehouse.batches import list_batches
+
+    make_events(source, 3)
+    before = datetime.now(UTC)
+    operator(source, lake, "events", cursor_column="updated_at", lookback=60, record_batch=True).execute({})
+    (batch,) = list_batches(lake.s3, lake.bucket, "events")
+    assert (batch.table, batch.ingest_date, batch.mode) == ("events", "2024-03-01", "incremental")
+    assert batch.read_from == (DAY - timedelta(hours=1)).isoformat()
+    assert batch.read_to == (DAY + timedelta(days=1)).isoformat()
+    assert batch.rows == len(read_partition(lake, "events")) and batch.exported() >= before
 
 
 def test_a_malformed_interval_or_date_is_rejected_clearly(source: Any, lake: Lake) -> None:

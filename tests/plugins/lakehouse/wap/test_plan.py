@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 
+import pytest
 from aws_helpers import Lake
 
 from lakehouse.config import pipeline_config
@@ -89,38 +90,100 @@ def test_a_day_without_changes_has_no_work() -> None:
     assert plan.has_work is False and plan.create_sql == ""
 
 
-def test_one_planning_query_finds_the_days_business_dates_and_its_records_without_one(lake: Lake) -> None:
-    from lakehouse.config import Databases
-    from lakehouse.hooks.athena import BoundedAthenaHook
-    from lakehouse.wap.athena import AthenaRunner
-    from lakehouse.wap.plan import plan_silver
-
-    rows = [
-        ("TIMESTAMP '2026-11-19 23:59:59'", "2026-11-20"),  # a late change to the day before
-        ("TIMESTAMP '2026-11-20 00:00:00'", "2026-11-20"),
-        ("TIMESTAMP '2026-11-20 08:00:00'", "2026-11-20"),
-        ("CAST(NULL AS timestamp)", "2026-11-20"),
-        ("CAST(NULL AS timestamp)", "2026-11-20"),
-        ("CAST(NULL AS timestamp)", "2026-11-19"),  # another ingest day: not this plan's
-    ]
+def _bronze_orders(lake: Lake, rows: list[tuple[str, str]]) -> None:
     values = ", ".join(f"(1, {stamp}, TIMESTAMP '2026-11-20 09:00:00', '{day}')" for stamp, day in rows)
     lake.ok(
         f"CREATE TABLE orders WITH (format = 'PARQUET', external_location = 's3://{lake.bucket}/bronze/orders/',"
         " partitioned_by = ARRAY['ingest_date'])"
         f" AS SELECT * FROM (VALUES {values}) AS t(order_id, ordered_at, updated_at, ingest_date)"
     )
+
+
+def _plan_orders(lake: Lake, batches: list):
+    from lakehouse.batches import Watermark, select_batches
+    from lakehouse.config import Databases
+    from lakehouse.hooks.athena import BoundedAthenaHook
+    from lakehouse.wap.athena import AthenaRunner
+    from lakehouse.wap.plan import plan_silver
+
     config = pipeline_config()
     databases = Databases(bronze=lake.database, silver=f"{lake.database}_none")
     config = config.model_copy(update={"lake": config.lake.model_copy(update={"databases": databases})})
+    table = config.table("orders").model_copy(update={"delete_column": None})
     hook = BoundedAthenaHook(aws_conn_id="aws_default", log_query=False, query_timeout_s=60)
     runner = AthenaRunner(hook, lake.output, "primary")
+    selection = select_batches(batches, Watermark("orders"))
+    return plan_silver(config, table, selection, run_id="r", athena=runner, glue=lake.glue)
 
-    plan = plan_silver(
-        config, config.table("orders"), ingest_date="2026-11-20", run_id="r", athena=runner, glue=lake.glue
+
+def _batch(day: str, rows: int, hour: int = 2):
+    from datetime import UTC, datetime
+
+    from lakehouse.batches import new_batch
+
+    start = datetime.fromisoformat(f"{day}T00:00:00+00:00")
+    exported = datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").astimezone(UTC)
+    return new_batch(
+        "orders", day, mode="incremental", read_from=start, read_to=start, rows=rows, exported_at=exported
     )
+
+
+def test_one_planning_query_finds_the_batches_business_dates_and_records_without_one(lake: Lake) -> None:
+    _bronze_orders(
+        lake,
+        [
+            ("TIMESTAMP '2026-11-19 23:59:59'", "2026-11-20"),  # a late change to the day before
+            ("TIMESTAMP '2026-11-20 00:00:00'", "2026-11-20"),
+            ("TIMESTAMP '2026-11-20 08:00:00'", "2026-11-20"),
+            ("CAST(NULL AS timestamp)", "2026-11-20"),
+            ("CAST(NULL AS timestamp)", "2026-11-20"),
+            ("CAST(NULL AS timestamp)", "2026-11-19"),  # another ingest day, already merged
+        ],
+    )
+    plan = _plan_orders(lake, [_batch("2026-11-20", rows=5)])
 
     assert plan.partitions == ["2026-11-19", "2026-11-20"]
     assert plan.records_without_business_date == 2
+    assert "ingest_date in ('2026-11-20')" in plan.create_sql
+
+
+def test_a_skipped_days_batch_is_merged_with_the_next_ones(lake: Lake) -> None:
+    _bronze_orders(
+        lake,
+        [
+            ("TIMESTAMP '2026-11-18 10:00:00'", "2026-11-19"),
+            ("TIMESTAMP '2026-11-20 10:00:00'", "2026-11-20"),
+        ],
+    )
+    plan = _plan_orders(lake, [_batch("2026-11-19", rows=1), _batch("2026-11-20", rows=1)])
+    assert plan.partitions == ["2026-11-18", "2026-11-20"]
+    assert "ingest_date in ('2026-11-19', '2026-11-20')" in plan.create_sql
+
+
+def test_rows_the_export_wrote_but_the_catalog_lacks_fail_the_plan_naming_table_and_day(lake: Lake) -> None:
+    from lakehouse.wap.plan import BronzeCatalogError
+
+    _bronze_orders(lake, [("TIMESTAMP '2026-11-20 10:00:00'", "2026-11-20")])
+    missing = r"bronze.orders ingest_date=2026-11-21: the export wrote 7 rows"
+    with pytest.raises(BronzeCatalogError, match=missing):
+        _plan_orders(lake, [_batch("2026-11-20", rows=1), _batch("2026-11-21", rows=7)])
+    with pytest.raises(BronzeCatalogError, match=r"ingest_date=2026-11-20: .* wrote 3 rows, .* reads 1"):
+        _plan_orders(lake, [_batch("2026-11-20", rows=3)])
+
+
+def test_a_configured_delete_column_missing_from_bronze_fails_with_its_name(lake: Lake) -> None:
+    from lakehouse.batches import Watermark, select_batches
+    from lakehouse.config import Databases
+    from lakehouse.wap.plan import BronzeCatalogError, plan_silver
+
+    _bronze_orders(lake, [("TIMESTAMP '2026-11-20 10:00:00'", "2026-11-20")])
+    config = pipeline_config()
+    databases = Databases(bronze=lake.database, silver=f"{lake.database}_none")
+    config = config.model_copy(update={"lake": config.lake.model_copy(update={"databases": databases})})
+    table = config.table("orders").model_copy(update={"delete_column": "deleted_att"})
+    selection = select_batches([_batch("2026-11-20", rows=1)], Watermark("orders"))
+    with pytest.raises(BronzeCatalogError, match="delete_column 'deleted_att' is not a column of"):
+        plan_silver(config, table, selection, run_id="r", athena=Rows([]), glue=lake.glue)
 
 
 def test_gold_rebuilds_the_dates_its_silver_tables_rewrote_in_this_run_without_a_query() -> None:
