@@ -5,6 +5,10 @@ The shop's operational Postgres into the lakehouse, once a day (02:00 UTC by
 default) for the previous UTC day. Everything is generated from
 `include/pipeline.yaml`, including the schedule and whether to catch up.
 
+0. **acquire_lake**: the run takes the lake's lease (`LakeLeaseSensor`, a
+   conditional S3 write) before it exports anything, and `release_lake` (a
+   teardown) gives it back: a backfill beside the schedule, or a second
+   trigger, waits its turn instead of interleaving its publishes;
 1. **export**: each source table's changed rows since silver's watermark (the
    day's, unless a day was skipped or failed; or a full snapshot) to
    `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet, with a batch
@@ -53,6 +57,7 @@ from lakehouse import names
 from lakehouse.config import pipeline_config
 from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
+from lakehouse.operators.lake_lease import LakeLeaseSensor
 from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
 from lakehouse.wap import tasks
 
@@ -125,6 +130,7 @@ with DAG(
     start_date=pendulum.instance(datetime.combine(config.schedule.start_date, time(), tzinfo=UTC)),
     catchup=config.schedule.catchup,
     max_active_runs=1,
+    dagrun_timeout=config.schedule.run_timeout,
     tags=["lakehouse", "bronze", "silver", "gold"],
     default_args={
         "owner": "data-platform",
@@ -147,6 +153,19 @@ with DAG(
         ),
     },
 ) as dag:
+    # one writer at a time: a backfill beside the schedule, or a second trigger, waits here
+    acquire = LakeLeaseSensor(
+        task_id="acquire_lake",
+        bucket=lake.bucket,
+        lease=tasks.LEASE_NAME,
+        ttl=config.schedule.run_timeout,
+        aws_conn_id=lake.aws_conn_id,
+        mode="reschedule",
+        poke_interval=30,
+        timeout=config.schedule.run_timeout.total_seconds(),
+    )
+    select = task(tasks.selected_exports, task_id="select_tables")()
+    acquire >> select
     exports = PostgresToBronzeOperator.partial(
         task_id="export",
         bucket=lake.bucket,
@@ -159,7 +178,7 @@ with DAG(
         pii_secret="{{ var.value.get('lakehouse_pii_secret', '') }}",
         aws_conn_id=lake.aws_conn_id,
         map_index_template="{{ task.table }}",
-    ).expand_kwargs(task(tasks.selected_exports, task_id="select_tables")())
+    ).expand_kwargs(select)
 
     crawl = GlueCrawlerRunOperator(
         task_id="crawl_bronze",
@@ -180,3 +199,7 @@ with DAG(
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
         write_audit_publish("gold", dataset.name, [group for group, *_ in silver], outlets=[asset])
+
+    release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)
+    for leaf in [t for t in dag.tasks if not t.downstream_list and t.task_id != "release_lake"]:
+        leaf >> release

@@ -25,7 +25,6 @@ REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "terraform" / "lakehouse.json"
 # Prefixes of the lake bucket the DAG writes (see README, "The daily DAG").
 LAKE_LAYERS = ("bronze", "silver", "gold")
-SUPERSEDED_PREFIX = "_superseded"
 
 
 def airflow_version(requirements: Path = REPO / "requirements.txt") -> str:
@@ -39,6 +38,7 @@ def airflow_version(requirements: Path = REPO / "requirements.txt") -> str:
 def terraform_inputs() -> dict[str, Any]:
     from lakehouse.catalog_spec import crawler_spec
     from lakehouse.config import pipeline_config
+    from lakehouse.names import BATCHES_PREFIX, LEASES_PREFIX, SUPERSEDED_PREFIX, WATERMARKS_PREFIX
 
     config = pipeline_config()
     lake = config.lake
@@ -47,7 +47,17 @@ def terraform_inputs() -> dict[str, Any]:
         "_generated": "by `make terraform-inputs` from include/pipeline.yaml and requirements.txt",
         "airflow_version": airflow_version(),
         "lake_bucket": lake.bucket,
-        "lake_prefixes": [f"{p}/" for p in (*LAKE_LAYERS, config.quality.reports_prefix, SUPERSEDED_PREFIX)],
+        "lake_prefixes": [
+            f"{p}/"
+            for p in (
+                *LAKE_LAYERS,
+                config.quality.reports_prefix,
+                SUPERSEDED_PREFIX,
+                BATCHES_PREFIX,
+                WATERMARKS_PREFIX,
+                LEASES_PREFIX,
+            )
+        ],
         "athena_results_bucket": lake.athena_results_bucket,
         "athena_output_location": lake.athena_output,
         "workgroup": lake.workgroup,

@@ -8,7 +8,7 @@ strict pattern here, so the SQL templates can interpolate them safely.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -153,6 +153,17 @@ class Schedule(Strict):
     cron: str = Field(default="0 2 * * *", pattern=r"^\S+ \S+ \S+ \S+ \S+$")
     start_date: date = date(2026, 11, 1)
     catchup: bool = Field(default=False, description="run every missed day since start_date (a backfill)")
+    run_timeout_hours: int = Field(
+        default=12,
+        ge=1,
+        le=72,
+        description="a run is failed past this; the lease it holds on the lake expires then too,"
+        " so a run that died without releasing it frees the lake",
+    )
+
+    @property
+    def run_timeout(self) -> timedelta:
+        return timedelta(hours=self.run_timeout_hours)
 
 
 class Quality(Strict):

@@ -28,6 +28,8 @@ SUPERSEDED_PREFIX = "_superseded"
 # Beside the layers: each export's batch manifest, and what silver has merged of each table.
 BATCHES_PREFIX = "_batches"
 WATERMARKS_PREFIX = "_watermarks"
+# Beside the layers: the lease that lets one run at a time write the lake (lakehouse.lease).
+LEASES_PREFIX = "_leases"
 
 
 def business_day(context: dict[str, Any]) -> str:

@@ -110,3 +110,12 @@ def test_silver_publishes_wait_for_every_silver_audit(dagbag: DagBag) -> None:
         t for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".publish")
     ):
         assert audits <= publish.upstream_task_ids, publish.task_id
+
+
+def test_every_task_runs_while_the_run_holds_the_lakes_lease(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    acquire, release = dag.get_task("acquire_lake"), dag.get_task("release_lake")
+    assert acquire.is_setup and release.is_teardown and acquire.mode == "reschedule"
+    others = {t.task_id for t in dag.tasks} - {acquire.task_id, release.task_id}
+    assert acquire.get_flat_relative_ids(upstream=False) >= others | {release.task_id}
+    assert release.get_flat_relative_ids(upstream=True) >= others | {acquire.task_id}

@@ -31,6 +31,18 @@ def _athena():
     return runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup, config.athena.query_timeout_s)
 
 
+LEASE_NAME = "lake"  # one lease for every run that writes the lake's silver and gold
+
+
+def release_lake(**context: Any) -> None:
+    """Teardown: give the lake's lease back, whatever the run's outcome."""
+    from lakehouse.lease import release
+
+    config = pipeline_config()
+    _, s3 = _clients(config.lake.aws_conn_id)
+    release(s3, config.lake.bucket, LEASE_NAME, dag_id=context["dag"].dag_id, run_id=context["run_id"])
+
+
 def selected_exports(params: dict[str, Any], **context: Any) -> list[dict[str, Any]]:
     """Export arguments for each source table this run covers (all, or the `tables` param).
 
@@ -206,7 +218,9 @@ def report_failure(context: dict[str, Any]) -> None:
 
     ti = context["ti"]
     dataset = names.dataset_of_task(ti.task_id)
-    if dataset is None and ti.task_id == "export":
+    if ti.task_id in ("acquire_lake", "release_lake"):
+        dataset = "the lake's lease"
+    elif dataset is None and ti.task_id == "export":
         dataset = f"bronze.{getattr(ti, 'rendered_map_index', None) or ti.map_index}"
     elif dataset is None:
         dataset = "bronze (all tables)"

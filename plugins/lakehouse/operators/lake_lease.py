@@ -1,0 +1,58 @@
+"""LakeLeaseSensor: wait until this run holds the lake's lease (lakehouse.lease), rescheduled in between."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseSensorOperator
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+
+class LakeLeaseSensor(BaseSensorOperator):
+    """Succeed once this DAG run holds the lease named `lease` in `bucket`; log who holds it meanwhile.
+
+    Why a sensor of our own: the provider's S3 sensors wait for a key to appear,
+    not for the right to write one; taking the lease is a conditional put that
+    must happen in the same poke that finds it free. Run it in "reschedule"
+    mode: a run waiting its turn holds no worker slot.
+
+    :param bucket: the lake bucket. (templated)
+    :param lease: the lease's name: every run that writes the same datasets uses the same one.
+    :param ttl: how long the lease lasts at most (the DAG's run timeout): a run that died
+        holding it frees the lake then.
+    :param aws_conn_id: the AWS connection. (templated)
+    """
+
+    template_fields = ("bucket", "aws_conn_id")
+    ui_color = "#f9e79f"
+
+    def __init__(
+        self, *, bucket: str, lease: str, ttl: timedelta, aws_conn_id: str = "aws_default", **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.bucket = bucket
+        self.lease = lease
+        self.ttl = ttl
+        self.aws_conn_id = aws_conn_id
+
+    def poke(self, context: Context) -> bool:
+        from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+        from lakehouse.lease import try_acquire
+
+        s3 = S3Hook(aws_conn_id=self.aws_conn_id).get_conn()
+        attempt = try_acquire(
+            s3, self.bucket, self.lease, dag_id=self.dag_id, run_id=context["run_id"], ttl=self.ttl
+        )
+        if attempt.took_over is not None:
+            self.log.warning("took over an expired lease on the lake: %s", attempt.took_over.describe())
+        if attempt.acquired:
+            self.log.info("this run holds the lake until %s at most", attempt.holder.expires_at)
+        else:
+            self.log.info(
+                "the lake is being written by %s; this run waits its turn", attempt.holder.describe()
+            )
+        return attempt.acquired
