@@ -8,7 +8,8 @@ A day brings what the lakehouse must handle:
 - price corrections on items of recent orders (payment amounts follow);
 - late-arriving updates: refunds of orders 14-60 days old, which must land in
   those old order dates' partitions downstream;
-- soft deletes of a few cancelled orders and customers;
+- soft deletes of a few cancelled orders and customers, and the hard delete
+  (a purge) of the failed payment attempts of those orders;
 - list-price changes on a few products.
 
 Every change is stamped with a time inside the day, and the whole day is one
@@ -54,6 +55,7 @@ class DaySummary:
     late_updates: int = 0
     deleted_orders: int = 0
     deleted_customers: int = 0
+    purged_payments: int = 0
     product_price_changes: int = 0
 
     def describe(self) -> str:
@@ -316,5 +318,10 @@ def _soft_delete(conn, rng, day, touched: set[int], summary: DaySummary) -> None
             "update customers set deleted_at = %s, updated_at = %s where customer_id = %s",
             [(ts, ts, int(cid)) for cid, ts in zip(gone, stamps, strict=True)],
         )
+        # the failed attempts of a deleted order have no use left: support purges them for good
+        cur.execute(
+            "delete from payments where status = 'failed' and order_id = any(%s)", ([int(o) for o in orders],)
+        )
+        summary.purged_payments = cur.rowcount
     summary.deleted_orders = len(orders)
     summary.deleted_customers = len(gone)

@@ -43,6 +43,7 @@ class Batch:
     read_to: str | None  # ISO-8601, exclusive: the run's window end
     rows: int
     exported_at: str  # ISO-8601 UTC, taken before the export's snapshot: orders batches
+    key_rows: int | None = None  # hard deletes: the keys the table had, exported after the changes
 
     @property
     def key(self) -> str:
@@ -99,8 +100,11 @@ def new_batch(
     read_to: datetime | None,
     rows: int,
     exported_at: datetime,
+    key_rows: int | None = None,
 ) -> Batch:
-    return Batch(table, ingest_date, mode, _iso(read_from), _iso(read_to), rows, _iso(exported_at) or "")
+    return Batch(
+        table, ingest_date, mode, _iso(read_from), _iso(read_to), rows, _iso(exported_at) or "", key_rows
+    )
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:

@@ -14,14 +14,22 @@ from lakehouse.config import PipelineConfig
 
 
 def crawler_spec(config: PipelineConfig, role: str) -> dict[str, Any]:
-    """Arguments of glue.create_crawler for the bronze crawler: one S3 target per source table."""
+    """Arguments of glue.create_crawler for the bronze crawler: one S3 target per source table.
+
+    A hard-delete table's key set (bronze/<table>__keys/) is a target of its own,
+    so the crawler catalogues it as a table silver's plan can read.
+    """
+    from lakehouse.names import key_set_table
+
     lake = config.lake
+    prefixes = [t.name for t in config.source.tables]
+    prefixes += [key_set_table(t.name) for t in config.source.tables if t.hard_deletes]
     return {
         "Name": lake.crawler,
         "Role": role,
         "DatabaseName": lake.databases.bronze,
         "Description": "bronze Parquet written by lakehouse_daily's export",
-        "Targets": {"S3Targets": [{"Path": lake.prefix("bronze", t.name)} for t in config.source.tables]},
+        "Targets": {"S3Targets": [{"Path": lake.prefix("bronze", prefix)} for prefix in prefixes]},
         "SchemaChangePolicy": {"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "LOG"},
         "RecrawlPolicy": {"RecrawlBehavior": "CRAWL_EVERYTHING"},
         "Configuration": json.dumps(

@@ -51,9 +51,15 @@ class SourceTable(Strict):
         " defaults to <business_date_column without _at>_date",
     )
     delete_column: Identifier | None = Field(
-        default=None, description="soft-delete timestamp: rows where it is set leave silver"
+        default=None, description="soft-delete timestamp (deletes: soft): rows where it is set leave silver"
     )
     mode: Literal["incremental", "full"] = "incremental"
+    deletes: Literal["none", "soft", "hard"] | None = Field(
+        default=None,
+        description="how rows leave the source: soft (delete_column is set), hard (the row is gone:"
+        " each export also writes the table's key set and silver drops keys it lacks) or none;"
+        " required for incremental tables, whose exports cannot see a deleted row otherwise",
+    )
     pii_columns: list[Identifier] = Field(default_factory=list)
     pii_method: Literal["hash", "mask"] = Field(
         default="hash",
@@ -80,6 +86,24 @@ class SourceTable(Strict):
         if self.partition_column and not self.business_date_column:
             raise ValueError("partition_column needs a business_date_column to take the date from")
         return self
+
+    @model_validator(mode="after")
+    def _deletes_are_declared(self) -> SourceTable:
+        if self.delete_column and self.deletes != "soft":
+            raise ValueError(f"delete_column is for deletes: soft, but deletes is {self.deletes!r}")
+        if self.deletes == "soft" and not self.delete_column:
+            raise ValueError("deletes: soft needs the delete_column that marks a deleted row")
+        if self.deletes is None and self.mode == "incremental":
+            raise ValueError(
+                "deletes: required for an incremental table: soft (with delete_column), hard (rows"
+                " gone from the source leave silver) or none (the source never deletes)"
+            )
+        return self
+
+    @property
+    def hard_deletes(self) -> bool:
+        """Whether exports also write the key set: incremental tables whose rows vanish."""
+        return self.deletes == "hard" and self.mode == "incremental"
 
     @property
     def silver_partition(self) -> str | None:

@@ -28,8 +28,16 @@ SUPERSEDED_PREFIX = "_superseded"
 # Beside the layers: each export's batch manifest, and what silver has merged of each table.
 BATCHES_PREFIX = "_batches"
 WATERMARKS_PREFIX = "_watermarks"
+# A hard-delete table's key set sits in bronze beside its changes, as a table of its own.
+KEY_SET_SUFFIX = "__keys"
+
 # Beside the layers: the lease that lets one run at a time write the lake (lakehouse.lease).
 LEASES_PREFIX = "_leases"
+
+
+def key_set_table(table: str) -> str:
+    """bronze.<table>__keys: the primary keys a hard-delete table had at each export."""
+    return f"{table}{KEY_SET_SUFFIX}"
 
 
 def business_day(context: dict[str, Any]) -> str:

@@ -312,11 +312,16 @@ def _run_day5_after_a_skipped_day4(scenario: Scenario, run_day: Any) -> None:
     """Day 4 passes without a run; day 5's run catches it up. Then day 3 again, which changes nothing."""
     from local.shop.simulate import simulate_day
 
-    simulate_day(scenario.conn, DAY4)
+    purged = simulate_day(scenario.conn, DAY4).purged_payments
     scenario.facts["day4_changed_dates"] = changed_business_dates(scenario.conn, DAY4)
-    simulate_day(scenario.conn, DAY5)
+    purged += simulate_day(scenario.conn, DAY5).purged_payments
     scenario.runs["day5"] = run_day(DAY5)
     compare_with_oracle(scenario, "day5")
+    scenario.facts["purged_payments"] = purged
+    scenario.facts["payment_ids"] = (
+        {int(row[0]) for row in query("select payment_id from silver.payments", database="silver").rows},
+        {row[0] for row in scenario.conn.execute("select payment_id from payments").fetchall()},
+    )
     manifest = scenario.s3.get_object(Bucket=scenario.bucket, Key=f"_batches/orders/{DAY5}.json")
     scenario.facts["day5_orders_batch"] = json.loads(manifest["Body"].read())
 

@@ -112,6 +112,13 @@ def test_a_day_without_a_run_is_exported_by_the_next_run_from_the_watermark(scen
     assert gold == expected
 
 
+def test_rows_deleted_for_good_at_the_source_leave_silver(scenario: Scenario) -> None:
+    assert scenario.facts["purged_payments"] > 0, "days 4 and 5 purged payments, so silver had some to drop"
+    in_silver, at_source = scenario.facts["payment_ids"]
+    assert in_silver - at_source == set(), "payments purged at the source are still in silver"
+    assert in_silver == at_source
+
+
 def test_rerunning_an_older_day_after_newer_ones_changes_nothing(scenario: Scenario) -> None:
     rerun = scenario.runs["day3_again"]["states"]
     assert rerun["silver_orders.publish"] == rerun["gold_daily_revenue.publish"] == "success", rerun

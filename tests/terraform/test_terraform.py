@@ -158,7 +158,7 @@ def test_databases_crawler_and_workgroup_are_the_ones_the_dag_uses() -> None:
     assert inputs["crawler"]["s3_targets"] == [t["Path"] for t in spec["Targets"]["S3Targets"]]
     assert inputs["crawler"]["s3_targets"] == [
         config.lake.prefix("bronze", t.name) for t in config.source.tables
-    ]
+    ] + [config.lake.prefix("bronze", f"{t.name}__keys") for t in config.source.tables if t.hard_deletes]
     assert json.loads(inputs["crawler"]["configuration"]) == json.loads(spec["Configuration"])
     assert inputs["workgroup"] == config.lake.workgroup
 

@@ -19,7 +19,8 @@
     column_types (Glue types, for nulls in published rows), bronze_db, silver_db,
     ingest_dates (the batches), partition_column (or none), business_date_column,
     partitions (the ones to rewrite), merge_published (bool),
-    published_columns (the live table's columns)
+    published_columns (the live table's columns), key_table and key_set_date
+    (hard deletes: the bronze key set that rows must still be in; or none)
 -#}
 with changes as (
     select
@@ -93,6 +94,17 @@ final as (
         {%- endif %}
     from ranked
     where _version = 1 and _deleted_at is null
+    {%- if key_table %}
+        -- hard deletes: a key the source no longer has leaves silver
+        and exists (
+            select 1
+            from {{ bronze_db | identifier }}.{{ key_table | identifier }} as source_key
+            where source_key.ingest_date = {{ key_set_date | sql_string }}
+            {%- for key in key_columns %}
+                and source_key.{{ key | identifier }} = ranked.{{ key | identifier }}
+            {%- endfor %}
+        )
+    {%- endif %}
 )
 
 select * from final

@@ -85,6 +85,10 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     :param postgres_conn_id: Airflow connection of the source database. (templated)
     :param delete_column: the soft-delete column the table must have; a table without it fails the
         export, naming the column, rather than silently keeping deleted rows. (templated)
+    :param key_columns: the primary key of a table whose rows are deleted for good (deletes: hard):
+        an incremental export then also writes the table's whole key set, after the changes, to
+        `<prefix>/<table>__keys/ingest_date=<date>/`, so silver can drop the keys gone from the
+        source. Only the key columns are read (an index-only scan where the key is indexed).
     :param record_batch: write the batch's manifest (`_batches/<table>/<ingest_date>.json` in the
         bucket: the window read, rows, export time) once the partition is published, so silver can
         tell the batches it has not merged (lakehouse.batches).
@@ -141,6 +145,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         prefix: str = "bronze",
         postgres_conn_id: str = "postgres_oltp",
         delete_column: str | None = None,
+        key_columns: Sequence[str] = (),
         record_batch: bool = False,
         allow_empty: bool = True,
         target_file_bytes: int = 128 * 1024 * 1024,
@@ -164,6 +169,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         self.prefix = prefix
         self.postgres_conn_id = postgres_conn_id
         self.delete_column = delete_column
+        self.key_columns = list(key_columns)
         self.record_batch = record_batch
         self.allow_empty = allow_empty
         self.target_file_bytes = target_file_bytes
@@ -183,22 +189,25 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             mode=table.mode,
             cursor_column=table.cursor_column,
             delete_column=table.delete_column,
+            key_columns=table.primary_key if table.hard_deletes else (),
             pii_columns=table.pii_columns,
             pii_method=table.pii_method,
             lookback=timedelta(minutes=table.lookback_minutes),
             **kwargs,
         )
 
-    def partition_prefix(self) -> str:
+    def partition_prefix(self, table: str | None = None) -> str:
         datetime.strptime(self.ingest_date, "%Y-%m-%d")  # a clear ValueError for a bad date
-        return f"{self.prefix.strip('/')}/{self.table}/ingest_date={self.ingest_date}/"
+        return f"{self.prefix.strip('/')}/{table or self.table}/ingest_date={self.ingest_date}/"
 
     def execute(self, context: Context) -> dict[str, Any]:
+        from dataclasses import replace
         from datetime import UTC
 
         from lakehouse.export.query import ExportRequest
         from lakehouse.export.run import Target, export_partition
         from lakehouse.hooks.postgres_arrow import PostgresArrowHook
+        from lakehouse.names import key_set_table
 
         if self.pii_columns and self.pii_method == "hash":
             if not self.pii_secret:
@@ -242,11 +251,26 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             target,
             allow_empty=self.allow_empty,
         )
+        if self.key_columns and incremental:
+            # after the changes: a row inserted in between is a key without its change (harmless),
+            # never a change without its key (which silver would drop)
+            keys = ExportRequest(self.schema, self.table, mode="full", only_columns=tuple(self.key_columns))
+            key_target = replace(target, prefix=self.partition_prefix(key_set_table(self.table)))
+            key_summary = export_partition(
+                PostgresArrowHook(self.postgres_conn_id),
+                lambda: _s3_client(s3),
+                keys,
+                key_target,
+                allow_empty=True,
+            )
+            summary["key_set_rows"] = key_summary["rows"]
         if self.record_batch:
-            self._record_batch(_s3_client(s3), request, summary["rows"], exported_at)
+            self._record_batch(_s3_client(s3), request, summary, exported_at)
         return summary
 
-    def _record_batch(self, client: Any, request: Any, rows: int, exported_at: datetime) -> None:
+    def _record_batch(
+        self, client: Any, request: Any, summary: dict[str, Any], exported_at: datetime
+    ) -> None:
         from lakehouse.batches import new_batch, write_batch
 
         batch = new_batch(
@@ -255,7 +279,8 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             mode=request.mode,
             read_from=request.read_from,
             read_to=_moment(self.data_interval_end, "data_interval_end"),
-            rows=rows,
+            rows=summary["rows"],
             exported_at=exported_at,
+            key_rows=summary.get("key_set_rows"),
         )
         write_batch(client, self.bucket, batch)

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from lakehouse.batches import MergeSelection
 from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
-from lakehouse.names import RUNS_PREFIX
+from lakehouse.names import RUNS_PREFIX, key_set_table
 from lakehouse.sql import render
 
 MAX_PARTITIONS_PER_STATEMENT = 100
@@ -139,28 +139,58 @@ class BronzeCatalogError(RuntimeError):
 
 
 def _check_crawled(
-    glue: Any, databases: Any, table: str, selection: MergeSelection, counted: dict[str, int]
+    glue: Any, database: str, table: str, written: dict[str, int], counted: dict[str, int]
 ) -> None:
     """Every batch's rows are in its crawled partition, or the plan fails naming the table and day.
 
     Without this, a partition the crawler missed (or split into a table of its
     own) reads as a day with no changes, and the rows are never merged.
+    `written` and `counted` map ingest dates to the rows the export wrote and
+    the rows the catalog reads.
     """
-    for batch in selection.batches:
-        if batch.rows == 0:
+    for ingest_date, rows in sorted(written.items()):
+        if rows == 0:
             continue
-        where = f"bronze.{table} ingest_date={batch.ingest_date}"
-        if _partition_columns(glue, databases.bronze, table, batch.ingest_date) is None:
+        where = f"bronze.{table} ingest_date={ingest_date}"
+        if _partition_columns(glue, database, table, ingest_date) is None:
             raise BronzeCatalogError(
-                f"{where}: the export wrote {batch.rows} rows, but the catalog has no such partition"
-                f" in {databases.bronze}.{table} (has crawl_bronze run; did the crawler split the table?)"
+                f"{where}: the export wrote {rows} rows, but the catalog has no such partition"
+                f" in {database}.{table} (has crawl_bronze run; did the crawler split the table?)"
             )
-        found = counted.get(batch.ingest_date, 0)
-        if found != batch.rows:
+        found = counted.get(ingest_date, 0)
+        if found != rows:
             raise BronzeCatalogError(
-                f"{where}: the export wrote {batch.rows} rows, but the catalog's partition reads {found}"
+                f"{where}: the export wrote {rows} rows, but the catalog's partition reads {found}"
                 " (a crawl that missed files, or files changed since the export)"
             )
+
+
+def _hard_deletes(
+    table: SourceTable, selection: MergeSelection, context: dict[str, Any], athena: RowSource, glue: Any
+) -> dict[str, Any]:
+    """The key set silver's rows must be in (hard deletes), and the live partitions that lose rows.
+
+    The newest batch's key set is the source's keys after its changes; a
+    published row whose key it lacks was deleted at the source. Nothing to do
+    for a snapshot (rows missing from it are gone anyway) or before any batch
+    carried a key set.
+    """
+    keyed = [batch for batch in selection.batches if batch.key_rows is not None]
+    if not table.hard_deletes or selection.rebuild or not keyed:
+        return {"key_table": None, "key_set_date": None, "deleted_partitions": []}
+    newest = keyed[-1]
+    key_table = key_set_table(table.name)
+    bronze_db = context["bronze_db"]
+    keys = {**context, "table": key_table, "ingest_dates": [newest.ingest_date]}
+    found = athena.rows(render("plan/batch_rows.sql", **keys), bronze_db)
+    _check_crawled(
+        glue, bronze_db, key_table, {newest.ingest_date: newest.key_rows or 0}, {d: int(n) for d, n in found}
+    )
+    deleted: list[str] = []
+    if context["merge_published"] and context["partition_column"]:
+        sql = render("plan/deleted_keys.sql", **context, key_table=key_table, key_set_date=newest.ingest_date)
+        deleted = sorted(partition for partition, _ in athena.rows(sql, bronze_db))
+    return {"key_table": key_table, "key_set_date": newest.ingest_date, "deleted_partitions": deleted}
 
 
 def plan_silver(
@@ -221,6 +251,7 @@ def plan_silver(
         "merge_published": merge_published,
         "published_columns": [name for name, _ in live or []],
     }
+    written = {batch.ingest_date: batch.rows for batch in selection.batches}
     if partition:
         # one scan of the batches gives the dates to rewrite, the records that have none,
         # and each batch's row count as the catalog reads it
@@ -228,9 +259,10 @@ def plan_silver(
         counted: dict[str, int] = {}
         for ingest_date, _, records in found:
             counted[ingest_date] = counted.get(ingest_date, 0) + int(records)
-        _check_crawled(glue, databases, table.name, selection, counted)
+        _check_crawled(glue, databases.bronze, table.name, written, counted)
         plan.records_without_business_date = sum(int(records) for _, day, records in found if day is None)
-        plan.partitions = sorted({day for _, day, _ in found if day})
+        context.update(_hard_deletes(table, selection, context, athena, glue))
+        plan.partitions = sorted({day for _, day, _ in found if day} | set(context["deleted_partitions"]))
         if live is not None and selection.rebuild:
             # a snapshot replaces everything: live dates it no longer has are dropped on publish
             plan.partitions = sorted(
@@ -241,8 +273,9 @@ def plan_silver(
             return plan
     else:
         found = athena.rows(render("plan/batch_rows.sql", **context), databases.bronze)
-        _check_crawled(glue, databases, table.name, selection, {day: int(rows) for day, rows in found})
-        if selection.rows == 0 and not selection.rebuild:
+        _check_crawled(glue, databases.bronze, table.name, written, {day: int(rows) for day, rows in found})
+        context.update(_hard_deletes(table, selection, context, athena, glue))
+        if selection.rows == 0 and not selection.rebuild and not context["key_table"]:
             plan.has_work = False
             return plan
 

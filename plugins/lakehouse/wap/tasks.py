@@ -72,6 +72,7 @@ def selected_exports(params: dict[str, Any], **context: Any) -> list[dict[str, A
                 "cursor_column": t.cursor_column,
                 "data_interval_start": None if start is None else start.isoformat(),
                 "delete_column": t.delete_column,
+                "key_columns": t.primary_key if t.hard_deletes else [],
                 "pii_columns": t.pii_columns,
                 "pii_method": t.pii_method,
                 "lookback": t.lookback_minutes,

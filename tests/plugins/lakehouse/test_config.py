@@ -13,7 +13,7 @@ from lakehouse.paths import include_dir
 VALID = {
     "source": {
         "tables": [
-            {"name": "orders", "primary_key": ["order_id"], "cursor_column": "updated_at"},
+            {"name": "orders", "primary_key": ["order_id"], "cursor_column": "updated_at", "deletes": "none"},
         ]
     }
 }
@@ -62,6 +62,10 @@ def test_defaults_apply_to_optional_keys(tmp_path: Path) -> None:
         ({"source": {"tables": []}}, "source.tables", "at least 1 item"),
         ({"sauce": {}}, "source", "Field required"),
         (with_table(name="orders; drop table x"), "source.tables.0.name", "should match pattern"),
+        (with_table(deletes=None), "source.tables.0", "deletes: required for an incremental table"),
+        (with_table(deletes="soft"), "source.tables.0", "deletes: soft needs the delete_column"),
+        (with_table(delete_column="deleted_at"), "source.tables.0", "delete_column is for deletes: soft"),
+        (with_table(deletes="sometimes"), "source.tables.0.deletes", "'none', 'soft' or 'hard'"),
         ({**VALID, "schedule": {"cron": "daily"}}, "schedule.cron", "should match pattern"),
         ({**VALID, "lake": {"bucket": "Not_A_Bucket"}}, "lake.bucket", "should match pattern"),
         ({**VALID, "gold": [{"name": "daily_revenue"}]}, "gold.0.key_columns", "Field required"),

@@ -40,12 +40,14 @@ def test_a_silver_statement_renders_to_valid_athena_sql() -> None:
         column_types={"status": "string"},
         bronze_db="bronze",
         silver_db="silver",
-        ingest_date="2026-11-01",
+        ingest_dates=["2026-10-31", "2026-11-01"],
         partition_column="order_date",
         business_date_column="ordered_at",
         partitions=["2026-10-31", "2026-11-01"],
         merge_published=True,
         published_columns=["order_id", "ordered_at", "updated_at"],
+        key_table="orders__keys",
+        key_set_date="2026-11-01",
     )
     sql = render(
         "staging/create_table_as.sql",

@@ -489,6 +489,21 @@ def test_an_incremental_export_without_a_start_reads_every_row_before_its_end(
     assert sorted(read_partition(lake, "events")["id"].to_pylist()) == [1, 3], "the end stays exclusive"
 
 
+def test_a_hard_delete_table_exports_its_whole_key_set_after_the_changes(source: Any, lake: Lake) -> None:
+    from lakehouse.batches import list_batches
+
+    make_events(source, 5)
+    source.execute("update events set updated_at = %s where id <= 3", (DAY - timedelta(days=30),))
+    source.execute("delete from events where id = 2")
+    task = operator(source, lake, "events", cursor_column="updated_at", key_columns=["id"], record_batch=True)
+    summary = task.execute({})
+    assert sorted(read_partition(lake, "events")["id"].to_pylist()) == [4, 5], "the day's changes"
+    keys = read_partition(lake, "events__keys")
+    assert keys.schema.names == ["id"] and sorted(keys["id"].to_pylist()) == [1, 3, 4, 5]
+    assert summary["key_set_rows"] == 4
+    assert list_batches(lake.s3, lake.bucket, "events")[0].key_rows == 4
+
+
 def test_a_recorded_batch_says_what_the_export_read_and_when(source: Any, lake: Lake) -> None:
     from lakehouse.batches import list_batches
 
@@ -533,6 +548,7 @@ def test_the_operator_is_built_from_pipeline_config_with_run_dependent_fields_te
                             "name": "customers",
                             "primary_key": ["customer_id"],
                             "cursor_column": "updated_at",
+                            "deletes": "none",
                             "pii_columns": ["email"],
                             "pii_method": "mask",
                             "lookback_minutes": 45,

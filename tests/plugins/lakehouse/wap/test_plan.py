@@ -203,3 +203,62 @@ def test_gold_rebuilds_the_dates_its_silver_tables_rewrote_in_this_run_without_a
     )
     assert plan.partitions == ["2026-10-12", "2026-11-01", "2026-11-02"]
     assert athena.sql == []  # read from silver's plans, not from bronze
+
+
+def test_keys_gone_from_the_source_leave_silver_with_the_partitions_they_were_in(lake: Lake) -> None:
+    """deletes: hard. Payment 2 is purged at the source, payment 4 is new: silver rewrites the
+    partition 2 was in (nothing else changed there) and the new one, and leaves 3's alone."""
+    from lakehouse.batches import Watermark, select_batches
+    from lakehouse.config import Databases
+    from lakehouse.hooks.athena import BoundedAthenaHook
+    from lakehouse.wap.athena import AthenaRunner
+    from lakehouse.wap.plan import plan_silver
+
+    silver = f"{lake.database}_silver"
+    lake.glue.create_database(DatabaseInput={"Name": silver})
+    stamp = "TIMESTAMP '2026-11-{:02d} 10:00:00'"
+    published = ", ".join(
+        f"({key}, {stamp.format(day)}, {stamp.format(day)})" for key, day in [(1, 18), (2, 18), (3, 19)]
+    )
+    lake.ok(
+        f"CREATE TABLE payments WITH (format = 'PARQUET', external_location = 's3://{lake.bucket}/silver/payments/',"
+        " partitioned_by = ARRAY['created_date'])"
+        f" AS SELECT *, date_format(created_at, '%Y-%m-%d') AS created_date FROM (VALUES {published})"
+        " AS t(payment_id, created_at, updated_at)",
+        database=silver,
+    )
+    lake.ok(
+        f"CREATE TABLE payments WITH (format = 'PARQUET', external_location = 's3://{lake.bucket}/bronze/payments/',"
+        " partitioned_by = ARRAY['ingest_date'])"
+        f" AS SELECT * FROM (VALUES (4, {stamp.format(20)}, {stamp.format(20)}, '2026-11-20'))"
+        " AS t(payment_id, created_at, updated_at, ingest_date)"
+    )
+    lake.ok(
+        "CREATE TABLE payments__keys WITH (format = 'PARQUET',"
+        f" external_location = 's3://{lake.bucket}/bronze/payments__keys/',"
+        " partitioned_by = ARRAY['ingest_date'])"
+        " AS SELECT * FROM (VALUES (1, '2026-11-20'), (3, '2026-11-20'), (4, '2026-11-20'))"
+        " AS t(payment_id, ingest_date)"
+    )
+    config = pipeline_config()
+    databases = Databases(bronze=lake.database, silver=silver, staging=lake.database)
+    lake_config = config.lake.model_copy(update={"databases": databases, "bucket": lake.bucket})
+    config = config.model_copy(update={"lake": lake_config})
+    batch = _batch("2026-11-20", rows=1)
+    batch = type(batch)(**{**batch.__dict__, "table": "payments", "key_rows": 3})
+    runner = AthenaRunner(
+        BoundedAthenaHook(aws_conn_id="aws_default", query_timeout_s=60), lake.output, "primary"
+    )
+
+    plan = plan_silver(
+        config,
+        config.table("payments"),
+        select_batches([batch], Watermark("payments")),
+        run_id="r",
+        athena=runner,
+        glue=lake.glue,
+    )
+    assert plan.partitions == ["2026-11-18", "2026-11-20"]
+    lake.ok(plan.create_sql)
+    staged = lake.ok(f"SELECT payment_id, created_date FROM {plan.temp_table} ORDER BY 1").rows
+    assert staged == [["1", "2026-11-18"], ["4", "2026-11-20"]]
