@@ -20,7 +20,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from lakehouse.batches import MergeSelection
+from lakehouse.batches import MergeSelection, Watermark
 from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
 from lakehouse.names import RUNS_PREFIX, key_set_table
 from lakehouse.sql import render
@@ -191,6 +191,26 @@ def _hard_deletes(
         sql = render("plan/deleted_keys.sql", **context, key_table=key_table, key_set_date=newest.ingest_date)
         deleted = sorted(partition for partition, _ in athena.rows(sql, bronze_db))
     return {"key_table": key_table, "key_set_date": newest.ingest_date, "deleted_partitions": deleted}
+
+
+class LakeLostError(RuntimeError):
+    """Silver's watermark says batches were merged, but the table is gone."""
+
+
+def check_silver_present(glue: Any, database: str, table: str, watermark: Watermark) -> None:
+    """Fail, saying what to do, when the lake lost silver.<table> but kept its watermark.
+
+    Merging the batches since the watermark into no table would publish a
+    silver holding only them, which later audits catch only partly; a full
+    refresh rebuilds it from a snapshot.
+    """
+    if watermark.merged_through is None or _glue_columns(glue, database, table) is not None:
+        return
+    raise LakeLostError(
+        f"silver.{table} is not in the catalog ({database}.{table}), but its watermark says batches"
+        f" exported up to {watermark.merged_through} were merged (by {watermark.published_by}):"
+        " the lake lost it. Trigger lakehouse_daily with full_refresh on to rebuild silver and gold."
+    )
 
 
 def plan_silver(

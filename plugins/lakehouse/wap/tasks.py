@@ -152,11 +152,13 @@ def _plan_silver(config: Any, name: str, glue: Any, s3: Any, context: dict[str, 
         select_batches,
         write_watermark,
     )
-    from lakehouse.wap.plan import plan_silver
+    from lakehouse.wap.plan import check_silver_present, plan_silver
 
     bucket = config.lake.bucket
     watermark = read_watermark(s3, bucket, name)
     selection = select_batches(list_batches(s3, bucket, name), watermark)
+    if not selection.rebuild:
+        check_silver_present(glue, config.lake.databases.silver, name, watermark)
     plan = plan_silver(
         config, config.table(name), selection, run_id=context["run_id"], athena=_athena(), glue=glue
     )

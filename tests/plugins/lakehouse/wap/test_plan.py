@@ -262,3 +262,14 @@ def test_keys_gone_from_the_source_leave_silver_with_the_partitions_they_were_in
     lake.ok(plan.create_sql)
     staged = lake.ok(f"SELECT payment_id, created_date FROM {plan.temp_table} ORDER BY 1").rows
     assert staged == [["1", "2026-11-18"], ["4", "2026-11-20"]]
+
+
+def test_a_lake_that_lost_silver_but_kept_its_watermark_says_to_run_a_full_refresh() -> None:
+    from lakehouse.batches import Watermark
+    from lakehouse.wap.plan import LakeLostError, check_silver_present
+
+    kept = Watermark("orders", merged_through="2026-11-20T02:00:00+00:00", published_by="scheduled__x")
+    with pytest.raises(LakeLostError, match=r"silver.orders is not in the catalog .* full_refresh on"):
+        check_silver_present(FakeGlue({}), "silver", "orders", kept)
+    check_silver_present(FakeGlue({("silver", "orders"): [("order_id", "bigint")]}), "silver", "orders", kept)
+    check_silver_present(FakeGlue({}), "silver", "orders", Watermark("orders"))  # a new lake: nothing lost
