@@ -7,8 +7,11 @@ RUN pip install --no-cache-dir -r local-aws.requirements.txt -c constraints.txt 
 COPY local/ local/
 COPY plugins/ plugins/
 COPY include/ include/
+# The lake (S3 objects, the Glue catalog) is kept under LAKEHOUSE_AWS_STATE_DIR across restarts;
+# docker-compose.yaml mounts a named volume there.
 ENV PYTHONPATH=/opt/lakehouse:/opt/lakehouse/plugins \
     LAKEHOUSE_INCLUDE_DIR=/opt/lakehouse/include \
+    LAKEHOUSE_AWS_STATE_DIR=/var/lib/local-aws/lake \
     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
 EXPOSE 4566
 CMD ["python", "-m", "local.aws", "--host", "0.0.0.0", "--port", "4566"]

@@ -4,9 +4,11 @@ The environment is set before anything imports Airflow, exactly as `.local/env`
 sets it for a developer, so tests run the same configuration the demo does.
 
 The local AWS endpoint runs in a subprocess on a free port
-(`python -m local.aws --port 0`), exactly as `make local-aws` runs it, so tests
-exercise the real wire protocol with boto3 and the Amazon provider, never
-moto's in-process mocks. Each test gets its own bucket and Glue database.
+(`python -m local.aws --port 0 --ephemeral --no-bootstrap`), as `make local-aws`
+runs it but with its lake in memory, so tests exercise the real wire protocol
+with boto3 and the Amazon provider, never moto's in-process mocks, and never
+read or write the developer's lake in .local/aws/lake. Each test gets its own
+bucket and Glue database.
 """
 
 from __future__ import annotations
@@ -121,10 +123,10 @@ CREDENTIALS = {
 
 @pytest.fixture(scope="session")
 def endpoint_url() -> Iterator[str]:
-    """URL of a local AWS endpoint subprocess, with dummy credentials exported for boto3."""
+    """URL of a local AWS endpoint subprocess (lake in memory), with dummy credentials exported for boto3."""
     from local.aws.process import start_endpoint, stop_endpoint
 
-    proc, url = start_endpoint(0, env={**os.environ, **CREDENTIALS})
+    proc, url = start_endpoint(0, env={**os.environ, **CREDENTIALS}, state_dir=None)
     saved = {k: os.environ.get(k) for k in [*CREDENTIALS, "AWS_ENDPOINT_URL", "AIRFLOW_CONN_AWS_DEFAULT"]}
     os.environ.update(CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL"] = url

@@ -65,6 +65,20 @@ def test_ports_match_make_up(compose: dict[str, Any]) -> None:
     assert compose["services"]["local-aws"]["command"][-1] == str(DEFAULT_AWS_PORT)
 
 
+def test_the_endpoints_lake_is_kept_in_a_named_volume(compose: dict[str, Any]) -> None:
+    """A restarted or re-created local-aws container finds the lake it had (local/aws/persistence.py)."""
+    from local.aws.persistence import STATE_DIR_ENV
+
+    service = compose["services"]["local-aws"]
+    state_dir = Path(service["environment"][STATE_DIR_ENV])
+    mounts = dict(v.split(":", 1) for v in service["volumes"])
+    [volume] = [v for v, target in mounts.items() if state_dir.is_relative_to(target)]
+    assert volume in compose["volumes"]
+    assert "--ephemeral" not in service["command"]
+    dockerfile = (REPO_ROOT / service["build"]["dockerfile"]).read_text()
+    assert f"{STATE_DIR_ENV}={state_dir}" in dockerfile
+
+
 def test_the_dag_folder_plugins_and_include_are_the_repositorys(compose: dict[str, Any], airflow_env) -> None:
     volumes = compose["services"]["airflow-scheduler"]["volumes"]
     mounts = dict(v.split(":", 1) for v in volumes if v.startswith("./"))

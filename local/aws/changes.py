@@ -10,12 +10,24 @@ nothing it depends on changed since, so a query started after a write returns se
 S3 changes are logged with their bucket and key, so a result file written under
 ``s3://bucket/athena-results/`` does not invalidate a table under ``s3://bucket/orders/``.
 Anything whose scope is unknown is logged as a change to every bucket.
+
+Being the one place every write passes, the log also tells listeners (the lake's files,
+persistence.py) what changed, in the writer's thread before its request answers, so a write is
+on disk when its client hears it succeeded. Writers report after releasing BACKEND_LOCK: a
+listener takes its own locks and then BACKEND_LOCK, and must never be entered the other way.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
+from typing import Protocol
+
+
+class ChangeListener(Protocol):
+    def s3_changed(self, bucket: str | None, key: str) -> None: ...
+
+    def glue_changed(self) -> None: ...
 
 
 class ChangeLog:
@@ -26,16 +38,31 @@ class ChangeLog:
         self.glue = 0
         self.s3 = 0
         self._s3_log: deque[tuple[int, str | None, str]] = deque(maxlen=keep)
+        self._listeners: tuple[ChangeListener, ...] = ()
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        with self._lock:
+            self._listeners = (*self._listeners, listener)
+
+    def unsubscribe(self, listener: ChangeListener) -> None:
+        with self._lock:
+            self._listeners = tuple(x for x in self._listeners if x is not listener)
 
     def glue_changed(self) -> None:
         with self._lock:
             self.glue += 1
+            listeners = self._listeners
+        for listener in listeners:
+            listener.glue_changed()
 
     def s3_changed(self, bucket: str | None, key: str = "") -> None:
         """Record a write to ``bucket``/``key``; key '' means the whole bucket, bucket None any bucket."""
         with self._lock:
             self.s3 += 1
             self._s3_log.append((self.s3, bucket, key))
+            listeners = self._listeners
+        for listener in listeners:
+            listener.s3_changed(bucket, key)
 
     def s3_touched(self, since: int, prefixes: tuple[tuple[str, str], ...]) -> bool:
         """Whether an S3 write after generation ``since`` may affect any (bucket, key prefix)."""

@@ -4,7 +4,8 @@ Requests are routed by their ``X-Amz-Target`` header. Athena query-execution act
 ``AthenaService`` and the crawler lifecycle actions to ``CrawlerService``; everything else
 (S3, STS, the rest of Glue and Athena) is served by moto, whose multipart completion is
 replaced by one that copies the object once (s3_multipart.py). Both extensions keep their
-data in moto's stores, so a table written by a CTAS is what ``glue.get_table`` returns.
+data in moto's stores, so a table written by a CTAS is what ``glue.get_table`` returns; those
+stores live in memory, and persistence.py keeps the lake's part of them in a state directory.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -26,6 +27,7 @@ from .changes import CHANGES
 from .crawler import CrawlerService
 from .errors import ApiError
 from .locking import BACKEND_LOCK
+from .persistence import LakeState
 from .s3_multipart import install as install_multipart_completion
 from .storage import S3Store
 
@@ -81,8 +83,7 @@ def _report_write(environ: dict[str, Any], service: str, signed_service: str | N
     host = str(environ.get("HTTP_HOST", "")).rsplit(":", 1)[0].strip("[]")
     path_style = host == "localhost" or _is_ip(host)
     if signed_service == "s3" and path_style:
-        path = unquote(str(environ.get("PATH_INFO", "")).lstrip("/"))
-        bucket, _, key = path.partition("/")
+        bucket, _, key = _request_path(environ).lstrip("/").partition("/")
         query = str(environ.get("QUERY_STRING", ""))
         if bucket:
             # DeleteObjects names its keys in the body: treat it as a change to the whole bucket.
@@ -91,6 +92,20 @@ def _report_write(environ: dict[str, Any], service: str, signed_service: str | N
     CHANGES.s3_changed(None)
     if signed_service != "s3":
         CHANGES.glue_changed()
+
+
+def _request_path(environ: dict[str, Any]) -> str:
+    """The path as moto reads a bucket and key from it: the raw request path, decoded once.
+
+    PATH_INFO is decoded already; decoding it again would name another key whenever a key has a
+    '%' in it, and a change reported for the wrong key is a cache not invalidated and an object
+    not written to the lake's files.
+    """
+    raw = str(environ.get("RAW_URI") or "")
+    if not raw:
+        return str(environ.get("PATH_INFO", ""))
+    parsed = urlsplit(raw)
+    return unquote(parsed.path if parsed.scheme else raw.split("?", 1)[0])
 
 
 def _is_ip(host: str) -> bool:
@@ -179,10 +194,20 @@ class LocalAwsApp:
 
 
 class LocalAwsServer:
-    """One HTTP endpoint for S3, Glue, STS and Athena on host:port (port 0 picks a free one)."""
+    """One HTTP endpoint for S3, Glue, STS and Athena on host:port (port 0 picks a free one).
+
+    With a `state_dir` the lake (S3 objects, the Glue catalog) is restored from it once the port
+    is bound (a port in use fails before the state is touched) and before anything is served,
+    and kept in it from then on (persistence.py); without one it lives in memory.
+    """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 4566, work_dir: Path | None = None, workers: int = 8
+        self,
+        host: str = "127.0.0.1",
+        port: int = 4566,
+        work_dir: Path | None = None,
+        workers: int = 8,
+        state_dir: Path | None = None,
     ):
         self._owns_work_dir = work_dir is None
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="local-aws-"))
@@ -191,6 +216,14 @@ class LocalAwsServer:
             host, port, self.app, threaded=True, request_handler=MotoRequestHandler
         )
         self._thread: threading.Thread | None = None
+        self._serving = False
+        self.state = LakeState(state_dir) if state_dir is not None else None
+        try:
+            self.restored = self.state.open() if self.state is not None else None
+        except BaseException:
+            self.state = None
+            self.stop()
+            raise
 
     @property
     def port(self) -> int:
@@ -201,7 +234,26 @@ class LocalAwsServer:
         host = self._server.server_address[0]
         return f"http://{host}:{self.port}"
 
+    def create_lake_resources(self) -> None:
+        """Create what bootstrap.py creates and is missing (after a restart, or the first start).
+
+        Through a private socket, before this one serves: clients wait in its queue meanwhile, so
+        none sees the lake without its buckets, and none races this to create them.
+        """
+        from .bootstrap import bootstrap_aws
+
+        private = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=MotoRequestHandler)
+        thread = threading.Thread(target=private.serve_forever, name="local-aws-bootstrap", daemon=True)
+        thread.start()
+        try:
+            bootstrap_aws(f"http://127.0.0.1:{private.server_address[1]}")
+        finally:
+            private.shutdown()
+            private.server_close()
+            thread.join(timeout=5)
+
     def serve_forever(self) -> None:
+        self._serving = True
         self._server.serve_forever()
 
     def start(self) -> None:
@@ -210,10 +262,13 @@ class LocalAwsServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._serving:  # shutdown() waits for a serve_forever loop: forever, if none ever ran
+            self._server.shutdown()
         self._server.server_close()
         self.app.athena.shutdown()
         if self._thread is not None:
             self._thread.join(timeout=5)
         if self._owns_work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.state is not None:
+            self.state.close()

@@ -124,16 +124,16 @@ class S3Store:
 
     def write(self, uri: str, data: bytes) -> None:
         bucket, key = split_uri(uri)
-        with BACKEND_LOCK:
-            if bucket not in self._backend.buckets:
-                raise AthenaError(
-                    "HIVE_WRITER_OPEN_ERROR",
-                    f"Unable to write to s3://{bucket}/: the bucket does not exist",
-                )
-            try:
+        try:
+            with BACKEND_LOCK:
+                if bucket not in self._backend.buckets:
+                    raise AthenaError(
+                        "HIVE_WRITER_OPEN_ERROR",
+                        f"Unable to write to s3://{bucket}/: the bucket does not exist",
+                    )
                 self._backend.put_object(bucket, key, data)
-            finally:
-                CHANGES.s3_changed(bucket, key)
+        finally:
+            CHANGES.s3_changed(bucket, key)  # after releasing the lock, as the change log asks
 
     def local_copy(self, obj: S3Object) -> Path:
         """A local file with the object's bytes, reused while the ETag is unchanged."""
