@@ -100,6 +100,10 @@ class AirflowApi:
             interval_s,
         )
 
+    def running_jobs(self, job_type: str) -> list[dict[str, Any]]:
+        """The running jobs of `job_type` in the metadata database this api-server serves."""
+        return self.get(f"/api/v2/jobs?job_type={job_type}&job_state=running&limit=100")["jobs"]
+
     def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
         path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances?limit=500"
         return self.get(path)["task_instances"]

@@ -6,6 +6,10 @@ nothing with a password is committed. The same variables are written to
 `.local/env` (shell exports) so a newcomer can `source .local/env` and use the
 Airflow CLI, psql or the AWS CLI against the local stack.
 
+The stack's own ports are written there too (LAKEHOUSE_AWS_PORT,
+LAKEHOUSE_AIRFLOW_PORT): `make up` may have moved a service off a port that
+another process held, and every client must use the port it actually bound.
+
 The metadata database is a second database (`airflow`) on the embedded
 Postgres server rather than SQLite, so the local scheduler can use the
 LocalExecutor as a real deployment does.
@@ -24,8 +28,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from local.airflow_services import admin_password, ui_env, ui_port
+from local.airflow_services import admin_password, api_server_port, ui_env
 from local.paths import DAGS_DIR, INCLUDE_DIR, LOCAL_DIR, PLUGINS_DIR
+from local.ports import ServicePort
 from local.postgres import EmbeddedPostgres
 
 AIRFLOW_HOME = LOCAL_DIR / "airflow"
@@ -35,11 +40,13 @@ METADATA_DATABASE = "airflow"
 MIGRATED_TEMPLATE = "airflow_migrated_template"
 DEFAULT_AWS_PORT = 4566
 AWS_REGION = "us-east-1"
+AWS_PORT = ServicePort(
+    "the local AWS endpoint", "LAKEHOUSE_AWS_PORT", DEFAULT_AWS_PORT, LOCAL_DIR / "aws" / "endpoint.port"
+)
 
 
-def aws_endpoint_url() -> str:
-    port = os.environ.get("LAKEHOUSE_AWS_PORT", str(DEFAULT_AWS_PORT))
-    return f"http://127.0.0.1:{port}"
+def aws_endpoint_url(port: int | None = None) -> str:
+    return f"http://127.0.0.1:{port or AWS_PORT.configured()}"
 
 
 def _fernet_key() -> str:
@@ -82,10 +89,16 @@ def sqlalchemy_url(dsn: str) -> str:
     return dsn.replace("postgresql://", "postgresql+psycopg2://", 1)
 
 
-def stack_env(pg: EmbeddedPostgres | None = None) -> dict[str, str]:
-    """Environment variables that point Airflow, boto3 and the CLIs at the local stack."""
+def stack_env(
+    pg: EmbeddedPostgres | None = None, *, aws_port: int | None = None, ui_port: int | None = None
+) -> dict[str, str]:
+    """Environment variables that point Airflow, boto3 and the CLIs at the local stack.
+
+    The ports default to the configured ones (the environment's, else the
+    defaults docker-compose.yaml uses too); `make up` passes those it bound.
+    """
     pg = pg or EmbeddedPostgres()
-    endpoint = aws_endpoint_url()
+    endpoint = aws_endpoint_url(aws_port)
     postgres_conn = {
         "conn_type": "postgres",
         "host": "127.0.0.1",
@@ -117,7 +130,7 @@ def stack_env(pg: EmbeddedPostgres | None = None) -> dict[str, str]:
         # the salt for hashing PII columns on export ("secret" in the name: Airflow masks it)
         "AIRFLOW_VAR_LAKEHOUSE_PII_SECRET": _secret("pii.secret"),
         # the web UI (make up): its address and the admin login
-        **ui_env(AIRFLOW_HOME, ui_port()),
+        **ui_env(AIRFLOW_HOME, ui_port or api_server_port(AIRFLOW_HOME).configured()),
     }
 
 
@@ -203,13 +216,26 @@ def new_metadata_database(pg: EmbeddedPostgres, name: str, env: dict[str, str]) 
     return pg.dsn(name)
 
 
-def init() -> dict[str, str]:
-    """Start Postgres if needed, create and migrate Airflow's metadata database, write .local/env."""
+def port_settings(aws_port: int, ui_port: int) -> dict[str, str]:
+    """The stack's ports as `.local/env` exports them: a shell that sources it and runs
+    `make up` again asks for the same ports."""
+    return {AWS_PORT.variable: str(aws_port), api_server_port(AIRFLOW_HOME).variable: str(ui_port)}
+
+
+def init(aws_port: int | None = None, ui_port: int | None = None) -> dict[str, str]:
+    """Start Postgres if needed, create and migrate Airflow's metadata database, write .local/env.
+
+    The ports are those the stack listens on: `make up` passes the ones it bound;
+    anyone else gets the ones it used last, so that .local/env keeps matching a
+    stack that had to move off a taken port.
+    """
+    aws_port = aws_port or AWS_PORT.last_used()
+    ui_port = ui_port or api_server_port(AIRFLOW_HOME).last_used()
     pg = EmbeddedPostgres()
     pg.start()
-    env = stack_env(pg)
+    env = stack_env(pg, aws_port=aws_port, ui_port=ui_port)
     AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
-    write_env_file(env)
+    write_env_file({**env, **port_settings(aws_port, ui_port)}, ENV_FILE)
     dsn = pg.dsn(METADATA_DATABASE)
     if not pg.has_database(METADATA_DATABASE):
         new_metadata_database(pg, METADATA_DATABASE, env)
@@ -246,7 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         init()
         print(f"airflow: home {AIRFLOW_HOME}, metadata database migrated; environment in {ENV_FILE}")
     else:
-        print(ENV_FILE.read_text() if ENV_FILE.exists() else write_env_file(stack_env()).read_text())
+        if not ENV_FILE.exists():
+            aws_port, ui_port = AWS_PORT.last_used(), api_server_port(AIRFLOW_HOME).last_used()
+            env = stack_env(aws_port=aws_port, ui_port=ui_port)
+            write_env_file({**env, **port_settings(aws_port, ui_port)})
+        print(ENV_FILE.read_text())
     return 0
 
 

@@ -9,12 +9,15 @@ AWS endpoint and the shop.
 
 The login: Airflow 3's simple auth manager with one user, `admin`, whose
 password is generated once into `.local/airflow/passwords.json` (mode 0600)
-and written to `.local/env` as AIRFLOW_ADMIN_PASSWORD.
+and written to `.local/env` as AIRFLOW_ADMIN_PASSWORD. Another checkout's
+api-server has another password, which is how the stack tells its own
+api-server from one that merely answers on the same port.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -27,19 +30,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lakehouse.polling import Backoff, WaitTimedOut, poll
+from local.airflow_api import AirflowApi, AirflowApiError
+from local.ports import ServicePort, first_port, holder, ports_of, serves
 
 DEFAULT_UI_PORT = 8080
 ADMIN_USER = "admin"
 SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 START_TIMEOUT_S = 120
-
-
-def ui_port() -> int:
-    return int(os.environ.get("LAKEHOUSE_AIRFLOW_PORT", DEFAULT_UI_PORT))
+# Settings that carry an address of the stack: a service started with other
+# values than the stack's now would talk to a port the stack no longer uses.
+ADDRESS_SETTINGS = (
+    "AIRFLOW__API__PORT",
+    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+    "AIRFLOW_CONN_AWS_DEFAULT",
+    "AIRFLOW_CONN_POSTGRES_OLTP",
+)
 
 
 def services_dir(home: Path) -> Path:
     return home / "services"
+
+
+def api_server_port(home: Path) -> ServicePort:
+    saved = services_dir(home) / "api-server.port"
+    return ServicePort("Airflow's api-server", "LAKEHOUSE_AIRFLOW_PORT", DEFAULT_UI_PORT, saved)
 
 
 def admin_password(home: Path) -> str:
@@ -98,6 +113,10 @@ class Service:
     def log_file(self) -> Path:
         return services_dir(self.home) / f"{self.name}.log"
 
+    @property
+    def settings_file(self) -> Path:
+        return services_dir(self.home) / f"{self.name}.settings.json"
+
     def pid(self) -> int | None:
         """The running process of this service, or None (a stale pid file is ignored)."""
         try:
@@ -139,7 +158,26 @@ class Service:
                 start_new_session=True,  # its own process group: stopped with its children
             )
         self.pid_file.write_text(str(process.pid))
+        self.record_settings(env)
         return process.pid
+
+    def record_settings(self, env: dict[str, str]) -> None:
+        """Keep what the service is started with, as digests (the values hold passwords).
+
+        A file rather than /proc's environ: the api-server retitles its process,
+        which overwrites the memory /proc reads its environment from.
+        """
+        self.settings_file.write_text(json.dumps(_digests(env)) + "\n")
+
+    def stale_settings(self, env: dict[str, str]) -> list[str]:
+        """The address settings this running service was started with that differ from `env`'s."""
+        if self.pid() is None:
+            return []
+        try:
+            started = json.loads(self.settings_file.read_text())
+        except (OSError, ValueError):  # started before these were recorded: nothing to compare
+            return []
+        return [key for key, digest in _digests(env).items() if started.get(key) != digest]
 
     def stop(self, timeout_s: float = 30) -> bool:
         pid = self.pid()
@@ -148,6 +186,10 @@ class Service:
             return False
         stop_process_group(pid, timeout_s)
         return True
+
+
+def _digests(env: dict[str, str]) -> dict[str, str]:
+    return {key: hashlib.sha256(env[key].encode()).hexdigest() for key in ADDRESS_SETTINGS if key in env}
 
 
 def stop_process_group(pid: int, timeout_s: float) -> bool:
@@ -193,13 +235,51 @@ def healthy(port: int) -> bool:
     return all((health.get(part) or {}).get("status") == "healthy" for part in parts)
 
 
+def running_port(home: Path) -> int | None:
+    """The port this home's running api-server listens on, read from /proc, or None."""
+    pid = Service("api-server", home).pid()
+    return first_port(ports_of(pid), api_server_port(home).saved()) if pid else None
+
+
+def restart_stale(env: dict[str, str], home: Path) -> None:
+    """Stop the running services that were started for other addresses than `env`'s.
+
+    A scheduler keeps the AWS endpoint and execution API it was started with: if
+    the endpoint had to move to another port since, its tasks would go on
+    talking to the old one. Started again, they get the stack's addresses.
+    """
+    for service in services(home):
+        stale = service.stale_settings(env)
+        if stale:
+            print(f"airflow {service.name}: restarting: it was started with other {', '.join(stale)}")
+            service.stop()
+
+
+def check_login(env: dict[str, str], port: int) -> None:
+    """The api-server on `port` accepts this checkout's admin password: it is ours, not one that answers."""
+    api = AirflowApi(f"http://127.0.0.1:{port}", env["AIRFLOW_ADMIN_USER"], env["AIRFLOW_ADMIN_PASSWORD"])
+    try:
+        api.token()
+    except (AirflowApiError, OSError) as error:
+        raise RuntimeError(
+            f"the api-server on port {port} does not accept this checkout's admin login ({error}):"
+            " it is not this stack's"
+        ) from error
+
+
 def start_all(env: dict[str, str], home: Path, port: int) -> None:
-    """Start whatever is not running and wait until all four are healthy."""
+    """Start whatever is not running and wait until all four are healthy, on `port` and ours."""
+    restart_stale(env, home)
     for service in services(home):
         service.start(env, port)
+    api_server = Service("api-server", home)
+
+    def listening() -> bool:
+        # the api-server's own process group listens there (its pid file), not another process
+        return api_server.started() and serves(port, int(api_server.pid_file.read_text()))
 
     def all_healthy() -> bool:
-        if healthy(port):
+        if listening() and healthy(port):
             return True
         for service in services(home):
             if not service.started():
@@ -214,9 +294,16 @@ def start_all(env: dict[str, str], home: Path, port: int) -> None:
     try:
         poll(all_healthy, bool, START_TIMEOUT_S, backoff=Backoff(0.5, 1.5, 2))
     except WaitTimedOut:
+        taken = holder(port)
+        if taken is not None and not listening():
+            raise RuntimeError(
+                f"port {port} is held by {taken.describe()}, not by this stack's api-server"
+            ) from None
         raise RuntimeError(
             f"airflow did not become healthy on port {port}; logs in {services_dir(home)}"
         ) from None
+    check_login(env, port)
+    api_server_port(home).save(port)
 
 
 def stop_all(home: Path) -> list[str]:
@@ -224,11 +311,12 @@ def stop_all(home: Path) -> list[str]:
     return [service.name for service in services(home) if service.stop()]
 
 
-def describe(home: Path, port: int) -> list[str]:
+def describe(home: Path) -> list[str]:
     lines = []
     for service in services(home):
         pid = service.pid()
         lines.append(f"airflow {service.name}: " + (f"running pid={pid}" if pid else "stopped"))
     if services(home)[0].pid():
+        port = running_port(home) or api_server_port(home).last_used()
         lines[0] += f" http://localhost:{port}" + (" (healthy)" if healthy(port) else " (starting)")
     return lines

@@ -98,10 +98,15 @@ def copy_latest_audits() -> list:
 
 
 def main() -> int:
+    from local.ports import PortTaken
     from local.stack import up
 
     started = time.monotonic()
-    env = {**os.environ, **up(airflow=True)}
+    try:
+        env = {**os.environ, **up(airflow=True)}
+    except PortTaken as taken:
+        print(f"demo: {taken}", file=sys.stderr)
+        return 1
     os.environ.update(env)
     api = AirflowApi(env["AIRFLOW_UI_URL"], env["AIRFLOW_ADMIN_USER"], env["AIRFLOW_ADMIN_PASSWORD"])
     print(f"airflow: {api.url}  login: {api.user} / {api.password}")

@@ -8,18 +8,89 @@ scheduled run at D+1 02:00 UTC would get.
     python -m local.run_dag 2026-11-01 [--full-refresh] [--tables orders customers]
 
 Prints one JSON line: {"day", "state", "seconds", "failed": [...], "states": {...}, "audit_seconds", ...}.
+
+The command does not run tasks itself beside a live scheduler: one that serves
+the same metadata database (`make up`'s, once `.local/env` is sourced) picks up
+the tasks of the run `dag.test` creates and runs them too, and the two runners
+trip over each other. When the database shows such a scheduler, the command
+hands the run to it through the stack's REST API, as the UI's trigger does,
+and follows it to its end; when it cannot, it stops before creating any run
+and says what to do. `run_day` itself always runs in this process (the tests'
+end-to-end scenario calls it where no scheduler runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+RUN_TIMEOUT_S = 30 * 60
+PARSE_TIMEOUT_S = 180
+
+
+class SchedulerBusy(RuntimeError):
+    """A live scheduler serves this metadata database and the run could not be handed to it."""
+
+
+@dataclass(frozen=True)
+class LiveScheduler:
+    """A scheduler's job row, alive by its heartbeat, and its pid where this host can tell."""
+
+    job_id: int
+    hostname: str | None
+    start_date: datetime | None
+    latest_heartbeat: datetime
+    pid: int | None = None
+
+    def describe(self) -> str:
+        where = f"pid {self.pid}" if self.pid else f"on host {self.hostname or 'unknown'}"
+        return f"scheduler job {self.job_id}, {where}"
+
+
+def live_scheduler(session: Any = None) -> LiveScheduler | None:
+    """The scheduler serving the metadata database this process uses, if one is alive.
+
+    Decided from the database, as Airflow's own health check does (a running
+    SchedulerJob whose heartbeat is within the health-check threshold): a
+    scheduler of another database (another checkout's, a test's) does not
+    count, and one that died without saying so stops counting once its
+    heartbeat goes stale.
+    """
+    from airflow.jobs.job import most_recent_job
+    from airflow.utils.session import create_session
+
+    if session is None:
+        with create_session() as own:
+            return live_scheduler(own)
+    job = most_recent_job("SchedulerJob", session=session)
+    if job is None or job.latest_heartbeat is None or not job.is_alive():
+        return None
+    pid = _scheduler_pid(job.hostname)
+    return LiveScheduler(job.id, job.hostname, job.start_date, job.latest_heartbeat, pid)
+
+
+def _scheduler_pid(hostname: str | None) -> int | None:
+    """The pid of the stack's scheduler (its pid file in AIRFLOW_HOME) if it runs on this host on
+    this metadata database; the job row itself has no pid."""
+    from airflow.configuration import conf
+    from airflow.utils.net import get_hostname
+
+    if hostname != get_hostname():
+        return None
+    from local.airflow_services import Service
+
+    scheduler = Service("scheduler", Path(os.environ.get("AIRFLOW_HOME", "~/airflow")).expanduser())
+    ours = {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": conf.get("database", "sql_alchemy_conn")}
+    return None if scheduler.stale_settings(ours) else scheduler.pid()
 
 
 def register(dag: Any) -> None:
@@ -111,13 +182,99 @@ def _task_seconds(instances: list[Any]) -> dict[str, float]:
     return {task: round(value, 1) for task, value in sorted(seconds.items(), key=lambda item: -item[1])}
 
 
+def _busy(scheduler: LiveScheduler, reason: str) -> SchedulerBusy:
+    return SchedulerBusy(
+        f"a scheduler is running on this metadata database ({scheduler.describe()}): running the day"
+        f" in this process too would run its tasks twice, and {reason}. Trigger the day from the"
+        " stack's UI (`make status` prints its address), or stop the scheduler (`make down`) and run"
+        " this again. No run was created."
+    )
+
+
+def _scheduler_api(scheduler: LiveScheduler) -> Any:
+    """A client of the api-server that serves the same database as the scheduler (.local/env's)."""
+    from local.airflow_api import AirflowApi, AirflowApiError
+
+    url, user, password = (
+        os.environ.get(name) for name in ("AIRFLOW_UI_URL", "AIRFLOW_ADMIN_USER", "AIRFLOW_ADMIN_PASSWORD")
+    )
+    if not (url and user and password):
+        raise _busy(scheduler, "this environment names no api-server to hand the run to (source .local/env)")
+    api = AirflowApi(url, user, password)
+    try:
+        jobs = api.running_jobs("SchedulerJob")
+    except (AirflowApiError, OSError) as error:
+        raise _busy(scheduler, f"its api-server at {url} could not be asked ({error})") from error
+    # the same job row (id and start) seen through the API: the api-server reads this database
+    if not any(
+        job["id"] == scheduler.job_id
+        and job["start_date"]
+        and datetime.fromisoformat(job["start_date"]) == scheduler.start_date
+        for job in jobs
+    ):
+        raise _busy(scheduler, f"the api-server at {url} serves another metadata database")
+    return api
+
+
+def run_through_scheduler(
+    day: date, scheduler: LiveScheduler, *, full_refresh: bool = False, tables: list[str] | None = None
+) -> dict[str, Any]:
+    """Hand the run of `day` to the live scheduler through the REST API and follow it to its end.
+
+    The DAG is unpaused, as the UI's trigger form does: a paused DAG's run would wait for ever.
+    """
+    from lakehouse.names import DAG_ID
+    from local.airflow_api import TERMINAL_RUN_STATES, wait_for
+
+    api = _scheduler_api(scheduler)
+    logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC).replace(hour=2)
+    wait_for(lambda: api.dag_is_parsed(DAG_ID), PARSE_TIMEOUT_S, f"the dag-processor to parse {DAG_ID}")
+    api.unpause(DAG_ID)
+    started = time.monotonic()
+    run_id = api.trigger(DAG_ID, logical_date, {"full_refresh": full_refresh, "tables": tables or []})
+    page = f"{api.url}/dags/{DAG_ID}/runs/{quote(run_id, safe='')}"
+    print(f"run_dag: {DAG_ID} {day}: handed to the {scheduler.describe()}: {page}", file=sys.stderr)
+    states: list[str] = []
+
+    def finished() -> dict[str, Any] | None:
+        run = api.run(DAG_ID, run_id)
+        if not states or states[-1] != run["state"]:
+            states.append(run["state"])
+            print(f"run_dag: {run_id}: {run['state']}", file=sys.stderr, flush=True)
+        return run if run["state"] in TERMINAL_RUN_STATES else None
+
+    run = wait_for(finished, RUN_TIMEOUT_S, f"{DAG_ID} run {run_id} to finish")
+    instances = api.task_instances(DAG_ID, run_id)
+    return {
+        "day": day.isoformat(),
+        "state": run["state"],
+        "seconds": round(time.monotonic() - started, 1),
+        "run_id": run_id,
+        "through": "scheduler",
+        "page": page,
+        "tasks": len(instances),
+        "failed": sorted({t["task_id"] for t in instances if t["state"] in ("failed", "upstream_failed")}),
+        "states": {t["task_id"]: str(t["state"]) for t in instances if t["map_index"] < 0},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.run_dag", description=__doc__.split("\n")[0])
     parser.add_argument("day", type=date.fromisoformat)
     parser.add_argument("--full-refresh", action="store_true")
     parser.add_argument("--tables", nargs="*", default=[])
     args = parser.parse_args(argv)
-    result = run_day(args.day, full_refresh=args.full_refresh, tables=args.tables)
+    scheduler = live_scheduler()
+    if scheduler is None:
+        result = run_day(args.day, full_refresh=args.full_refresh, tables=args.tables)
+    else:
+        try:
+            result = run_through_scheduler(
+                args.day, scheduler, full_refresh=args.full_refresh, tables=args.tables
+            )
+        except SchedulerBusy as busy:
+            print(f"run_dag: {busy}", file=sys.stderr)
+            return 2
     print(json.dumps(result))
     return 0 if result["state"] == "success" else 1
 

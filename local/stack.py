@@ -6,8 +6,16 @@ the DAG expects (what Terraform creates on AWS: buckets, Glue databases, the
 Athena workgroup, the bronze crawler, all from pipeline.yaml), Airflow's
 metadata database, and .local/env with the connections.
 
-The endpoint keeps its state in memory, so a restart of it loses the lake;
-Postgres keeps its data.
+Ports are decided before anything starts (local/ports.py): a service of this
+stack that runs already (its pid file) keeps the port it listens on; a port
+another process holds is named, and left for a free one nearby unless it was
+asked for (LAKEHOUSE_AWS_PORT, LAKEHOUSE_AIRFLOW_PORT, LAKEHOUSE_PG_PORT), in
+which case `make up` stops there. Every client is then given the ports the
+services bound, and a service counts as up only once its own process listens.
+
+The endpoint keeps the lake (S3 objects, the Glue catalog) in .local/aws/lake,
+as Postgres keeps its data, so a restart of either finds them as they were;
+`make clean` (which removes .local) is how to start over.
 """
 
 from __future__ import annotations
@@ -17,19 +25,36 @@ import os
 import subprocess
 import sys
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from lakehouse.polling import Backoff, WaitTimedOut, poll
-from local.airflow_home import AIRFLOW_HOME, DEFAULT_AWS_PORT, aws_endpoint_url
+from local.airflow_home import AIRFLOW_HOME, AWS_PORT, aws_endpoint_url
 from local.airflow_home import init as init_airflow_home
-from local.airflow_services import describe, start_all, stop_all, stop_process_group, ui_port
+from local.airflow_services import (
+    api_server_port,
+    describe,
+    running_port,
+    start_all,
+    stop_all,
+    stop_process_group,
+)
 from local.aws.bootstrap import bootstrap_aws
 from local.paths import LOCAL_DIR, REPO_ROOT
+from local.ports import PortTaken, ServicePort, first_port, holder, ports_of, serves
 from local.postgres import EmbeddedPostgres
 
 AWS_DIR = LOCAL_DIR / "aws"
 PID_FILE = AWS_DIR / "endpoint.pid"
 LOG_FILE = AWS_DIR / "endpoint.log"
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where the stack's services will listen, decided before any of them starts."""
+
+    aws: int
+    airflow: int
 
 
 def _endpoint_pid() -> int | None:
@@ -50,9 +75,56 @@ def _endpoint_ready(url: str) -> bool:
         return False
 
 
+def _endpoint_port() -> int | None:
+    """The port this checkout's running endpoint listens on, or None."""
+    pid = _endpoint_pid()
+    return first_port(ports_of(pid), AWS_PORT.saved()) if pid else None
+
+
+def _keep_running(setting: ServicePort, running: int) -> int:
+    """A running service keeps its port; say so when another was asked for."""
+    requested = setting.requested()
+    if requested and requested != running:
+        print(
+            f"{setting.service}: already running on port {running}"
+            f" (`make down` first to move it to {requested})"
+        )
+    return running
+
+
+def check_postgres_port(pg: EmbeddedPostgres) -> None:
+    """Only a port fixed by LAKEHOUSE_PG_PORT can be taken: the server moves off any other by itself."""
+    port = pg.requested_port
+    if port is None or pg.status().running:
+        return
+    taken = holder(port)
+    if taken is not None:
+        raise PortTaken(
+            f"postgres: port {port} (LAKEHOUSE_PG_PORT) is held by {taken.describe()}. Stop that"
+            " process, or unset LAKEHOUSE_PG_PORT and the embedded server picks a free port."
+        )
+
+
+def plan_ports(*, airflow: bool) -> Ports:
+    """The ports the stack will use, each checked free or this stack's own; raises PortTaken."""
+    check_postgres_port(EmbeddedPostgres())
+    running = _endpoint_port()
+    aws = _keep_running(AWS_PORT, running) if running else AWS_PORT.choose()
+    api = api_server_port(AIRFLOW_HOME)
+    if not airflow:
+        return Ports(aws, api.last_used())
+    running = running_port(AIRFLOW_HOME)
+    return Ports(aws, _keep_running(api, running) if running else api.choose())
+
+
 def start_endpoint(port: int) -> str:
+    """Start the endpoint on `port` unless it runs; return its URL once its own process listens there."""
     url = f"http://127.0.0.1:{port}"
-    if _endpoint_pid() is not None:
+    running = _endpoint_pid()
+    if running is not None:
+        if not serves(port, running):
+            raise RuntimeError(f"the local AWS endpoint runs (pid {running}) but not on port {port}")
+        AWS_PORT.save(port)
         return url
     AWS_DIR.mkdir(parents=True, exist_ok=True)
     with LOG_FILE.open("ab") as log:
@@ -66,7 +138,8 @@ def start_endpoint(port: int) -> str:
     PID_FILE.write_text(str(process.pid))
 
     def ready() -> bool:
-        if _endpoint_ready(url):
+        # its own process listens on the port (whatever else might answer there), and answers
+        if serves(port, process.pid) and _endpoint_ready(url):
             return True
         if process.poll() is not None:
             raise RuntimeError(f"local AWS endpoint exited on start (port {port}); see {LOG_FILE}")
@@ -76,6 +149,7 @@ def start_endpoint(port: int) -> str:
         poll(ready, bool, 30, backoff=Backoff(0.1, 1.5, 0.5))
     except WaitTimedOut:
         raise RuntimeError(f"local AWS endpoint did not start on port {port}; see {LOG_FILE}") from None
+    AWS_PORT.save(port)
     return url
 
 
@@ -89,14 +163,17 @@ def stop_endpoint() -> bool:
 
 
 def up(*, airflow: bool = True) -> dict[str, str]:
-    """Postgres, the AWS endpoint and its resources, the Airflow home, and (unless not wanted) Airflow."""
-    port = int(os.environ.get("LAKEHOUSE_AWS_PORT", DEFAULT_AWS_PORT))
-    url = start_endpoint(port)
+    """Postgres, the AWS endpoint and its resources, the Airflow home, and (unless not wanted) Airflow.
+
+    Raises PortTaken, before starting anything, when a port asked for is held by another process.
+    """
+    ports = plan_ports(airflow=airflow)
+    url = start_endpoint(ports.aws)
     bootstrap_aws(url)
-    env = init_airflow_home()
-    assert env["AWS_ENDPOINT_URL"] == url == aws_endpoint_url()
+    env = init_airflow_home(aws_port=ports.aws, ui_port=ports.airflow)
+    assert env["AWS_ENDPOINT_URL"] == url == aws_endpoint_url(ports.aws)
     if airflow:
-        start_all({**os.environ, **env}, AIRFLOW_HOME, ui_port())
+        start_all({**os.environ, **env}, AIRFLOW_HOME, ports.airflow)
     return env
 
 
@@ -112,11 +189,11 @@ def status() -> int:
     print(pg.describe())
     pid = _endpoint_pid()
     print(
-        f"local AWS endpoint: running pid={pid} {aws_endpoint_url()}"
+        f"local AWS endpoint: running pid={pid} {aws_endpoint_url(_endpoint_port() or AWS_PORT.last_used())}"
         if pid
         else "local AWS endpoint: stopped"
     )
-    for line in describe(AIRFLOW_HOME, ui_port()):
+    for line in describe(AIRFLOW_HOME):
         print(line)
     return 0 if pg.running and pid else 3
 
@@ -127,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-airflow", action="store_true", help="up: leave Airflow's services stopped")
     args = parser.parse_args(argv)
     if args.command == "up":
-        env = up(airflow=not args.no_airflow)
+        try:
+            env = up(airflow=not args.no_airflow)
+        except PortTaken as taken:
+            print(f"make up: {taken}", file=sys.stderr)
+            return 1
         postgres = env["LAKEHOUSE_PG_DSN"].rsplit("@", 1)[-1]
         print(f"local stack up: Postgres {postgres}, AWS {env['AWS_ENDPOINT_URL']}")
         if not args.no_airflow:

@@ -1,0 +1,227 @@
+"""`make up` beside someone else's services: a port another process holds is named and avoided,
+every client of the stack gets the ports its services actually bound, and a service counts as up
+only when its own process answers, not whatever answers on its port.
+
+The stack's own files go to a temporary folder and its default ports are ports the test holds, so
+these tests neither touch this checkout's `.local/` nor the real defaults another stack may use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local import airflow_home, airflow_services, stack
+from local.ports import PortTaken, ServicePort, ports_of
+from local.postgres import EmbeddedPostgres
+
+PORT_VARIABLES = ("LAKEHOUSE_AWS_PORT", "LAKEHOUSE_AIRFLOW_PORT", "LAKEHOUSE_PG_PORT")
+
+
+@pytest.fixture
+def hold() -> Iterator[Callable[[], int]]:
+    """Hold ports with plain listening sockets, as another checkout's services or LocalStack would."""
+    sockets: list[socket.socket] = []
+
+    def held() -> int:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        sockets.append(sock)
+        return sock.getsockname()[1]
+
+    yield held
+    for sock in sockets:
+        sock.close()
+
+
+@dataclass
+class IsolatedStack:
+    tmp: Path
+    aws_port: ServicePort
+    ui_default: int
+    started: list[tuple[dict[str, str], Path, int]] = field(default_factory=list)
+
+
+@pytest.fixture
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hold: Callable[[], int]
+) -> Iterator[IsolatedStack]:
+    """The stack's files under tmp_path, both default ports held by someone else, Airflow not started.
+
+    Airflow's services are replaced by a recorder of what they would be started with: the ports and
+    environment are the point here, and the shared Postgres and metadata database are used as they are.
+    """
+    aws_dir = tmp_path / "aws"
+    aws_port = ServicePort("the local AWS endpoint", "LAKEHOUSE_AWS_PORT", hold(), aws_dir / "endpoint.port")
+    isolated = IsolatedStack(tmp_path, aws_port, hold())
+    for module in (airflow_home, stack):
+        monkeypatch.setattr(module, "AWS_PORT", aws_port)
+        monkeypatch.setattr(module, "AIRFLOW_HOME", tmp_path / "airflow")
+    monkeypatch.setattr(stack, "AWS_DIR", aws_dir)
+    monkeypatch.setattr(stack, "PID_FILE", aws_dir / "endpoint.pid")
+    monkeypatch.setattr(stack, "LOG_FILE", aws_dir / "endpoint.log")
+    monkeypatch.setattr(airflow_home, "ENV_FILE", tmp_path / "env")
+    monkeypatch.setenv("LAKEHOUSE_LOCAL_DIR", str(tmp_path / "local"))
+    monkeypatch.setattr(airflow_services, "DEFAULT_UI_PORT", isolated.ui_default)
+    monkeypatch.setattr(
+        stack, "start_all", lambda env, home, port: isolated.started.append((env, home, port))
+    )
+    for variable in PORT_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    try:
+        yield isolated
+    finally:
+        stack.stop_endpoint()
+
+
+def test_make_up_moves_off_ports_others_hold_and_its_clients_get_the_ports_it_bound(
+    isolated: IsolatedStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    env = stack.up(airflow=True)
+
+    said = capsys.readouterr().out
+    for default in (isolated.aws_port.default, isolated.ui_default):
+        assert f"port {default} is held by pid {os.getpid()}" in said
+    endpoint_pid = int(stack.PID_FILE.read_text())
+    aws_port = isolated.aws_port.saved()
+    assert aws_port and aws_port != isolated.aws_port.default
+    assert ports_of(endpoint_pid) == {aws_port}  # the port the endpoint really listens on
+    [(airflow_env, _home, ui_port)] = isolated.started
+    assert ui_port != isolated.ui_default
+
+    url = f"http://127.0.0.1:{aws_port}"
+    for client in (env, airflow_env):
+        assert client["AWS_ENDPOINT_URL"] == url
+        assert json.loads(client["AIRFLOW_CONN_AWS_DEFAULT"])["extra"]["endpoint_url"] == url
+        assert client["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"http://127.0.0.1:{ui_port}/execution/"
+        assert client["AIRFLOW_UI_URL"] == f"http://localhost:{ui_port}"
+    exported = (isolated.tmp / "env").read_text().splitlines()
+    assert f"export LAKEHOUSE_AWS_PORT={aws_port}" in exported
+    assert f"export LAKEHOUSE_AIRFLOW_PORT={ui_port}" in exported
+    assert f"export AWS_ENDPOINT_URL={url}" in exported
+
+    # the stack's own running endpoint is kept, on its port, whatever is asked for now
+    monkeypatch.setenv("LAKEHOUSE_AWS_PORT", str(isolated.aws_port.default))
+    again = stack.up(airflow=False)
+    assert again["AWS_ENDPOINT_URL"] == url and int(stack.PID_FILE.read_text()) == endpoint_pid
+    assert f"already running on port {aws_port}" in capsys.readouterr().out
+
+
+def test_make_up_stops_before_starting_anything_when_a_port_asked_for_is_held(
+    isolated: IsolatedStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAKEHOUSE_AIRFLOW_PORT", str(isolated.ui_default))
+    with pytest.raises(
+        PortTaken, match=rf"port {isolated.ui_default} \(LAKEHOUSE_AIRFLOW_PORT\) is held by pid"
+    ):
+        stack.up(airflow=True)
+    assert not stack.PID_FILE.exists() and not isolated.started
+
+
+def test_the_cli_says_who_holds_a_port_asked_for_instead_of_a_traceback(
+    isolated: IsolatedStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("LAKEHOUSE_AWS_PORT", str(isolated.aws_port.default))
+    assert stack.main(["up", "--no-airflow"]) == 1
+    error = capsys.readouterr().err
+    assert f"port {isolated.aws_port.default} (LAKEHOUSE_AWS_PORT) is held by pid {os.getpid()}" in error
+    assert "LAKEHOUSE_AWS_PORT=" in error.split("ask for another port:")[1]
+
+
+class _Answers(BaseHTTPRequestHandler):
+    """Whatever a foreign service on our port might say: a healthy answer to every GET, and
+    "Invalid credentials" to this checkout's login."""
+
+    def do_GET(self) -> None:
+        self._reply(200, {"metadatabase": {"status": "healthy"}})
+
+    def do_POST(self) -> None:
+        self._reply(401, {"detail": "Invalid credentials"})
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def foreign_service() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_endpoint_is_not_taken_for_started_because_something_answers_on_its_port(
+    isolated: IsolatedStack, foreign_service: int
+) -> None:
+    """Ours cannot bind a port another service holds: that service's answers must not pass for it."""
+    with pytest.raises(
+        RuntimeError, match=f"local AWS endpoint exited on start \\(port {foreign_service}\\)"
+    ):
+        stack.start_endpoint(foreign_service)
+
+
+def test_an_api_server_that_refuses_this_checkouts_login_is_not_taken_for_ours(foreign_service: int) -> None:
+    env = {"AIRFLOW_ADMIN_USER": "admin", "AIRFLOW_ADMIN_PASSWORD": "this checkout's"}
+    with pytest.raises(RuntimeError, match=f"api-server on port {foreign_service} does not accept"):
+        airflow_services.check_login(env, foreign_service)
+
+
+def test_a_fixed_postgres_port_held_by_another_process_is_named(
+    tmp_path: Path, hold: Callable[[], int]
+) -> None:
+    port = hold()
+    with pytest.raises(
+        PortTaken, match=rf"postgres: port {port} \(LAKEHOUSE_PG_PORT\) is held by pid {os.getpid()}"
+    ):
+        stack.check_postgres_port(EmbeddedPostgres(base_dir=tmp_path, port=port))
+
+
+def test_an_airflow_service_started_for_other_addresses_is_restarted(tmp_path: Path) -> None:
+    """A scheduler started when the endpoint was elsewhere would keep sending its tasks there."""
+    old = dict.fromkeys(airflow_services.ADDRESS_SETTINGS, "before")
+    # a stand-in whose command line names the service, as Service.pid() checks
+    sleeper = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)", "scheduler"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert sleeper.stdout is not None and sleeper.stdout.readline()  # its command line is set by now
+        service = airflow_services.Service("scheduler", tmp_path)
+        service.pid_file.parent.mkdir(parents=True)
+        service.pid_file.write_text(str(sleeper.pid))
+        service.record_settings(old)  # as Service.start does
+        assert "before" not in service.settings_file.read_text()  # digests: no password on disk
+        assert service.stale_settings(old) == []
+        now = {**old, "AIRFLOW_CONN_AWS_DEFAULT": "after"}
+        assert service.stale_settings(now) == ["AIRFLOW_CONN_AWS_DEFAULT"]
+        airflow_services.restart_stale(now, tmp_path)
+        assert sleeper.wait(timeout=10) is not None and service.pid() is None
+    finally:
+        sleeper.kill()
+        sleeper.wait()
