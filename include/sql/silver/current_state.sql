@@ -95,14 +95,20 @@ final as (
     from ranked
     where _version = 1 and _deleted_at is null
     {%- if key_table %}
-        -- hard deletes: a key the source no longer has leaves silver
-        and exists (
-            select 1
-            from {{ bronze_db | identifier }}.{{ key_table | identifier }} as source_key
-            where source_key.ingest_date = {{ key_set_date | sql_string }}
+        -- hard deletes: a key the source no longer has leaves silver; a row with a null key
+        -- has no key to look up and stays, for the audit to name
+        and (
             {%- for key in key_columns %}
-                and source_key.{{ key | identifier }} = ranked.{{ key | identifier }}
+            ranked.{{ key | identifier }} is null or
             {%- endfor %}
+            exists (
+                select 1
+                from {{ bronze_db | identifier }}.{{ key_table | identifier }} as source_key
+                where source_key.ingest_date = {{ key_set_date | sql_string }}
+                {%- for key in key_columns %}
+                    and source_key.{{ key | identifier }} = ranked.{{ key | identifier }}
+                {%- endfor %}
+            )
         )
     {%- endif %}
 )

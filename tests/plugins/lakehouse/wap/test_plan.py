@@ -207,7 +207,8 @@ def test_gold_rebuilds_the_dates_its_silver_tables_rewrote_in_this_run_without_a
 
 def test_keys_gone_from_the_source_leave_silver_with_the_partitions_they_were_in(lake: Lake) -> None:
     """deletes: hard. Payment 2 is purged at the source, payment 4 is new: silver rewrites the
-    partition 2 was in (nothing else changed there) and the new one, and leaves 3's alone."""
+    partition 2 was in (nothing else changed there) and the new one, and leaves 3's alone.
+    A change record without a key is kept for the audit to fail on, not dropped as deleted."""
     from lakehouse.batches import Watermark, select_batches
     from lakehouse.config import Databases
     from lakehouse.hooks.athena import BoundedAthenaHook
@@ -230,7 +231,8 @@ def test_keys_gone_from_the_source_leave_silver_with_the_partitions_they_were_in
     lake.ok(
         f"CREATE TABLE payments WITH (format = 'PARQUET', external_location = 's3://{lake.bucket}/bronze/payments/',"
         " partitioned_by = ARRAY['ingest_date'])"
-        f" AS SELECT * FROM (VALUES (4, {stamp.format(20)}, {stamp.format(20)}, '2026-11-20'))"
+        f" AS SELECT * FROM (VALUES (4, {stamp.format(20)}, {stamp.format(20)}, '2026-11-20'),"
+        f" (NULL, {stamp.format(20)}, {stamp.format(20)}, '2026-11-20'))"
         " AS t(payment_id, created_at, updated_at, ingest_date)"
     )
     lake.ok(
@@ -244,7 +246,7 @@ def test_keys_gone_from_the_source_leave_silver_with_the_partitions_they_were_in
     databases = Databases(bronze=lake.database, silver=silver, staging=lake.database)
     lake_config = config.lake.model_copy(update={"databases": databases, "bucket": lake.bucket})
     config = config.model_copy(update={"lake": lake_config})
-    batch = _batch("2026-11-20", rows=1)
+    batch = _batch("2026-11-20", rows=2)
     batch = type(batch)(**{**batch.__dict__, "table": "payments", "key_rows": 3})
     runner = AthenaRunner(
         BoundedAthenaHook(aws_conn_id="aws_default", query_timeout_s=60), lake.output, "primary"
@@ -261,7 +263,9 @@ def test_keys_gone_from_the_source_leave_silver_with_the_partitions_they_were_in
     assert plan.partitions == ["2026-11-18", "2026-11-20"]
     lake.ok(plan.create_sql)
     staged = lake.ok(f"SELECT payment_id, created_date FROM {plan.temp_table} ORDER BY 1").rows
-    assert staged == [["1", "2026-11-18"], ["4", "2026-11-20"]]
+    assert staged == [["1", "2026-11-18"], ["4", "2026-11-20"], [None, "2026-11-20"]], (
+        "a null key is for the audit"
+    )
 
 
 def test_a_lake_that_lost_silver_but_kept_its_watermark_says_to_run_a_full_refresh() -> None:
