@@ -117,8 +117,12 @@ def _cwd(pid: int) -> str | None:
         return None
 
 
-def _can_bind(port: int) -> bool:
-    """Whether a server could listen on `port` of the loopback address, binding as servers do."""
+def can_bind(port: int) -> bool:
+    """Whether a server could listen on `port` of the loopback address, binding as servers do.
+
+    With SO_REUSEADDR, as Postgres and our servers bind: connections of a server
+    just stopped linger in TIME_WAIT and do not hold its port.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -132,7 +136,7 @@ def holder(port: int) -> Holder | None:
     """Who listens on `port`, or None when it is free."""
     listening = {inode: uid for inode, (bound, uid) in _listening_sockets().items() if bound == port}
     if not listening:
-        return None if _can_bind(port) else Holder(port)
+        return None if can_bind(port) else Holder(port)
     for pid in _pids():
         if _socket_inodes(pid) & listening.keys():
             return Holder(port, pid, None, _command_line(pid), _cwd(pid))
@@ -147,7 +151,7 @@ def free_port_near(port: int) -> int:
     """
     taken = {bound for bound, _uid in _listening_sockets().values()}
     for candidate in range(port + 1, min(port + NEARBY, 65536)):
-        if candidate not in taken and _can_bind(candidate):
+        if candidate not in taken and can_bind(candidate):
             return candidate
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from lakehouse.polling import Backoff, WaitTimedOut, poll
 from local.paths import LOCAL_DIR
+from local.ports import can_bind
 
 if TYPE_CHECKING:
     import psycopg  # for annotations; the methods import it where they use it
@@ -233,19 +234,6 @@ def _pid_is_postgres(pid: int) -> bool:
     return b"postgres" in cmdline
 
 
-def _port_is_free(port: int) -> bool:
-    """Free for Postgres: nothing listens there. Connections of the server we just
-    stopped linger in TIME_WAIT; Postgres binds with SO_REUSEADDR and ignores them,
-    so the check does too (without it, a restart would lose its saved port)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def _ephemeral_range() -> tuple[int, int]:
     try:
         low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
@@ -265,7 +253,7 @@ def _free_port() -> int:
     candidates = list(range(max(1024, low - 12000), low))
     random.shuffle(candidates)
     for port in candidates[:200]:
-        if _port_is_free(port):
+        if can_bind(port):
             return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -456,11 +444,11 @@ class EmbeddedPostgres:
 
     def _choose_port(self) -> int:
         if self.requested_port:
-            if not _port_is_free(self.requested_port):
+            if not can_bind(self.requested_port):
                 raise PostgresError(f"configured port {self.requested_port} is already in use")
             return self.requested_port
         saved = self._read_state("port")
-        if saved and _port_is_free(int(saved)):
+        if saved and can_bind(int(saved)):
             return int(saved)
         port = _free_port()
         if saved:
