@@ -33,7 +33,7 @@ def column(conn: psycopg.Connection, table: str, name: str) -> int:
 
 def test_every_change_is_stamped_inside_the_day_and_nothing_else_moves(conn: psycopg.Connection) -> None:
     before = snapshot(conn)
-    simulate_day(conn, FIRST_DAY)
+    summary = simulate_day(conn, FIRST_DAY)
     after = snapshot(conn)
 
     changed_total = 0
@@ -45,7 +45,18 @@ def test_every_change_is_stamped_inside_the_day_and_nothing_else_moves(conn: psy
                 assert row[stamp].date() == FIRST_DAY, (table, key, row[stamp])
             else:
                 assert row[stamp].date() < FIRST_DAY, (table, key)
-        assert set(before[table]) <= set(after[table]), f"{table}: rows are soft-deleted, never removed"
+        removed = set(before[table]) - set(after[table])
+        if table != "payments":
+            assert removed == set(), f"{table}: rows are soft-deleted, never removed"
+            continue
+        # payments are hard-deleted: the failed attempts of the orders deleted that day, and only those
+        assert len(removed) == summary.purged_payments
+        status = column(conn, table, "status")
+        deleted = column(conn, "orders", "deleted_at")
+        for key in removed:
+            payment = before[table][key]
+            assert payment[status] == "failed", payment
+            assert after["orders"][payment[1]][deleted].date() == FIRST_DAY, payment
     assert changed_total > 50
 
 
