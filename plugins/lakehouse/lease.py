@@ -9,16 +9,19 @@ conditional put (`If-None-Match: *` creates it only if absent; `If-Match`
 replaces only the version read), which AWS and the local endpoint both
 enforce, so exactly one of two racing runs wins.
 
-The lease names its holder (the DAG run) and expires: a run that died
-without releasing it (its worker killed, its run marked failed by hand)
-frees the lake once its time is up, which is the DAG's run timeout, so a
-live run never loses it. The holder itself re-acquires freely, so a cleared
-and re-run task of the same run goes on.
+The lease names its holder (the DAG run, and the Airflow it runs in) and
+expires: a run that died without releasing it (its worker killed, its run
+marked failed by hand) frees the lake once its time is up, which is the DAG's
+run timeout, so a live run never loses it. Sooner when the caller can tell
+that the holder is no longer an active run of its own Airflow (deleted, or
+finished without its teardown). The holder itself re-acquires freely, so a
+cleared and re-run task of the same run goes on.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,6 +35,7 @@ class Holder:
     dag_id: str
     acquired_at: str
     expires_at: str
+    instance: str = ""  # which Airflow the run belongs to (its api base URL)
 
     def expired(self, now: datetime) -> bool:
         return now >= datetime.fromisoformat(self.expires_at)
@@ -46,7 +50,7 @@ class Attempt:
 
     acquired: bool
     holder: Holder
-    took_over: Holder | None = None  # an expired lease this try replaced
+    took_over: Holder | None = None  # an expired (or abandoned) lease this try replaced
 
 
 def lease_key(name: str) -> str:
@@ -69,12 +73,25 @@ def _read(s3: Any, bucket: str, key: str) -> tuple[Holder, str] | None:
 
 
 def try_acquire(
-    s3: Any, bucket: str, name: str, *, dag_id: str, run_id: str, ttl: timedelta, now: datetime | None = None
+    s3: Any,
+    bucket: str,
+    name: str,
+    *,
+    dag_id: str,
+    run_id: str,
+    ttl: timedelta,
+    instance: str = "",
+    gone: Callable[[Holder], bool] = lambda holder: False,
+    now: datetime | None = None,
 ) -> Attempt:
-    """Take the lease if it is free, expired, or already this run's; else say who holds it."""
+    """Take the lease if it is free, expired, this run's or its holder `gone`; else name the holder.
+
+    `gone` is asked only about a holder of the same `instance`: a run of
+    another Airflow is not one this Airflow can see.
+    """
     now = now or datetime.now(UTC)
     key = lease_key(name)
-    mine = Holder(run_id, dag_id, now.isoformat(), (now + ttl).isoformat())
+    mine = Holder(run_id, dag_id, now.isoformat(), (now + ttl).isoformat(), instance)
     body = json.dumps(asdict(mine)).encode()
     try:
         s3.put_object(Bucket=bucket, Key=key, Body=body, IfNoneMatch="*")
@@ -84,11 +101,13 @@ def try_acquire(
             raise
     found = _read(s3, bucket, key)
     if found is None:  # released between the two calls: try once more from the start
-        return try_acquire(s3, bucket, name, dag_id=dag_id, run_id=run_id, ttl=ttl, now=now)
+        return try_acquire(
+            s3, bucket, name, dag_id=dag_id, run_id=run_id, ttl=ttl, instance=instance, gone=gone, now=now
+        )
     holder, etag = found
     if holder.run_id == run_id and holder.dag_id == dag_id:
         return Attempt(True, holder)
-    if not holder.expired(now):
+    if not holder.expired(now) and not (holder.instance == instance and gone(holder)):
         return Attempt(False, holder)
     try:
         s3.put_object(Bucket=bucket, Key=key, Body=body, IfMatch=etag)

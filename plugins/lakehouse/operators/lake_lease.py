@@ -39,16 +39,31 @@ class LakeLeaseSensor(BaseSensorOperator):
         self.aws_conn_id = aws_conn_id
 
     def poke(self, context: Context) -> bool:
+        from airflow.configuration import conf
         from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 
-        from lakehouse.lease import try_acquire
+        from lakehouse.lease import Holder, try_acquire
+
+        ti = context["ti"]
+
+        def gone(holder: Holder) -> bool:
+            """The holding run is not active in this Airflow (deleted, or ended without its release)."""
+            active = ["queued", "running"]
+            return ti.get_dr_count(dag_id=holder.dag_id, run_ids=[holder.run_id], states=active) == 0
 
         s3 = S3Hook(aws_conn_id=self.aws_conn_id).get_conn()
         attempt = try_acquire(
-            s3, self.bucket, self.lease, dag_id=self.dag_id, run_id=context["run_id"], ttl=self.ttl
+            s3,
+            self.bucket,
+            self.lease,
+            dag_id=self.dag_id,
+            run_id=context["run_id"],
+            ttl=self.ttl,
+            instance=conf.get("api", "base_url", fallback=""),
+            gone=gone,
         )
         if attempt.took_over is not None:
-            self.log.warning("took over an expired lease on the lake: %s", attempt.took_over.describe())
+            self.log.warning("took over a lease its holder left behind: %s", attempt.took_over.describe())
         if attempt.acquired:
             self.log.info("this run holds the lake until %s at most", attempt.holder.expires_at)
         else:

@@ -52,3 +52,24 @@ def test_a_lease_its_dead_holder_never_released_expires(lake: Lake) -> None:
     assert attempt.acquired and attempt.took_over is not None and attempt.took_over.run_id == "killed"
     again = try_acquire(lake.s3, lake.bucket, "lake", dag_id="d", run_id="third", ttl=HOUR, now=later)
     assert not again.acquired and again.holder.run_id == "next"
+
+
+def test_a_lease_whose_holder_this_airflow_no_longer_runs_is_taken_over_at_once(lake: Lake) -> None:
+    here, there = "http://localhost:8080", "https://other-mwaa.example"
+    try_acquire(lake.s3, lake.bucket, "lake", dag_id="d", run_id="deleted", ttl=HOUR, instance=here, now=NOW)
+    asked: list[str] = []
+
+    def gone(holder) -> bool:
+        asked.append(holder.run_id)
+        return True
+
+    taken = try_acquire(
+        lake.s3, lake.bucket, "lake", dag_id="d", run_id="next", ttl=HOUR, instance=here, gone=gone, now=NOW
+    )
+    assert taken.acquired and taken.took_over is not None and asked == ["deleted"]
+
+    # a run of another Airflow is not one this Airflow can see: it waits for the lease to expire
+    other = try_acquire(
+        lake.s3, lake.bucket, "lake", dag_id="d", run_id="x", ttl=HOUR, instance=there, gone=gone, now=NOW
+    )
+    assert not other.acquired and asked == ["deleted"]
