@@ -30,7 +30,7 @@ help:
 	@echo "make seed [ORDERS=n]   (re)load the sample shop"
 	@echo "make local-aws [PORT=4566]   the local AWS endpoint (S3, Glue, STS, Athena) in the foreground"
 	@echo "make bench   benchmarks: print figures and ratios"
-	@echo "make up | down | status   the local stack (Postgres, AWS endpoint, Airflow UI on :8080) in the background"
+	@echo "make up | down | status   the local stack (Postgres, AWS endpoint, Airflow UI on :8080 or the next free port) in the background"
 	@echo "make compose-env   .env for docker compose (docker-compose.yaml)"
 	@echo "make lock    re-resolve constraints.txt (MWAA's runtime lock) and constraints-dev.txt"
 	@echo "make mwaa-replay   install requirements.txt as MWAA does, on its image's packages; import the DAGs"

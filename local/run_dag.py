@@ -1,9 +1,10 @@
 """Run one `lakehouse_daily` DAG run in this process (Airflow's `dag.test`), for one business day.
 
-Used by `make demo` and the end-to-end tests: the same DAG file, parsed the
-same way, its tasks executed for real against the stack that the environment
-(.local/env) points at. A run for business day D gets the data interval that a
-scheduled run at D+1 02:00 UTC would get.
+Used by the end-to-end tests and by hand: the same DAG file, parsed the same
+way, its tasks executed for real against the stack that the environment
+(.local/env) points at (`make demo` goes through the scheduler instead). A
+run for business day D gets the data interval that a scheduled run at D+1
+02:00 UTC would get.
 
     python -m local.run_dag 2026-11-01 [--full-refresh] [--tables orders customers]
 
