@@ -26,10 +26,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lakehouse.names import BATCHES_PREFIX, WATERMARKS_PREFIX
+
+# how far S3's clock (LastModified) may be behind the workers' (exported_at) before a manifest is missed
+CLOCK_MARGIN = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -118,10 +121,22 @@ def write_batch(s3: Any, bucket: str, batch: Batch) -> None:
     s3.put_object(Bucket=bucket, Key=batch.key, Body=json.dumps(asdict(batch), indent=2).encode())
 
 
-def list_batches(s3: Any, bucket: str, table: str) -> list[Batch]:
-    """Every batch manifest of a table, oldest export first."""
+def list_batches(s3: Any, bucket: str, table: str, since: str | None = None) -> list[Batch]:
+    """The batch manifests of a table, oldest export first: all, or those exported after `since`.
+
+    Why `since`: a table gathers a manifest a day, and a plan needs only the
+    ones after its watermark; a manifest is written after its export started,
+    so one last modified well before `since` (S3's clock, hence the margin)
+    holds an older export and is not read.
+    """
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{BATCHES_PREFIX}/{table}/")
-    keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+    oldest = None if since is None else datetime.fromisoformat(since) - CLOCK_MARGIN
+    keys = [
+        item["Key"]
+        for page in pages
+        for item in page.get("Contents", [])
+        if oldest is None or item["LastModified"] >= oldest
+    ]
     batches = []
     for key in filter(lambda key: key.endswith(".json"), keys):
         found = _read_json(s3, bucket, key)

@@ -15,12 +15,14 @@ from lakehouse.config import pipeline_config
 from lakehouse.names import business_day
 
 
-def _clients(aws_conn_id: str) -> tuple[Any, Any]:
+def _client(aws_conn_id: str, service: str) -> Any:
     from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
 
-    glue = AwsBaseHook(aws_conn_id=aws_conn_id, client_type="glue").get_conn()
-    s3 = AwsBaseHook(aws_conn_id=aws_conn_id, client_type="s3").get_conn()
-    return glue, s3
+    return AwsBaseHook(aws_conn_id=aws_conn_id, client_type=service).get_conn()
+
+
+def _clients(aws_conn_id: str) -> tuple[Any, Any]:
+    return _client(aws_conn_id, "glue"), _client(aws_conn_id, "s3")
 
 
 def _athena():
@@ -39,7 +41,7 @@ def release_lake(**context: Any) -> None:
     from lakehouse.lease import release
 
     config = pipeline_config()
-    _, s3 = _clients(config.lake.aws_conn_id)
+    s3 = _client(config.lake.aws_conn_id, "s3")
     release(s3, config.lake.bucket, LEASE_NAME, dag_id=context["dag"].dag_id, run_id=context["run_id"])
 
 
@@ -55,7 +57,7 @@ def selected_exports(params: dict[str, Any], **context: Any) -> list[dict[str, A
     config = pipeline_config()
     wanted = set(params.get("tables") or [t.name for t in config.source.tables])
     full = bool(params.get("full_refresh"))
-    _, s3 = _clients(config.lake.aws_conn_id)
+    s3 = _client(config.lake.aws_conn_id, "s3")
     window_start, _ = names.window(context)
     exports = []
     for t in config.source.tables:
@@ -156,7 +158,7 @@ def _plan_silver(config: Any, name: str, glue: Any, s3: Any, context: dict[str, 
 
     bucket = config.lake.bucket
     watermark = read_watermark(s3, bucket, name)
-    selection = select_batches(list_batches(s3, bucket, name), watermark)
+    selection = select_batches(list_batches(s3, bucket, name, since=watermark.merged_through), watermark)
     if not selection.rebuild:
         check_silver_present(glue, config.lake.databases.silver, name, watermark)
     plan = plan_silver(

@@ -89,3 +89,21 @@ def test_manifests_and_watermarks_round_trip_through_the_lake(lake: Lake) -> Non
     watermark = advanced(Watermark("orders"), [earlier, later], "run_10")
     write_watermark(lake.s3, lake.bucket, watermark)
     assert read_watermark(lake.s3, lake.bucket, "orders") == watermark
+
+
+def test_a_plan_reads_only_the_manifests_written_since_its_watermark(lake: Lake) -> None:
+    for day in (8, 9, 10):
+        write_batch(lake.s3, lake.bucket, batch(day))
+    written = datetime.now(UTC)
+    reads: list[str] = []
+    lake.s3.meta.events.register(
+        "provide-client-params.s3.GetObject", lambda params, **_: reads.append(params["Key"])
+    )
+    assert len(list_batches(lake.s3, lake.bucket, "orders")) == 3 and len(reads) == 3
+    reads.clear()
+    assert (
+        list_batches(lake.s3, lake.bucket, "orders", since=(written + timedelta(hours=2)).isoformat()) == []
+    )
+    assert reads == [], "manifests older than the watermark are not read"
+    recent = list_batches(lake.s3, lake.bucket, "orders", since=written.isoformat())
+    assert len(recent) == 3, "within the clock margin a manifest is still read"
