@@ -10,7 +10,9 @@ learn that at 01:30 than from an empty gold partition.
 
 One task per source table (generated from the config), each a
 `SQLCheckOperator` on the `postgres_oltp` connection running
-`include/sql/source/activity_check.sql`.
+`include/sql/source/activity_check.sql`, rendered here from pipeline.yaml with
+its identifiers validated and quoted. The tasks take no params: a run's conf
+cannot reach the SQL.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from airflow.sdk import DAG
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from lakehouse.config import pipeline_config
-from lakehouse.paths import sql_dir
+from lakehouse.sql import render
 
 config = pipeline_config()
 
@@ -37,7 +39,6 @@ with DAG(
     start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    template_searchpath=[str(sql_dir())],
     tags=["lakehouse", "source", "quality"],
     default_args={
         "owner": "data-platform",
@@ -51,11 +52,13 @@ with DAG(
         SQLCheckOperator(
             task_id=f"check_{table.name}",
             conn_id=config.source.conn_id,
-            sql="source/activity_check.sql",
-            params={
-                "schema": config.source.schema_name,
-                "table": table.name,
-                "cursor_column": table.cursor_column,
-                "require_change": table.business_date_column is not None,
-            },
+            sql=render(
+                "source/activity_check.sql",
+                schema=config.source.schema_name,
+                table=table.name,
+                cursor_column=table.cursor_column,
+                require_change=table.business_date_column is not None,
+                # left for Airflow to render at run time: the run's own data interval
+                interval_start="{{ data_interval_start.isoformat() }}",
+            ),
         )

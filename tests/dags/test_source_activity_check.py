@@ -71,3 +71,24 @@ def test_fact_tables_fail_for_a_day_when_the_source_did_not_change(dag) -> None:
         "check_order_items": "failed",
         "check_payments": "failed",
     }
+
+
+HOSTILE_CONF = {
+    "schema": "public",
+    "table": "orders; create table pwned (x int); --",
+    "cursor_column": "updated_at) from orders; drop table customers; --",
+    "require_change": False,
+}
+
+
+def test_a_hostile_run_conf_reaches_no_sql(dag, shop_dsn: str) -> None:
+    run = dag.test(logical_date=_logical_date(DAY_AFTER_SEED), run_conf=HOSTILE_CONF)
+
+    assert run.state == DagRunState.SUCCESS, "the checks ran as pipeline.yaml says, conf ignored"
+    with psycopg.connect(shop_dsn) as shop:
+        tables = {
+            row[0] for row in shop.execute("select tablename from pg_tables where schemaname = 'public'")
+        }
+    assert "pwned" not in tables and "customers" in tables
+    for task in dag.tasks:
+        assert "pwned" not in task.sql and not task.params, task.task_id

@@ -99,3 +99,56 @@ def test_one_quoting_for_every_engine_doubles_quotes_and_refuses_nul() -> None:
     assert sql_string("it's") == "'it''s'"
     with pytest.raises(UnsafeSqlValue, match="NUL"):
         sql_string("a\x00b")
+
+
+# The quoting filters of lakehouse.sql, and the names that hold SQL our own code rendered
+# (a statement's body, a relation or lookup built from validated names) or a loop counter,
+# rather than a value.
+QUOTING_FILTERS = ("identifier", "sql_string", "sql_list", "s3", "trino_type")
+RENDERED_SQL = {"body", "relation", "staged", "lookup.sql", "n", "loop.index", "interval_start"}
+
+
+def _jinja(source: str, opening: str, closing: str) -> list[str]:
+    import re
+
+    pattern = re.escape(opening) + r"-?(.*?)-?" + re.escape(closing)
+    return [match.strip() for match in re.findall(pattern, source, flags=re.S)]
+
+
+def test_no_template_reads_params_or_conf_and_every_value_it_prints_is_quoted() -> None:
+    import re
+
+    from lakehouse.paths import sql_dir
+
+    templates = sorted(sql_dir().rglob("*.sql"))
+    assert len(templates) > 20
+    for path in templates:
+        name = path.relative_to(sql_dir())
+        source = path.read_text()
+        code = _jinja(source, "{{", "}}") + _jinja(source, "{%", "%}")
+        run_values = [part for part in code if re.search(r"\b(params|dag_run|conf|var|ti)\b", part)]
+        assert run_values == [], f"{name} reads what a run carries: {run_values}"
+        filters = "|".join(QUOTING_FILTERS)
+        # names the template itself sets from quoted values, e.g. columns | map("identifier")
+        quoted_names = {
+            match.group(1)
+            for statement in _jinja(source, "{%", "%}")
+            if (match := re.match(r"set (\w+) = .*\b(" + filters + r")\b", statement))
+        }
+        for output in _jinja(source, "{{", "}}"):
+            expression = output.split("|")[0].strip()
+            quoted = expression in quoted_names or re.search(rf"\|\s*({filters})\b", output) is not None
+            literal = expression.startswith(('"', "'"))  # the template's own text, e.g. " and " between keys
+            rendered = literal or expression in RENDERED_SQL or expression.startswith("relation(")
+            assert quoted or rendered, f"{name}: {{{{ {output} }}}} prints a value unquoted"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["orders; drop table customers; --", 'orders" or 1=1', "a b", "Orders", "x'--", "$(reboot)"],
+)
+def test_the_source_check_refuses_a_hostile_identifier(hostile: str) -> None:
+    for field in ("schema", "table", "cursor_column"):
+        context = {"schema": "public", "table": "orders", "cursor_column": "updated_at"} | {field: hostile}
+        with pytest.raises(UnsafeSqlValue):
+            render("source/activity_check.sql", **context, require_change=True, interval_start="x")
