@@ -63,7 +63,8 @@ class SourceTable(Strict):
     pii_columns: list[Identifier] = Field(default_factory=list)
     pii_method: Literal["hash", "mask"] = Field(
         default="hash",
-        description="hash: salted SHA-256 hex, so silver can still join and count distinct values;"
+        description="hash: HMAC-SHA256 hex keyed with the lakehouse_pii_secret Variable, so silver"
+        " can still join and count distinct values;"
         " mask: a constant, for columns nobody downstream needs",
     )
     lookback_minutes: int = Field(

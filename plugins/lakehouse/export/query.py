@@ -3,11 +3,14 @@
 Why literals and not bind parameters: ADBC sends a parameterless statement as
 `COPY (...) TO STDOUT (FORMAT binary)`, its fast path; every literal here is
 either a timestamp we formatted ourselves or quoted by `sql_string`, and
-identifiers come from the catalog and are quoted by `quote_ident`.
+identifiers come from the catalog and are quoted by `quote_ident`. The one
+secret, the PII key, is no literal: it travels as session settings given when
+the connection opens (`ExportRequest.session_settings`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -16,6 +19,10 @@ from lakehouse.hooks.pg_types import ExportColumn
 from lakehouse.sql import quote_ident, sql_string
 
 CURSOR_TYPES = ("timestamp", "timestamptz", "date")
+# Session settings (custom, hence the prefix) that carry the PII key's HMAC pads.
+PII_INNER_PAD = "lakehouse.pii_inner_pad"
+PII_OUTER_PAD = "lakehouse.pii_outer_pad"
+HMAC_BLOCK_BYTES = 64  # SHA-256's block
 
 
 class ExportRequestError(ValueError):
@@ -64,6 +71,12 @@ class ExportRequest:
                     f"{self.table}: empty data interval [{self.window_start}, {self.window_end})"
                 )
 
+    def session_settings(self) -> dict[str, str]:
+        """What each connection of this export must be opened with: the PII key's pads, when hashing."""
+        if self.pii_method != "hash" or not self.pii_columns:
+            return {}
+        return hmac_pads(self.pii_secret)
+
     @property
     def read_from(self) -> datetime | None:
         """Start of the rows read: the interval's start moved back by the lookback."""
@@ -104,11 +117,38 @@ def _utc_literal(moment: datetime) -> str:
     return sql_string(moment.astimezone(UTC).isoformat()) + "::timestamptz"
 
 
-def _hidden(column: ExportColumn, method: str, salt: str) -> ExportColumn:
+def hmac_pads(key: str) -> dict[str, str]:
+    """HMAC-SHA256's inner and outer keyed pads (RFC 2104), hex: the session settings `_hidden` reads.
+
+    Why pads and not the key: Postgres has sha256() but no HMAC without
+    pgcrypto; with the pads the SQL computes exactly HMAC-SHA256(key, value)
+    from two sha256() calls. They are as secret as the key itself.
+    """
+    block = key.encode()
+    if len(block) > HMAC_BLOCK_BYTES:
+        block = hashlib.sha256(block).digest()
+    block = block.ljust(HMAC_BLOCK_BYTES, b"\0")
+    inner = bytes(byte ^ 0x36 for byte in block)
+    outer = bytes(byte ^ 0x5C for byte in block)
+    return {PII_INNER_PAD: inner.hex(), PII_OUTER_PAD: outer.hex()}
+
+
+def _setting(name: str) -> str:
+    return f"decode(current_setting({sql_string(name)}), 'hex')"
+
+
+def _hidden(column: ExportColumn, method: str) -> ExportColumn:
+    """The column hashed (keyed HMAC-SHA256, hex: still joinable, not reversible by a dictionary) or masked.
+
+    The key reaches Postgres as the connection's session settings, set when it
+    connects (`session_settings`), never in this statement's text, which
+    pg_stat_activity, the server's statement log and the task's log all show.
+    """
     ident = quote_ident(column.name)
     if method == "hash":
-        # Salted so a dictionary of known e-mail addresses cannot reverse it; still joinable.
-        expr = f"encode(sha256(convert_to({sql_string(salt)} || {ident}::text, 'UTF8')), 'hex')"
+        message = f"convert_to({ident}::text, 'UTF8')"
+        inner = f"sha256({_setting(PII_INNER_PAD)} || {message})"
+        expr = f"encode(sha256({_setting(PII_OUTER_PAD)} || {inner}), 'hex')"
     else:
         expr = f"case when {ident} is null then null else '****' end"
     return replace(column, select_sql=expr, arrow=("string",))
@@ -153,10 +193,7 @@ def build_query(request: ExportRequest, columns: list[ExportColumn]) -> ExportQu
         raise ExportRequestError(
             f"{request.schema}.{request.table}: PII column(s) {', '.join(missing)} do not exist"
         )
-    planned = [
-        _hidden(c, request.pii_method, request.pii_secret) if c.name in request.pii_columns else c
-        for c in columns
-    ]
+    planned = [_hidden(c, request.pii_method) if c.name in request.pii_columns else c for c in columns]
     select_list = ", ".join(
         c.select_sql if c.select_sql == quote_ident(c.name) else f"{c.select_sql} as {quote_ident(c.name)}"
         for c in planned

@@ -70,7 +70,7 @@ def export_partition(
         thread (the Task SDK's channel to its supervisor is not thread-safe).
     """
     started = time.monotonic()
-    conninfo = postgres.conninfo()
+    conninfo = postgres.conninfo(request.session_settings())
     s3_ready = _in_background(lambda: _partition_writer(s3_client(), target))
     partition: PartitionWriter | None = None
 

@@ -21,6 +21,7 @@ pages, so together they read exactly the rows that were counted.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -184,8 +185,14 @@ class PostgresArrowHook:
 
     postgres_conn_id: str = "postgres_oltp"
 
-    def conninfo(self) -> str:
-        """A libpq conninfo string built from the Airflow connection."""
+    def conninfo(self, settings: dict[str, str] | None = None) -> str:
+        """A libpq conninfo string built from the Airflow connection.
+
+        :param settings: session settings every connection starts with (libpq's
+            `options`, `-c name=value`): given at connection start-up, they appear
+            in no statement text, so neither pg_stat_activity nor a statement log
+            shows them. Values must be free of spaces and backslashes.
+        """
         from airflow.providers.common.compat.sdk import BaseHook
 
         conn = BaseHook.get_connection(self.postgres_conn_id)
@@ -199,6 +206,12 @@ class PostgresArrowHook:
             "application_name": "lakehouse-bronze-export",
         }
         params.update({key: extra[key] for key in _LIBPQ_EXTRAS if key in extra})
+        if settings:
+            for name, value in settings.items():
+                if not re.fullmatch(r"[A-Za-z0-9_.]+", name) or not re.fullmatch(r"[A-Za-z0-9_.:+-]*", value):
+                    raise ValueError(f"session setting {name!r} cannot be passed as a connection option")
+            given = " ".join(f"-c {name}={value}" for name, value in settings.items())
+            params["options"] = f"{params['options']} {given}" if params.get("options") else given
         return libpq_conninfo(params)
 
     @contextmanager

@@ -76,10 +76,12 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     :param lookback: how much earlier than data_interval_start to read, so late-committed updates
         are caught; a timedelta or minutes. Re-exported rows are deduplicated in silver.
     :param pii_columns: columns hashed or masked in Postgres before they leave it. (templated)
-    :param pii_method: "hash" (salted SHA-256 hex: still joinable) or "mask" (a constant).
-    :param pii_secret: salt for "hash", from a secret, e.g. "{{ var.value.lakehouse_pii_secret }}"
-        (the name contains "secret", so Airflow masks it in rendered fields and logs); required
-        when hashing. (templated)
+    :param pii_method: "hash" (HMAC-SHA256 keyed with `pii_secret`, hex: still joinable) or
+        "mask" (a constant).
+    :param pii_secret: the HMAC key for "hash", from a secret, e.g.
+        "{{ var.value.lakehouse_pii_secret }}" (the name contains "secret", so Airflow masks it in
+        rendered fields and logs); it reaches Postgres as session settings at connection start-up,
+        never in statement text; required when hashing. (templated)
     :param schema: the source schema. (templated)
     :param prefix: the layer's key prefix in the bucket. (templated)
     :param postgres_conn_id: Airflow connection of the source database. (templated)
@@ -218,7 +220,12 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
                 )
             from airflow.sdk.log import mask_secret
 
-            mask_secret(self.pii_secret)  # the salt appears in the export's SQL, which is logged
+            from lakehouse.export.query import hmac_pads
+
+            # never in the export's SQL (it goes as session settings); masked should anything log it
+            mask_secret(self.pii_secret)
+            for pad in hmac_pads(self.pii_secret).values():
+                mask_secret(pad)
         incremental = self.mode == "incremental"
         request = ExportRequest(
             schema=self.schema,

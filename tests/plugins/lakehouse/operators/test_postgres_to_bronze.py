@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import io
 import json
+import logging
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -423,23 +425,61 @@ def test_low_cardinality_columns_get_dictionaries_and_keys_and_times_get_deltas(
 # --------------------------------------------------------------------------- PII
 
 
-def test_pii_columns_are_hashed_with_the_salt_or_masked(source: Any, lake: Lake) -> None:
+def test_pii_columns_are_a_keyed_hmac_or_masked(source: Any, lake: Lake) -> None:
     source.execute("create table people (id int, email text, name text, updated_at timestamptz)")
-    source.execute("insert into people values (1, 'a@x.io', 'Ann', %s), (2, null, 'Bo', %s)", (DAY, DAY))
-    operator(
-        source, lake, "people", cursor_column="updated_at", pii_columns=["email"], pii_secret="pepper"
-    ).execute({})
-    rows = read_partition(lake, "people").sort_by("id").to_pylist()
-    assert rows[0]["email"] == hashlib.sha256(b"peppera@x.io").hexdigest() and rows[1]["email"] is None
-    assert rows[0]["name"] == "Ann"
+    source.execute(
+        "insert into people values (1, 'a@x.io', 'Ann', %s), (2, null, 'Bo', %s), (3, 'ü@é.io', 'Cy', %s)",
+        (DAY, DAY, DAY),
+    )
+    long_key = "k" * 100  # longer than SHA-256's block: HMAC hashes it first
+    for key in ("pepper", long_key):
+        operator(
+            source, lake, "people", cursor_column="updated_at", pii_columns=["email"], pii_secret=key
+        ).execute({})
+        rows = read_partition(lake, "people").sort_by("id").to_pylist()
+        expected = [hmac.new(key.encode(), v.encode(), "sha256").hexdigest() for v in ("a@x.io", "ü@é.io")]
+        assert [rows[0]["email"], rows[2]["email"]] == expected and rows[1]["email"] is None
+        assert rows[0]["name"] == "Ann"
 
     operator(
         source, lake, "people", cursor_column="updated_at", pii_columns=["name"], pii_method="mask"
     ).execute({})
-    assert read_partition(lake, "people")["name"].to_pylist() == ["****", "****"]
+    assert read_partition(lake, "people")["name"].to_pylist() == ["****", "****", "****"]
 
 
 # --------------------------------------------------------------------------- malformed inputs
+
+
+def test_the_pii_key_is_in_no_statement_the_server_shows_nor_in_the_tasks_log(
+    source: Any, lake: Lake, caplog: pytest.LogCaptureFixture
+) -> None:
+    from lakehouse.export.query import hmac_pads
+
+    key = "k3y-" + uuid.uuid4().hex
+    secrets = [key, *hmac_pads(key).values()]
+    make_events(source, 3)
+    source.execute("alter table events add column email text default 'a@x.io'")
+    seen: list[str] = []
+
+    def watch(_batch: Any) -> None:  # while the export's statements run
+        with psycopg.connect(source.dsn, autocommit=True) as conn:
+            seen.extend(row[0] or "" for row in conn.execute("select query from pg_stat_activity"))
+
+    request = ExportRequest("public", "events", mode="full", pii_columns=("email",), pii_secret=key)
+    client = boto3.client("s3", endpoint_url=lake.url, region_name="us-east-1")
+    target = Target(bucket=lake.bucket, prefix=PREFIX.format(table="events"))
+    export_partition(
+        PostgresArrowHook(source.conn_id), lambda: client, request, target, allow_empty=False, on_batch=watch
+    )
+    assert [query for query in seen if '"public"."events"' in query], f"the export was not seen: {seen}"
+    assert not [text for text in seen if any(secret in text for secret in secrets)]
+
+    with caplog.at_level(logging.DEBUG):
+        operator(source, lake, "events", mode="full", pii_columns=["email"], pii_secret=key).execute({})
+    assert "sha256" in caplog.text, "the export's SQL is logged"
+    assert not any(secret in caplog.text for secret in secrets)
+    hashed = read_partition(lake, "events")["email"].to_pylist()[0]
+    assert hashed == hmac.new(key.encode(), b"a@x.io", "sha256").hexdigest()
 
 
 def test_an_unknown_table_is_named_in_the_error(source: Any, lake: Lake) -> None:
