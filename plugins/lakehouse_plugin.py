@@ -5,6 +5,11 @@
 /plugin/lakehouse-report, so users reach it without knowing the URL. The href
 is relative: the UI resolves it against the api-server's base URL, so it also
 works where the UI is served under a path prefix, as MWAA serves it.
+
+Airflow mounts a plugin's app without authenticating it; the report app
+requires the UI's login on every route itself (lakehouse/web/auth.py), and
+the UI's frame passes it on, since the browser sends the login cookie with
+the frame's same-origin requests.
 """
 
 from __future__ import annotations

@@ -7,19 +7,21 @@ verdict, and serves the reports themselves from s3://<lake>/reports/. The UI's
 Browse menu shows it (the plugin's external view), and lakehouse_daily's docs
 link here.
 
-It reads with the pipeline's AWS connection, as the DAG does. It adds no
-authentication of its own: on MWAA the web server is already behind the
-environment's sign-in; locally it listens on 127.0.0.1.
+It reads with the pipeline's AWS connection, as the DAG does. Every route
+requires the UI's login and read access to lakehouse_daily's task logs
+(lakehouse/web/auth.py): Airflow authenticates none of a plugin app's routes,
+and the pages show the lake's data to whoever asks.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import Depends, FastAPI, HTTPException, Response
 from fastapi.responses import HTMLResponse
 
 from lakehouse.names import DAG_ID
+from lakehouse.web import auth
 
 ROWS = 10
 
@@ -43,7 +45,15 @@ def _relative(report: str, bucket: str) -> str:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="lakehouse report", docs_url=None, redoc_url=None, openapi_url=None)
+    """The report app; an app-wide dependency guards every route, present and future (see auth.py)."""
+    app = FastAPI(
+        title="lakehouse report",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(auth.require_reader)],
+    )
+    app.add_exception_handler(auth.SignInRequired, auth.redirect_to_sign_in)
 
     @app.get("/report", response_class=HTMLResponse)
     def report() -> str:

@@ -1,8 +1,13 @@
-"""The report page answers within its own Athena limit, naming the query it gave up on."""
+"""The report page answers within its own Athena limit, naming the query it gave up on.
+
+It is read through the api-server's app as the admin (conftest.py): the page
+requires the UI's login (test_auth.py).
+"""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -10,14 +15,12 @@ from local.aws.athena_api import SELECT_QUEUE_TAG
 
 
 def test_a_gold_query_past_the_report_limit_is_cancelled_and_named_on_the_page(
-    endpoint_url: str, monkeypatch: pytest.MonkeyPatch
+    endpoint_url: str, monkeypatch: pytest.MonkeyPatch, api_server: Any, admin_token: str
 ) -> None:
     import boto3
-    from fastapi.testclient import TestClient
 
     import lakehouse.config
     from lakehouse.config import AthenaLimits
-    from lakehouse.web.report_app import create_app
     from local.aws.bootstrap import bootstrap_aws
 
     bootstrap_aws(endpoint_url)
@@ -29,7 +32,7 @@ def test_a_gold_query_past_the_report_limit_is_cancelled_and_named_on_the_page(
     athena.tag_resource(ResourceARN=arn, Tags=[{"Key": SELECT_QUEUE_TAG, "Value": "30"}])
     try:
         started = time.monotonic()
-        page = TestClient(create_app()).get("/report")
+        page = api_server.get("/lakehouse/report", headers={"Authorization": f"Bearer {admin_token}"})
         seconds = time.monotonic() - started
     finally:
         athena.untag_resource(ResourceARN=arn, TagKeys=[SELECT_QUEUE_TAG])
