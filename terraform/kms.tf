@@ -1,7 +1,9 @@
-# One customer-managed key for the stack: S3 objects, the Glue catalog, Athena
-# results, MWAA, CloudWatch log groups and the Postgres secret. IAM policies in
-# this account grant its use (the account statement delegates to IAM); only
-# CloudWatch Logs is named here, because log groups encrypt as the service.
+# One customer-managed key for the stack: S3 objects, the crawler's output and
+# logs, Athena results, MWAA, CloudWatch log groups and the Postgres secret. IAM
+# policies in this account grant its use (the account statement delegates to
+# IAM); only CloudWatch Logs is named here, because log groups encrypt as the
+# service. `terraform destroy` schedules its deletion, so nothing outside this
+# stack may depend on it: the account's Glue catalog has a key of its own below.
 
 data "aws_iam_policy_document" "kms_key_policy" {
   #checkov:skip=CKV_AWS_111:A key policy's resource "*" is the key itself; write actions are limited to this account.
@@ -51,7 +53,7 @@ data "aws_iam_policy_document" "kms_key_policy" {
 }
 
 resource "aws_kms_key" "lakehouse" {
-  description             = "${local.name}: lake, catalog, Athena results, MWAA, logs and secrets"
+  description             = "${local.name}: lake, crawler, Athena results, MWAA, logs and secrets"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.kms_key_policy.json
@@ -60,4 +62,67 @@ resource "aws_kms_key" "lakehouse" {
 resource "aws_kms_alias" "lakehouse" {
   name          = "alias/${local.name}"
   target_key_id = aws_kms_key.lakehouse.key_id
+}
+
+# The Glue Data Catalog's encryption is one setting per account and region, so
+# the key behind it serves every catalog user there, not only this stack: losing
+# it loses their catalog, and metadata written while the setting was on stays
+# encrypted with it even after the setting is turned off. Hence a key of its own,
+# only when manage_catalog_encryption is on, that Terraform refuses to destroy
+# and whose policy does not even allow scheduling its deletion: removing it takes
+# a deliberate `terraform state rm` and a key policy edit (terraform/README.md).
+
+data "aws_iam_policy_document" "catalog_kms_key_policy" {
+  #checkov:skip=CKV_AWS_111:A key policy's resource "*" is the key itself; write actions are limited to this account.
+  #checkov:skip=CKV_AWS_356:A key policy's resource "*" is the key itself, not every resource.
+  #checkov:skip=CKV_AWS_109:A key policy's resource "*" is the key itself; only this account administers it.
+  statement {
+    sid    = "AccountAdministersAndDelegatesToIamButCannotDeleteIt"
+    effect = "Allow"
+    # The stack key's administration and use, less kms:ScheduleKeyDeletion.
+    actions = [
+      "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias",
+      "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
+      "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
+      "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy",
+      "kms:RetireGrant", "kms:RevokeGrant", "kms:TagResource",
+      "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+      "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+      "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+    ]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_kms_key" "catalog" {
+  count = var.manage_catalog_encryption ? 1 : 0
+
+  description         = "${local.name}: the account's Glue Data Catalog in ${var.region} (kept when the stack is destroyed)"
+  enable_key_rotation = true
+  # Only reached if someone lifts prevent_destroy: then the longest wait AWS allows.
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.catalog_kms_key_policy.json
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_alias" "catalog" {
+  count = var.manage_catalog_encryption ? 1 : 0
+
+  name          = "alias/${local.name}-glue-catalog"
+  target_key_id = aws_kms_key.catalog[0].key_id
+}
+
+locals {
+  # The key the catalog is (or, after turning manage_catalog_encryption off, was)
+  # encrypted with: every role of this stack that reads or writes the catalog
+  # may use it. Null when there is none; never the stack key above.
+  catalog_kms_key_arn = var.manage_catalog_encryption ? one(aws_kms_key.catalog[*].arn) : var.retained_catalog_kms_key_arn
 }

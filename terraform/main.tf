@@ -33,14 +33,16 @@ module "mwaa_bucket" {
 module "catalog" {
   source = "./modules/catalog"
 
-  name        = local.name
-  region      = var.region
-  account_id  = local.account_id
-  partition   = local.partition
-  kms_key_arn = aws_kms_key.lakehouse.arn
-  lake_bucket = module.lake_bucket.id
-  databases   = local.lakehouse.databases
-  crawler     = local.lakehouse.crawler
+  name                = local.name
+  region              = var.region
+  account_id          = local.account_id
+  partition           = local.partition
+  kms_key_arn         = aws_kms_key.lakehouse.arn
+  manage_encryption   = var.manage_catalog_encryption
+  catalog_kms_key_arn = local.catalog_kms_key_arn
+  lake_bucket         = module.lake_bucket.id
+  databases           = local.lakehouse.databases
+  crawler             = local.lakehouse.crawler
 }
 
 module "athena" {
@@ -81,6 +83,7 @@ module "mwaa" {
   max_workers           = var.mwaa_max_workers
   webserver_access_mode = var.mwaa_webserver_access_mode
   kms_key_arn           = aws_kms_key.lakehouse.arn
+  catalog_kms_key_arn   = local.catalog_kms_key_arn
   source_bucket_arn     = module.mwaa_bucket.arn
   source_bucket         = module.mwaa_bucket.id
   subnet_ids            = module.network.private_subnet_ids

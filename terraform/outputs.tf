@@ -48,6 +48,11 @@ output "kms_key_arn" {
   value       = aws_kms_key.lakehouse.arn
 }
 
+output "catalog_kms_key_arn" {
+  description = "The key the account's Glue catalog is (or was) encrypted with; null when manage_catalog_encryption was never on. Keep it when turning that off (terraform/README.md)."
+  value       = local.catalog_kms_key_arn
+}
+
 output "github_deploy_role_arn" {
   description = "Role the deploy workflow assumes (AWS_DEPLOY_ROLE_ARN); null when github_repository is empty."
   value       = one(module.github_deploy[*].role_arn)

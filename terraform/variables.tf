@@ -160,13 +160,30 @@ variable "log_retention_days" {
 }
 
 variable "kms_deletion_window_days" {
-  description = "Waiting period before the KMS key is deleted after terraform destroy."
+  description = "Waiting period before the stack's KMS key is deleted after terraform destroy (the catalog key of manage_catalog_encryption is never deleted by Terraform)."
   type        = number
   default     = 30
 
   validation {
     condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
     error_message = "kms_deletion_window_days: 7 to 30."
+  }
+}
+
+variable "manage_catalog_encryption" {
+  description = "Encrypt the account's Glue Data Catalog in this region (a setting shared by every catalog user there, not only this stack) with a KMS key of its own that Terraform never destroys. Off by default: turn it on only where no one else manages that setting, and see terraform/README.md before turning it off."
+  type        = bool
+  default     = false
+}
+
+variable "retained_catalog_kms_key_arn" {
+  description = "After turning manage_catalog_encryption off: the ARN of the catalog key it created (terraform/README.md). Metadata written while encryption was on stays encrypted with that key, so this stack's roles keep using it. Null otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.retained_catalog_kms_key_arn == null || (!var.manage_catalog_encryption && can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$", var.retained_catalog_kms_key_arn)))
+    error_message = "retained_catalog_kms_key_arn: a KMS key ARN (not an alias), and only while manage_catalog_encryption is off (when it is on, the stack grants its own catalog key)."
   }
 }
 

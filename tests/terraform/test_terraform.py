@@ -291,12 +291,93 @@ def test_the_execution_role_reaches_only_this_stacks_buckets_databases_workgroup
         "${local.glue_arn}:",
         "${local.secrets_arns}/",
         "${var.kms_key_arn}",
+        "${compact([var.kms_key_arn, var.catalog_kms_key_arn])}",
         "${local.arn_prefix}:sqs:",
         "${local.arn_prefix}:airflow:",
     )
     # "*" alone is PutMetricData's, conditioned on MWAA's namespace (previous test).
     unscoped = [r for r in resources if r != "*" and not any(token in r for token in scoped)]
     assert unscoped == []
+
+
+def root_local(name: str) -> str:
+    (value,) = [
+        entry[name]
+        for path in tf_files()
+        if path.parent == TERRAFORM
+        for entry in parsed(path).get("locals", [])
+        if name in entry
+    ]
+    return value
+
+
+def policy_document(path: Path, address: str) -> dict[str, Any]:
+    (body,) = [b for p, a, b in blocks("data", "aws_iam_policy_document") if p == path and a == address]
+    return body
+
+
+def test_account_wide_catalog_encryption_is_opt_in() -> None:
+    # The setting is shared by every catalog user in the account and region:
+    # this stack may take it over only when told to.
+    root = {name: body for path, name, body in blocks("variable") if path.parent == TERRAFORM}
+    assert root["manage_catalog_encryption"]["type"] == "bool"
+    assert root["manage_catalog_encryption"]["default"] is False
+    assert root["retained_catalog_kms_key_arn"]["default"] is None
+    assert module_call("catalog")["manage_encryption"] == "${var.manage_catalog_encryption}"
+    (settings,) = blocks("resource", "aws_glue_data_catalog_encryption_settings")
+    assert settings[0] == TERRAFORM / "modules/catalog/main.tf"
+    assert settings[2]["count"] == "${var.manage_encryption ? 1 : 0}"
+    key = resource(TERRAFORM / "kms.tf", "aws_kms_key.catalog")
+    assert key["count"] == "${var.manage_catalog_encryption ? 1 : 0}", "no undeletable key unless asked for"
+
+
+def test_the_catalog_key_is_its_own_and_this_stack_can_never_schedule_its_deletion() -> None:
+    settings = resource(
+        TERRAFORM / "modules/catalog/main.tf", "aws_glue_data_catalog_encryption_settings.this"
+    )["data_catalog_encryption_settings"][0]
+    assert settings["encryption_at_rest"][0]["sse_aws_kms_key_id"] == "${var.catalog_kms_key_arn}"
+    assert settings["connection_password_encryption"][0]["aws_kms_key_id"] == "${var.catalog_kms_key_arn}"
+    assert module_call("catalog")["catalog_kms_key_arn"] == "${local.catalog_kms_key_arn}"
+    catalog_key = root_local("catalog_kms_key_arn")
+    assert "aws_kms_key.catalog[*].arn" in catalog_key
+    assert "aws_kms_key.lakehouse" not in catalog_key, "the stack key is scheduled for deletion on destroy"
+
+    key = resource(TERRAFORM / "kms.tf", "aws_kms_key.catalog")
+    assert key["lifecycle"][0]["prevent_destroy"] is True
+    assert key["enable_key_rotation"] is True
+    stack_key = resource(TERRAFORM / "kms.tf", "aws_kms_key.lakehouse")
+    assert "lifecycle" not in stack_key, "the stack key is the deletable one: nothing shared may use it"
+    assert key["policy"] == "${data.aws_iam_policy_document.catalog_kms_key_policy.json}"
+    policy = policy_document(TERRAFORM / "kms.tf", "aws_iam_policy_document.catalog_kms_key_policy")
+    allowed = {a for s in policy["statement"] if s.get("effect", "Allow") == "Allow" for a in s["actions"]}
+    assert "kms:ScheduleKeyDeletion" not in allowed
+    assert {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:PutKeyPolicy"} <= allowed
+
+
+CATALOG_DATA_ACTION = re.compile(r"^glue:(Batch)?(Get|Create|Update|Delete)(Database|Table|Partition)")
+
+
+def test_every_role_that_reads_or_writes_the_catalog_can_use_the_catalog_key() -> None:
+    # Glue and Athena read an encrypted catalog with the caller's credentials:
+    # each such role needs these actions on the key (AWS Glue's encryption docs).
+    needed = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
+    touching = {}
+    for path, address, body in blocks("data", "aws_iam_policy_document"):
+        if any(CATALOG_DATA_ACTION.match(a) for s in body["statement"] for a in s["actions"]):
+            touching[f"{path.relative_to(TERRAFORM).as_posix()}:{address}"] = (path, body)
+    assert set(touching) == {
+        "modules/catalog/main.tf:aws_iam_policy_document.crawler",
+        "modules/mwaa/iam.tf:aws_iam_policy_document.execution",
+    }, "a new role reaches the catalog: grant it the catalog key too"
+    for where, (path, body) in touching.items():
+        granted = [
+            s
+            for s in body["statement"]
+            if needed <= set(s["actions"]) and "var.catalog_kms_key_arn" in "".join(as_list(s["resources"]))
+        ]
+        assert granted, f"{where}: cannot use the catalog key"
+        call = [b for _, _, b in blocks("module") if b["source"] == f"./modules/{path.parent.name}"]
+        assert [c["catalog_kms_key_arn"] for c in call] == ["${local.catalog_kms_key_arn}"], where
 
 
 def test_every_bucket_is_versioned_private_encrypted_and_tls_only() -> None:

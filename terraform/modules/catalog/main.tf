@@ -11,17 +11,20 @@ resource "aws_glue_catalog_database" "layer" {
 }
 
 resource "aws_glue_data_catalog_encryption_settings" "this" {
-  # The catalog's encryption is a per-account, per-region setting: this stack
-  # turns it on for the account's default catalog with the stack's key.
+  # The catalog's encryption is a per-account, per-region setting that every
+  # catalog user there depends on, so this stack sets it only when asked to, and
+  # with the catalog key it never destroys, not the stack key destroy deletes.
+  count = var.manage_encryption ? 1 : 0
+
   data_catalog_encryption_settings {
     connection_password_encryption {
-      aws_kms_key_id                       = var.kms_key_arn
+      aws_kms_key_id                       = var.catalog_kms_key_arn
       return_connection_password_encrypted = true
     }
 
     encryption_at_rest {
       catalog_encryption_mode = "SSE-KMS"
-      sse_aws_kms_key_id      = var.kms_key_arn
+      sse_aws_kms_key_id      = var.catalog_kms_key_arn
     }
   }
 }
@@ -147,10 +150,12 @@ data "aws_iam_policy_document" "crawler" {
   }
 
   statement {
-    sid       = "UseTheStackKey"
+    # The stack key for its logs and S3 writes; the catalog key, when there is
+    # one, because reading or writing an encrypted catalog's tables needs it.
+    sid       = "UseTheStackAndCatalogKeys"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = [var.kms_key_arn]
+    resources = compact([var.kms_key_arn, var.catalog_kms_key_arn])
   }
 }
 

@@ -19,8 +19,24 @@ variable "partition" {
 }
 
 variable "kms_key_arn" {
-  description = "Key for the catalog, the crawler's logs and S3 writes."
+  description = "The stack key: the crawler's logs, job bookmarks and S3 writes."
   type        = string
+}
+
+variable "manage_encryption" {
+  description = "Set the account's catalog encryption (per account and region) with catalog_kms_key_arn."
+  type        = bool
+}
+
+variable "catalog_kms_key_arn" {
+  description = "The key the catalog is or was encrypted with, which the crawler may use; null when there is none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.manage_encryption || var.catalog_kms_key_arn != null
+    error_message = "catalog_kms_key_arn: required when manage_encryption is on."
+  }
 }
 
 variable "lake_bucket" {

@@ -84,10 +84,14 @@ data "aws_iam_policy_document" "execution" {
   }
 
   statement {
-    sid       = "UseTheStackKey"
+    # The stack key for MWAA, the lake, Athena results and the secret; the
+    # catalog key, when there is one, because the DAG's Glue calls and its
+    # Athena queries (which read the catalog as this role) need it on an
+    # encrypted catalog.
+    sid       = "UseTheStackAndCatalogKeys"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Encrypt"]
-    resources = [var.kms_key_arn]
+    resources = compact([var.kms_key_arn, var.catalog_kms_key_arn])
   }
 
   # What lakehouse_daily does: export to the lake, crawl bronze, run Athena in

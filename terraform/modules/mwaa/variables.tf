@@ -58,6 +58,12 @@ variable "kms_key_arn" {
   type        = string
 }
 
+variable "catalog_kms_key_arn" {
+  description = "The key the Glue catalog is or was encrypted with, which the DAG's catalog and Athena calls need; null when there is none."
+  type        = string
+  default     = null
+}
+
 variable "source_bucket_arn" {
   description = "ARN of the bucket holding dags/, plugins.zip and requirements.txt."
   type        = string
