@@ -127,7 +127,7 @@ def stack_env(
         "AIRFLOW_CONN_POSTGRES_OLTP": json.dumps(postgres_conn),
         "AIRFLOW_CONN_AWS_DEFAULT": json.dumps(aws_connection(endpoint)),
         "LAKEHOUSE_INCLUDE_DIR": str(INCLUDE_DIR),
-        # the salt for hashing PII columns on export ("secret" in the name: Airflow masks it)
+        # the key of the HMAC that hides PII columns on export ("secret" in the name: Airflow masks it)
         "AIRFLOW_VAR_LAKEHOUSE_PII_SECRET": _secret("pii.secret"),
         # the web UI (make up): its address and the admin login
         **ui_env(AIRFLOW_HOME, ui_port or api_server_port(AIRFLOW_HOME).configured()),
