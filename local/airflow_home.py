@@ -6,9 +6,13 @@ nothing with a password is committed. The same variables are written to
 `.local/env` (shell exports) so a newcomer can `source .local/env` and use the
 Airflow CLI, psql or the AWS CLI against the local stack.
 
-The stack's own ports are written there too (LAKEHOUSE_AWS_PORT,
-LAKEHOUSE_AIRFLOW_PORT): `make up` may have moved a service off a port that
-another process held, and every client must use the port it actually bound.
+Its addresses are those the services bound (AWS_ENDPOINT_URL, AIRFLOW_UI_URL,
+the connections): `make up` may have moved a service off a port that another
+process held, and every client must use the port it actually bound. The
+variables that *ask* for a port (LAKEHOUSE_AWS_PORT, LAKEHOUSE_AIRFLOW_PORT)
+are not exported: a shell that sourced the file would ask the next `make up`
+for the same ports and stop it when one is taken, where a remembered port
+(local/ports.py) moves to a free one.
 
 The metadata database is a second database (`airflow`) on the embedded
 Postgres server rather than SQLite, so the local scheduler can use the
@@ -216,26 +220,32 @@ def new_metadata_database(pg: EmbeddedPostgres, name: str, env: dict[str, str]) 
     return pg.dsn(name)
 
 
-def port_settings(aws_port: int, ui_port: int) -> dict[str, str]:
-    """The stack's ports as `.local/env` exports them: a shell that sources it and runs
-    `make up` again asks for the same ports."""
-    return {AWS_PORT.variable: str(aws_port), api_server_port(AIRFLOW_HOME).variable: str(ui_port)}
+def write_stack_env(
+    pg: EmbeddedPostgres | None = None, *, aws_port: int | None = None, ui_port: int | None = None
+) -> dict[str, str]:
+    """The stack's environment for the ports it listens on, written to .local/env; returns it.
+
+    `make up` passes the ports it bound; anyone else gets the ones used last, so that
+    .local/env keeps matching a stack that had to move off a taken port.
+    """
+    env = stack_env(
+        pg,
+        aws_port=aws_port or AWS_PORT.last_used(),
+        ui_port=ui_port or api_server_port(AIRFLOW_HOME).last_used(),
+    )
+    write_env_file(env, ENV_FILE)
+    return env
 
 
 def init(aws_port: int | None = None, ui_port: int | None = None) -> dict[str, str]:
     """Start Postgres if needed, create and migrate Airflow's metadata database, write .local/env.
 
-    The ports are those the stack listens on: `make up` passes the ones it bound;
-    anyone else gets the ones it used last, so that .local/env keeps matching a
-    stack that had to move off a taken port.
+    The ports are those the stack listens on (see `write_stack_env`).
     """
-    aws_port = aws_port or AWS_PORT.last_used()
-    ui_port = ui_port or api_server_port(AIRFLOW_HOME).last_used()
     pg = EmbeddedPostgres()
     pg.start()
-    env = stack_env(pg, aws_port=aws_port, ui_port=ui_port)
     AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
-    write_env_file({**env, **port_settings(aws_port, ui_port)}, ENV_FILE)
+    env = write_stack_env(pg, aws_port=aws_port, ui_port=ui_port)
     dsn = pg.dsn(METADATA_DATABASE)
     if not pg.has_database(METADATA_DATABASE):
         new_metadata_database(pg, METADATA_DATABASE, env)
@@ -273,9 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"airflow: home {AIRFLOW_HOME}, metadata database migrated; environment in {ENV_FILE}")
     else:
         if not ENV_FILE.exists():
-            aws_port, ui_port = AWS_PORT.last_used(), api_server_port(AIRFLOW_HOME).last_used()
-            env = stack_env(aws_port=aws_port, ui_port=ui_port)
-            write_env_file({**env, **port_settings(aws_port, ui_port)})
+            write_stack_env()
         print(ENV_FILE.read_text())
     return 0
 

@@ -270,13 +270,11 @@ def check_login(env: dict[str, str], port: int) -> None:
 def start_all(env: dict[str, str], home: Path, port: int) -> None:
     """Start whatever is not running and wait until all four are healthy, on `port` and ours."""
     restart_stale(env, home)
-    for service in services(home):
-        service.start(env, port)
-    api_server = Service("api-server", home)
+    pids = {service.name: service.start(env, port) for service in services(home)}
 
     def listening() -> bool:
-        # the api-server's own process group listens there (its pid file), not another process
-        return api_server.started() and serves(port, int(api_server.pid_file.read_text()))
+        # the api-server's own process group listens there, not another process
+        return serves(port, pids["api-server"])
 
     def all_healthy() -> bool:
         if listening() and healthy(port):
@@ -312,11 +310,19 @@ def stop_all(home: Path) -> list[str]:
 
 
 def describe(home: Path) -> list[str]:
+    """One line per service; the api-server's names its address and health only where it listens.
+
+    A port it does not listen on (yet) may be another process's, whose answers say nothing of
+    this stack: its health is asked only of a port its own process group holds.
+    """
     lines = []
     for service in services(home):
         pid = service.pid()
         lines.append(f"airflow {service.name}: " + (f"running pid={pid}" if pid else "stopped"))
     if services(home)[0].pid():
-        port = running_port(home) or api_server_port(home).last_used()
-        lines[0] += f" http://localhost:{port}" + (" (healthy)" if healthy(port) else " (starting)")
+        port = running_port(home)
+        if port is None:
+            lines[0] += " (starting: not listening yet)"
+        else:
+            lines[0] += f" http://localhost:{port}" + (" (healthy)" if healthy(port) else " (starting)")
     return lines

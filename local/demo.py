@@ -23,16 +23,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
-from urllib.parse import quote
+from datetime import date, datetime, timedelta
 
 from lakehouse.names import DAG_ID
-from local.airflow_api import AirflowApi, wait_for
+from local.airflow_api import AirflowApi
 
 DAYS = 3
-
-
-RUN_TIMEOUT_S = 30 * 60
 
 
 def busy_seconds(tasks: list[dict]) -> float:
@@ -56,23 +52,13 @@ def busy_seconds(tasks: list[dict]) -> float:
 
 
 def run_dag(api: AirflowApi, day: date, *, full_refresh: bool) -> dict:
-    """Trigger the run of business day `day` (logical date D+1 02:00 UTC) and wait for it."""
-    logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC).replace(hour=2)
-    started = time.monotonic()
-    run_id = api.trigger(DAG_ID, logical_date, {"full_refresh": full_refresh, "tables": []})
-    run = api.wait_for_run(DAG_ID, run_id, RUN_TIMEOUT_S, interval_s=1)
-    seconds = round(time.monotonic() - started, 1)
-    tasks = api.task_instances(DAG_ID, run_id)
-    audits = [t for t in tasks if t["task_id"].endswith(".audit")]
+    """Trigger the run of business day `day` and wait for it; its summary and the audits' share."""
+    run = api.trigger_and_follow(DAG_ID, day, {"full_refresh": full_refresh, "tables": []}, interval_s=1)
+    audits = [t for t in run.tasks if t["task_id"].endswith(".audit")]
     return {
-        "day": day.isoformat(),
-        "state": run["state"],
-        "seconds": seconds,
-        "tasks": len(tasks),
-        "failed": sorted({t["task_id"] for t in tasks if t["state"] in ("failed", "upstream_failed")}),
+        **run.summary(),
         "audit_seconds": round(busy_seconds(audits), 1),
         "audit_task_seconds": round(sum(t["duration"] or 0 for t in audits), 1),
-        "log": f"{api.url}/dags/{DAG_ID}/runs/{quote(run_id, safe='')}",
     }
 
 
@@ -124,7 +110,7 @@ def main() -> int:
         counts = ", ".join(f"{t} {n:,}" for t, n in row_counts(conn).items())
         print(f"source: seeded the shop, {spec.start_date} to {spec.end_date}: {counts}")
 
-        wait_for(lambda: api.dag_is_parsed(DAG_ID), 180, f"the dag-processor to parse {DAG_ID}", 1)
+        api.wait_until_parsed(DAG_ID, interval_s=1)
         # The shop and the lake start afresh, so earlier runs describe data that is gone;
         # one left running (a killed process) would also hold max_active_runs.
         deleted = api.delete_runs(DAG_ID)
@@ -144,7 +130,7 @@ def main() -> int:
                 f" (audits {result['audit_seconds']}s of wall time, {result['audit_task_seconds']}s"
                 " of task time: they run in parallel, each in its own process)"
             )
-            print(f"  in the UI: {result['log']}")
+            print(f"  in the UI: {result['page']}")
             if result["state"] != "success":
                 print(f"  failed tasks: {', '.join(result['failed']) or '(see log)'}")
                 print(f"demo: days={offset + 1} failed")

@@ -28,14 +28,12 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-RUN_TIMEOUT_S = 30 * 60
-PARSE_TIMEOUT_S = 180
+from local.airflow_api import FAILED_TASK_STATES, logical_date_for
 
 
 class SchedulerBusy(RuntimeError):
@@ -44,17 +42,15 @@ class SchedulerBusy(RuntimeError):
 
 @dataclass(frozen=True)
 class LiveScheduler:
-    """A scheduler's job row, alive by its heartbeat, and its pid where this host can tell."""
+    """A scheduler's job row, alive by its heartbeat: what names it to the user and to the API."""
 
     job_id: int
     hostname: str | None
     start_date: datetime | None
     latest_heartbeat: datetime
-    pid: int | None = None
 
     def describe(self) -> str:
-        where = f"pid {self.pid}" if self.pid else f"on host {self.hostname or 'unknown'}"
-        return f"scheduler job {self.job_id}, {where}"
+        return f"scheduler job {self.job_id}, on host {self.hostname or 'unknown'}"
 
 
 def live_scheduler(session: Any = None) -> LiveScheduler | None:
@@ -75,23 +71,7 @@ def live_scheduler(session: Any = None) -> LiveScheduler | None:
     job = most_recent_job("SchedulerJob", session=session)
     if job is None or job.latest_heartbeat is None or not job.is_alive():
         return None
-    pid = _scheduler_pid(job.hostname)
-    return LiveScheduler(job.id, job.hostname, job.start_date, job.latest_heartbeat, pid)
-
-
-def _scheduler_pid(hostname: str | None) -> int | None:
-    """The pid of the stack's scheduler (its pid file in AIRFLOW_HOME) if it runs on this host on
-    this metadata database; the job row itself has no pid."""
-    from airflow.configuration import conf
-    from airflow.utils.net import get_hostname
-
-    if hostname != get_hostname():
-        return None
-    from local.airflow_services import Service
-
-    scheduler = Service("scheduler", Path(os.environ.get("AIRFLOW_HOME", "~/airflow")).expanduser())
-    ours = {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": conf.get("database", "sql_alchemy_conn")}
-    return None if scheduler.stale_settings(ours) else scheduler.pid()
+    return LiveScheduler(job.id, job.hostname, job.start_date, job.latest_heartbeat)
 
 
 def register(dag: Any) -> None:
@@ -132,7 +112,6 @@ def share_botocore_data() -> None:
 
 def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None = None) -> dict[str, Any]:
     """Run lakehouse_daily for `day` in this process and say how it went, task by task."""
-    import pendulum
     from airflow.configuration import conf
     from airflow.dag_processing.dagbag import DagBag
 
@@ -147,9 +126,10 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
     dag = bag.get_dag(DAG_ID)
     register(dag)  # this file's DAG, whichever dags folder it comes from
     share_botocore_data()
-    logical_date = pendulum.datetime(day.year, day.month, day.day, 2, tz="UTC").add(days=1)
     started = time.monotonic()
-    run = dag.test(logical_date=logical_date, run_conf={"full_refresh": full_refresh, "tables": tables or []})
+    run = dag.test(
+        logical_date=logical_date_for(day), run_conf={"full_refresh": full_refresh, "tables": tables or []}
+    )
     instances = run.get_task_instances()
     return {
         "day": day.isoformat(),
@@ -159,7 +139,7 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
         "python": sys.executable,
         "dag_file": str(dag_file),
         "tasks": len(instances),
-        "failed": sorted(ti.task_id for ti in instances if ti.state in ("failed", "upstream_failed")),
+        "failed": sorted(ti.task_id for ti in instances if ti.state in FAILED_TASK_STATES),
         "states": {ti.task_id: str(ti.state) for ti in instances if ti.map_index < 0},
         "task_seconds": _task_seconds(instances),
         # what the expectation-suite audits added to the run (they run one after another here)
@@ -225,38 +205,24 @@ def run_through_scheduler(
     The DAG is unpaused, as the UI's trigger form does: a paused DAG's run would wait for ever.
     """
     from lakehouse.names import DAG_ID
-    from local.airflow_api import TERMINAL_RUN_STATES, wait_for
 
     api = _scheduler_api(scheduler)
-    logical_date = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC).replace(hour=2)
-    wait_for(lambda: api.dag_is_parsed(DAG_ID), PARSE_TIMEOUT_S, f"the dag-processor to parse {DAG_ID}")
+    api.wait_until_parsed(DAG_ID)
     api.unpause(DAG_ID)
-    started = time.monotonic()
-    run_id = api.trigger(DAG_ID, logical_date, {"full_refresh": full_refresh, "tables": tables or []})
-    page = f"{api.url}/dags/{DAG_ID}/runs/{quote(run_id, safe='')}"
-    print(f"run_dag: {DAG_ID} {day}: handed to the {scheduler.describe()}: {page}", file=sys.stderr)
-    states: list[str] = []
 
-    def finished() -> dict[str, Any] | None:
-        run = api.run(DAG_ID, run_id)
-        if not states or states[-1] != run["state"]:
-            states.append(run["state"])
-            print(f"run_dag: {run_id}: {run['state']}", file=sys.stderr, flush=True)
-        return run if run["state"] in TERMINAL_RUN_STATES else None
+    def say(line: str) -> None:
+        print(f"run_dag: {line}", file=sys.stderr, flush=True)
 
-    run = wait_for(finished, RUN_TIMEOUT_S, f"{DAG_ID} run {run_id} to finish")
-    instances = api.task_instances(DAG_ID, run_id)
-    return {
-        "day": day.isoformat(),
-        "state": run["state"],
-        "seconds": round(time.monotonic() - started, 1),
-        "run_id": run_id,
-        "through": "scheduler",
-        "page": page,
-        "tasks": len(instances),
-        "failed": sorted({t["task_id"] for t in instances if t["state"] in ("failed", "upstream_failed")}),
-        "states": {t["task_id"]: str(t["state"]) for t in instances if t["map_index"] < 0},
-    }
+    run = api.trigger_and_follow(
+        DAG_ID,
+        day,
+        {"full_refresh": full_refresh, "tables": tables or []},
+        on_triggered=lambda _run_id, page: say(
+            f"{DAG_ID} {day}: handed to the {scheduler.describe()}: {page}"
+        ),
+        on_state=lambda run_id, state: say(f"{run_id}: {state}"),
+    )
+    return {**run.summary(), "through": "scheduler"}
 
 
 def main(argv: list[str] | None = None) -> int:

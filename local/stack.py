@@ -1,10 +1,11 @@
 """`make up` / `make down` / `make status`: the local stack in the background.
 
 Up: the embedded Postgres, the local AWS endpoint (a background process with
-its pid in .local/aws/endpoint.pid and its log beside it), the AWS resources
-the DAG expects (what Terraform creates on AWS: buckets, Glue databases, the
-Athena workgroup, the bronze crawler, all from pipeline.yaml), Airflow's
-metadata database, and .local/env with the connections.
+its pid in .local/aws/endpoint.pid and its log beside it), which creates on
+start the AWS resources the DAG expects (what Terraform creates on AWS:
+buckets, Glue databases, the Athena workgroup, the bronze crawler, all from
+pipeline.yaml), Airflow's metadata database, and .local/env with the
+connections.
 
 Ports are decided before anything starts (local/ports.py): a service of this
 stack that runs already (its pid file) keeps the port it listens on; a port
@@ -15,7 +16,9 @@ services bound, and a service counts as up only once its own process listens.
 
 The endpoint keeps the lake (S3 objects, the Glue catalog) in .local/aws/lake,
 as Postgres keeps its data, so a restart of either finds them as they were;
-`make clean` (which removes .local) is how to start over.
+`make clean` (which removes .local) is how to start over. It restores the lake
+before it answers, so its start takes longer as the lake grows: `make up`
+waits for it as long as its process lives.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from local.airflow_services import (
     stop_all,
     stop_process_group,
 )
-from local.aws.bootstrap import bootstrap_aws
+from local.aws.persistence import default_state_dir
+from local.aws.process import endpoint_command
 from local.paths import LOCAL_DIR, REPO_ROOT
 from local.ports import PortTaken, ServicePort, first_port, holder, ports_of, serves
 from local.postgres import EmbeddedPostgres
@@ -47,6 +51,10 @@ from local.postgres import EmbeddedPostgres
 AWS_DIR = LOCAL_DIR / "aws"
 PID_FILE = AWS_DIR / "endpoint.pid"
 LOG_FILE = AWS_DIR / "endpoint.log"
+# How long a start may take while the endpoint's process lives: it restores the whole lake and
+# creates the lake's resources before it answers, which grows with the lake. One that exits is
+# reported at once.
+ENDPOINT_START_TIMEOUT_S = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ def plan_ports(*, airflow: bool) -> Ports:
 
 def start_endpoint(port: int) -> str:
     """Start the endpoint on `port` unless it runs; return its URL once its own process listens there."""
-    url = f"http://127.0.0.1:{port}"
+    url = aws_endpoint_url(port)
     running = _endpoint_pid()
     if running is not None:
         if not serves(port, running):
@@ -129,7 +137,7 @@ def start_endpoint(port: int) -> str:
     AWS_DIR.mkdir(parents=True, exist_ok=True)
     with LOG_FILE.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local.aws", "--port", str(port)],
+            endpoint_command(port, default_state_dir(AWS_DIR), bootstrap=True),
             cwd=REPO_ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -138,17 +146,21 @@ def start_endpoint(port: int) -> str:
     PID_FILE.write_text(str(process.pid))
 
     def ready() -> bool:
-        # its own process listens on the port (whatever else might answer there), and answers
-        if serves(port, process.pid) and _endpoint_ready(url):
+        # Something answers on the port (an HTTP request, cheap), and it is our own process
+        # (a walk of /proc, asked only then): whatever else answers there is not the endpoint.
+        if _endpoint_ready(url) and serves(port, process.pid):
             return True
         if process.poll() is not None:
             raise RuntimeError(f"local AWS endpoint exited on start (port {port}); see {LOG_FILE}")
         return False
 
     try:
-        poll(ready, bool, 30, backoff=Backoff(0.1, 1.5, 0.5))
+        poll(ready, bool, ENDPOINT_START_TIMEOUT_S, backoff=Backoff(0.1, 1.5, 0.5))
     except WaitTimedOut:
-        raise RuntimeError(f"local AWS endpoint did not start on port {port}; see {LOG_FILE}") from None
+        raise RuntimeError(
+            f"local AWS endpoint did not answer on port {port} within {ENDPOINT_START_TIMEOUT_S} s"
+            f" (still running, pid {process.pid}); see {LOG_FILE}"
+        ) from None
     AWS_PORT.save(port)
     return url
 
@@ -163,15 +175,13 @@ def stop_endpoint() -> bool:
 
 
 def up(*, airflow: bool = True) -> dict[str, str]:
-    """Postgres, the AWS endpoint and its resources, the Airflow home, and (unless not wanted) Airflow.
+    """Postgres, the AWS endpoint with its resources, the Airflow home, and (unless not wanted) Airflow.
 
     Raises PortTaken, before starting anything, when a port asked for is held by another process.
     """
     ports = plan_ports(airflow=airflow)
-    url = start_endpoint(ports.aws)
-    bootstrap_aws(url)
+    start_endpoint(ports.aws)  # which creates the lake's resources before it answers
     env = init_airflow_home(aws_port=ports.aws, ui_port=ports.airflow)
-    assert env["AWS_ENDPOINT_URL"] == url == aws_endpoint_url(ports.aws)
     if airflow:
         start_all({**os.environ, **env}, AIRFLOW_HOME, ports.airflow)
     return env

@@ -64,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test",
             flush=True,
         )
-        if state_dir is None or server.restored is None:
+        restored = server.restored
+        if restored is None:
             print("  lake: in memory (--ephemeral)", flush=True)
         else:
-            restored = server.restored
             counts = f"{restored.objects} objects, {restored.tables} tables restored"
             print(f"  lake: {state_dir.resolve()} ({counts})", flush=True)
         server.serve_forever()

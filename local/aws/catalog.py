@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from moto.glue.models import glue_backends
 
-from .changes import CHANGES
+from .changes import CHANGES, GlueTable
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
 
@@ -34,17 +34,32 @@ PARQUET_STORAGE = {
 PRESTO_VIEW_PREFIX = "/* Presto View: "
 
 
-def _mutates(method: _F) -> _F:
-    """Report a catalog write to the change log once it is done (or failed half-way)."""
+def _mutates(written: Callable[..., GlueTable] | None = None) -> Callable[[_F], _F]:
+    """Report a catalog write to the change log once it is done (or failed half-way).
 
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        finally:
-            CHANGES.glue_changed()
+    As a write to the table `written(*args, **kwargs)` names (database, table) where the method
+    writes one table, so that table alone is compared with the lake's files; else to anything.
+    """
 
-    return wrapper  # type: ignore[return-value]
+    def decorate(method: _F) -> _F:
+        @functools.wraps(method)
+        def wrapper(self: Catalog, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                CHANGES.glue_changed(None if written is None else written(*args, **kwargs))
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _the_table(table: Table, *_args: Any, **_kwargs: Any) -> GlueTable:
+    return table.database, table.name
+
+
+def _the_named_table(database: str, name: str, *_args: Any, **_kwargs: Any) -> GlueTable:
+    return database, name
 
 
 @dataclass
@@ -132,7 +147,7 @@ class Catalog:
         with BACKEND_LOCK:
             return sorted(self._glue.databases)
 
-    @_mutates
+    @_mutates()
     def create_database(self, name: str, location: str | None, comment: str | None, exists_ok: bool) -> None:
         with BACKEND_LOCK:
             if name in self._glue.databases:
@@ -146,7 +161,7 @@ class Catalog:
                 database_input["Description"] = comment
             self._glue.create_database(name, database_input)
 
-    @_mutates
+    @_mutates()
     def drop_database(self, name: str, missing_ok: bool, cascade: bool) -> None:
         with BACKEND_LOCK:
             database = self._glue.databases.get(name)
@@ -180,7 +195,7 @@ class Catalog:
         with BACKEND_LOCK:
             return dict(self._glue.databases[database].tables[name].as_dict())
 
-    @_mutates
+    @_mutates(_the_table)
     def create_table(self, table: Table, exists_ok: bool = False, replace: bool = False) -> None:
         table_input = _table_input(table)
         with BACKEND_LOCK:
@@ -195,7 +210,7 @@ class Catalog:
                 raise AthenaError("ALREADY_EXISTS", f"Table '{table.qualified}' already exists", category=2)
             self._glue.create_table(table.database, table.name, table_input)
 
-    @_mutates
+    @_mutates(_the_table)
     def update_table(self, table: Table) -> None:
         """Replace a table's definition, keeping the Glue fields this module does not model."""
         with BACKEND_LOCK:
@@ -217,7 +232,7 @@ class Catalog:
             table_input.update(_table_input(table))
             self._glue.update_table(table.database, table.name, table_input)
 
-    @_mutates
+    @_mutates(_the_named_table)
     def drop_table(self, database: str, name: str, missing_ok: bool, view: bool = False) -> None:
         with BACKEND_LOCK:
             table = self.get_table(database, name)
@@ -247,7 +262,7 @@ class Catalog:
             for p in items
         ]
 
-    @_mutates
+    @_mutates(_the_table)
     def add_partitions(self, table: Table, partitions: list[Partition], exists_ok: bool) -> list[Partition]:
         """Register partitions; returns the ones that were new."""
         added = []
@@ -268,7 +283,7 @@ class Catalog:
                 added.append(part)
         return added
 
-    @_mutates
+    @_mutates(_the_table)
     def drop_partition(self, table: Table, values: list[str], missing_ok: bool) -> None:
         with BACKEND_LOCK:
             partitions = self._glue.databases[table.database].tables[table.name].partitions
@@ -278,7 +293,7 @@ class Catalog:
                 raise AthenaError("PARTITION_NOT_FOUND", f"Partition not found: {values}")
             self._glue.delete_partition(table.database, table.name, values)
 
-    @_mutates
+    @_mutates(_the_table)
     def update_partitions(self, table: Table, partitions: list[Partition]) -> None:
         """Rewrite existing partitions' storage (a recrawl that found a new schema or location)."""
         with BACKEND_LOCK:
@@ -287,7 +302,7 @@ class Catalog:
                     table.database, table.name, _partition_input(table, part), part.values
                 )
 
-    @_mutates
+    @_mutates(_the_table)
     def set_partition_location(self, table: Table, values: list[str], location: str) -> None:
         with BACKEND_LOCK:
             partitions = self._glue.databases[table.database].tables[table.name].partitions

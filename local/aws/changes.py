@@ -9,7 +9,9 @@ nothing it depends on changed since, so a query started after a write returns se
 
 S3 changes are logged with their bucket and key, so a result file written under
 ``s3://bucket/athena-results/`` does not invalidate a table under ``s3://bucket/orders/``.
-Anything whose scope is unknown is logged as a change to every bucket.
+Anything whose scope is unknown is logged as a change to every bucket. A Glue change names the
+table it wrote, (database, table), where the writer knows it: the lake's files then compare that
+table alone with what they hold, not the whole catalog; None means anything may have changed.
 
 Being the one place every write passes, the log also tells listeners (the lake's files,
 persistence.py) what changed, in the writer's thread before its request answers, so a write is
@@ -23,11 +25,14 @@ import threading
 from collections import deque
 from typing import Protocol
 
+# (database, table) of the Glue table a write changed, in whichever account and region wrote it
+GlueTable = tuple[str, str]
+
 
 class ChangeListener(Protocol):
     def s3_changed(self, bucket: str | None, key: str) -> None: ...
 
-    def glue_changed(self) -> None: ...
+    def glue_changed(self, table: GlueTable | None) -> None: ...
 
 
 class ChangeLog:
@@ -48,12 +53,13 @@ class ChangeLog:
         with self._lock:
             self._listeners = tuple(x for x in self._listeners if x is not listener)
 
-    def glue_changed(self) -> None:
+    def glue_changed(self, table: GlueTable | None = None) -> None:
+        """Record a catalog write: to `table` (database, table) alone, or to anything (None)."""
         with self._lock:
             self.glue += 1
             listeners = self._listeners
         for listener in listeners:
-            listener.glue_changed()
+            listener.glue_changed(table)
 
     def s3_changed(self, bucket: str | None, key: str = "") -> None:
         """Record a write to ``bucket``/``key``; key '' means the whole bucket, bucket None any bucket."""

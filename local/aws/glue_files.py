@@ -10,6 +10,10 @@ that did not change are reused from the last write rather than serialised again.
 After every catalog write (changes.py) the catalog in moto is compared with what was last written,
 by identity: moto replaces a database's input, appends a table version and builds a new partition
 object on every change, so a walk of the catalog finds what changed without reading its contents.
+A write that names its table (most of the pipeline's: a partition published, a table created) is
+compared for that table alone, in every account and region, so a write does not cost a walk of
+every table and partition the lake has; a write that names none (a database created or dropped)
+walks the whole catalog, as does one whose database is not the one last written.
 Only the current version of a table is kept (with its version number). Crawlers, workgroups and
 other Glue resources are not kept: bootstrap.py re-creates the lake's on start.
 """
@@ -28,6 +32,7 @@ from typing import Any
 
 from moto.glue.models import FakeDatabase, FakePartition, FakeTable, glue_backends
 
+from .changes import GlueTable
 from .locking import BACKEND_LOCK
 from .state_files import (
     empty_trash,
@@ -148,23 +153,76 @@ class GlueFiles:
         return self._database_dir(key[:3]) / TABLES / f"{entry_name(key[3])}{TABLE_SUFFIX}"
 
     # -- writing ---------------------------------------------------------------------------
-    def changed(self) -> None:
-        """Bring the files in line with moto's catalog after a write to it."""
+    def changed(self, table: GlueTable | None = None) -> None:
+        """Bring the files in line with moto's catalog after a write to `table` (None: to anything)."""
         with self._lock:
-            with BACKEND_LOCK:
-                scan = self._scan()
-            for table_key in set(self._tables) - scan.live_tables:
+            if table is None or not self._sync_table(*table):
+                self._sync_catalog()
+
+    def _sync_table(self, database: str, name: str) -> bool:
+        """Write or delete the files of table `database`.`name`; False if only a full walk can tell."""
+        with BACKEND_LOCK:
+            changes = self._scan_table(database, name)
+        if changes is None:
+            return False
+        for table_key, written in changes:
+            if written is None:
                 self._table_path(table_key).unlink(missing_ok=True)
                 del self._tables[table_key]
-            for db_key in set(self._databases) - scan.live_databases:
-                remove_folder(self._database_dir(db_key), self.trash)
-                del self._databases[db_key]
-            for db_key, database, database_input in scan.databases:
-                self._write_database(db_key, database, database_input)
-            for table_key, written in scan.tables:
+            else:
                 data = _table_file(written, self._tables.get(table_key))
                 write_bytes_atomically(self._table_path(table_key), data)
                 self._tables[table_key] = written
+        return True
+
+    def _scan_table(self, db_name: str, table_name: str) -> list[tuple[_TableKey, _Written | None]] | None:
+        """How one table differs from its files in each account and region: its new state, or None
+        where it is gone (under BACKEND_LOCK). None as a whole when a database around it is not the
+        one last written (created, dropped or changed since): a walk of the catalog must see to it.
+        """
+        changes: list[tuple[_TableKey, _Written | None]] = []
+        seen: set[_DatabaseKey] = set()
+        for account, region, backend in _backends():
+            db_key = (account, region, db_name)
+            database = backend.databases.get(db_name)
+            written_db = self._databases.get(db_key)
+            if database is None and written_db is None:
+                continue
+            if database is None or written_db is None or not _same(written_db, (database, database.input)):
+                return None
+            seen.add(db_key)
+            table_key = (*db_key, table_name)
+            table = database.tables.get(table_name)
+            written = self._tables.get(table_key)
+            if table is None:
+                if written is not None:
+                    changes.append((table_key, None))
+                continue
+            version = table._current_version
+            definition = table.versions[str(version)]
+            partitions = list(table.partitions.values())
+            if written is None or not written.matches(table, definition, partitions):
+                changes.append((table_key, _Written(table, version, definition, partitions)))
+        if any(key[2] == db_name and key not in seen for key in self._databases):
+            return None  # written for a backend moto no longer has
+        return changes
+
+    def _sync_catalog(self) -> None:
+        """Bring every file in line with moto's catalog (under the files' lock)."""
+        with BACKEND_LOCK:
+            scan = self._scan()
+        for table_key in set(self._tables) - scan.live_tables:
+            self._table_path(table_key).unlink(missing_ok=True)
+            del self._tables[table_key]
+        for db_key in set(self._databases) - scan.live_databases:
+            remove_folder(self._database_dir(db_key), self.trash)
+            del self._databases[db_key]
+        for db_key, database, database_input in scan.databases:
+            self._write_database(db_key, database, database_input)
+        for table_key, written in scan.tables:
+            data = _table_file(written, self._tables.get(table_key))
+            write_bytes_atomically(self._table_path(table_key), data)
+            self._tables[table_key] = written
 
     def _scan(self) -> _Scan:
         """What moto holds and how it differs from the files (under BACKEND_LOCK: a walk, no copies)."""

@@ -22,7 +22,7 @@ from typing import IO
 
 from local.paths import LOCAL_DIR
 
-from .changes import CHANGES
+from .changes import CHANGES, GlueTable
 from .glue_files import GlueFiles
 from .locking import BACKEND_LOCK
 from .s3_files import S3Files
@@ -31,9 +31,13 @@ STATE_DIR_ENV = "LAKEHOUSE_AWS_STATE_DIR"
 LOCK_FILE = ".lock"
 
 
-def default_state_dir() -> Path:
-    """$LAKEHOUSE_AWS_STATE_DIR, else .local/aws/lake: under .local so `make clean` starts over."""
-    return Path(os.environ.get(STATE_DIR_ENV) or LOCAL_DIR / "aws" / "lake")
+def default_state_dir(aws_dir: Path | None = None) -> Path:
+    """$LAKEHOUSE_AWS_STATE_DIR, else `lake` in the endpoint's folder (`aws_dir`, .local/aws).
+
+    Under .local so `make clean` starts over; `aws_dir` lets the stack keep the lake beside the
+    endpoint's pid file and log, wherever those are.
+    """
+    return Path(os.environ.get(STATE_DIR_ENV) or (aws_dir or LOCAL_DIR / "aws") / "lake")
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,9 @@ class LakeState:
         _not_under_backend_lock()
         self.s3.changed(bucket, key)
 
-    def glue_changed(self) -> None:
+    def glue_changed(self, table: GlueTable | None) -> None:
         _not_under_backend_lock()
-        self.glue.changed()
+        self.glue.changed(table)
 
 
 def _not_under_backend_lock() -> None:

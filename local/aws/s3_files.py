@@ -126,6 +126,7 @@ class S3Files:
         self._slices = tuple(threading.RLock() for _ in range(_SLICES))
         # what the files hold, as the moto objects they were written from
         self._buckets: dict[str, weakref.ref[FakeBucket]] = {}
+        self._records: dict[str, dict[str, Any]] = {}  # each bucket.json as last written
         self._objects: dict[str, dict[str, weakref.ref[FakeKey]]] = {}
 
     # -- paths -----------------------------------------------------------------------------
@@ -181,14 +182,19 @@ class S3Files:
                 if name in self._buckets or self._bucket_dir(name).exists():
                     remove_folder(self._bucket_dir(name), self.trash)
                 self._buckets.pop(name, None)
+                self._records.pop(name, None)
                 self._objects.pop(name, None)
                 return
             if self._recorded_bucket(name) is not live:
                 # a new bucket, or one re-created under the name of a deleted one
                 remove_folder(self._bucket_dir(name), self.trash)
                 self._objects[name] = {}
-                write_bytes_atomically(self._bucket_dir(name) / BUCKET_FILE, json.dumps(record).encode())
+                self._records.pop(name, None)
                 self._buckets[name] = weakref.ref(live)
+            if self._records.get(name) != record:
+                # new, or its settings changed since (PutBucketVersioning): a restart restores them
+                write_bytes_atomically(self._bucket_dir(name) / BUCKET_FILE, json.dumps(record).encode())
+                self._records[name] = record
             written = self._objects.setdefault(name, {})
             stale = [k for k in written if objects.get(k) is None]
             changed = [k for k, o in objects.items() if o is not None and _ref(written.get(k)) is not o]
@@ -214,9 +220,9 @@ class S3Files:
                 obj = _latest(live, key) if live is not None else None
                 if obj is not None and _ref(written.get(key)) is obj:
                     return
-                header = _header(obj) if obj is not None else None
+                header = _header(obj) if obj is not None else {}
             path = self._object_path(bucket, key)
-            if obj is None or header is None:
+            if obj is None:
                 if written.pop(key, None) is not None:
                     path.unlink(missing_ok=True)
                 return
@@ -257,6 +263,7 @@ class S3Files:
         bucket.creation_date = dt.datetime.fromisoformat(record["created"])
         bucket.versioning_status = record.get("versioning")
         self._buckets[name] = weakref.ref(bucket)
+        self._records[name] = record
         written = self._objects[name] = {}
         remove_temporaries(folder)
         objects = folder / OBJECTS

@@ -10,7 +10,7 @@ stores live in memory, and persistence.py keeps the lake's part of them in a sta
 
 from __future__ import annotations
 
-import ipaddress
+import io
 import json
 import shutil
 import tempfile
@@ -20,10 +20,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.s3.responses import S3Response
 from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request
 
 from .athena_api import AthenaService, RawJson
-from .changes import CHANGES
+from .changes import CHANGES, GlueTable
 from .crawler import CrawlerService
 from .errors import ApiError
 from .locking import BACKEND_LOCK
@@ -71,18 +73,52 @@ def _may_write(environ: dict[str, Any], service: str, action: str, signed_servic
     return environ.get("REQUEST_METHOD", "GET").upper() not in ("GET", "HEAD", "OPTIONS")
 
 
-def _report_write(environ: dict[str, Any], service: str, signed_service: str | None) -> None:
-    """Tell the change log what a passed-through write may have changed (the bucket/key if known)."""
+# Glue writes that change one table, and where their request names it (as moto reads it)
+_TABLE_INPUT_NAMED = ("CreateTable", "UpdateTable")
+_NAME_NAMED = ("DeleteTable",)
+
+
+def _glue_table_named(environ: dict[str, Any], action: str) -> GlueTable | None:
+    """The one table a Glue write names, read from its body (which is put back for moto), else None.
+
+    Every Glue action that writes one table names it (a partition's, a version's, the table's
+    own); one that names none (a database's, a batch of tables) leaves the whole catalog to check.
+    """
+    length = environ.get("CONTENT_LENGTH")
+    if not length:
+        return None  # no body, or one of unknown length: leave it to moto unread
+    raw = environ["wsgi.input"].read(int(length))
+    environ["wsgi.input"] = io.BytesIO(raw)
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    if action in _TABLE_INPUT_NAMED:
+        table_input = body.get("TableInput")
+        name = table_input.get("Name") if isinstance(table_input, dict) else None
+    elif action in _NAME_NAMED:
+        name = body.get("Name")
+    else:
+        name = body.get("TableName")
+    database = body.get("DatabaseName")
+    return (database, name) if isinstance(database, str) and isinstance(name, str) else None
+
+
+def _report_write(
+    environ: dict[str, Any], service: str, signed_service: str | None, glue_table: GlueTable | None = None
+) -> None:
+    """Tell the change log what a passed-through write may have changed (the bucket/key, the Glue
+    table, if known)."""
     if service == "AWSGlue" or signed_service == "glue":
-        CHANGES.glue_changed()
+        CHANGES.glue_changed(glue_table)
         return
     if service:
         CHANGES.glue_changed()
         CHANGES.s3_changed(None)
         return
-    host = str(environ.get("HTTP_HOST", "")).rsplit(":", 1)[0].strip("[]")
-    path_style = host == "localhost" or _is_ip(host)
-    if signed_service == "s3" and path_style:
+    if signed_service == "s3" and _path_style(environ):
         bucket, _, key = _request_path(environ).lstrip("/").partition("/")
         query = str(environ.get("QUERY_STRING", ""))
         if bucket:
@@ -108,12 +144,14 @@ def _request_path(environ: dict[str, Any]) -> str:
     return unquote(parsed.path if parsed.scheme else raw.split("?", 1)[0])
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
+def _path_style(environ: dict[str, Any]) -> bool:
+    """Whether moto reads this S3 request's bucket from its path rather than from its host.
+
+    Asked of moto itself: its rule (localhost, IP addresses, any host without a dot such as
+    docker compose's `local-aws`, Kubernetes services, custom endpoints, ...) decides which bucket
+    a request writes, and a bucket guessed differently here is a write reported for every bucket.
+    """
+    return not S3Response.subdomain_based_buckets(Request(environ, populate_request=False))
 
 
 class LocalAwsApp:
@@ -144,13 +182,14 @@ class LocalAwsApp:
             )
         _, _, signed_service = _credential_scope(environ)
         writes = _may_write(environ, service, action, signed_service)
+        glue_table = _glue_table_named(environ, action) if writes and service == "AWSGlue" else None
         if signed_service in ("s3", "glue") or service == "AWSGlue" or writes:
             try:
                 with BACKEND_LOCK:
                     return list(self.moto(environ, start_response))
             finally:
                 if writes:
-                    _report_write(environ, service, signed_service)
+                    _report_write(environ, service, signed_service, glue_table)
         return self.moto(environ, start_response)
 
     def _json(
@@ -165,8 +204,6 @@ class LocalAwsApp:
             body = json.loads(raw or b"{}")
             result = handler(body, account, region)
             if result is None and fallback:
-                import io
-
                 environ["wsgi.input"] = io.BytesIO(raw)
                 try:
                     with BACKEND_LOCK:
@@ -253,16 +290,27 @@ class LocalAwsServer:
             thread.join(timeout=5)
 
     def serve_forever(self) -> None:
+        """Serve in this thread until interrupted, or until stop() is called from another thread."""
         self._serving = True
-        self._server.serve_forever()
+        try:
+            self._server.serve_forever()
+        finally:
+            self._serving = False  # the loop is over (or never began): nothing for stop() to shut down
 
     def start(self) -> None:
-        """Serve in a daemon thread (for tests and embedding)."""
-        self._thread = threading.Thread(target=self.serve_forever, name="local-aws", daemon=True)
+        """Serve in a daemon thread (for tests and embedding).
+
+        Marked as serving before the thread exists: stop() called before the thread reaches its
+        loop must still shut the loop down, or it would close the socket the loop then polls.
+        """
+        self._serving = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="local-aws", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        if self._serving:  # shutdown() waits for a serve_forever loop: forever, if none ever ran
+        # shutdown() waits for a serve_forever loop to end: for ever, if none was ever started;
+        # one started but not yet looping ends at once, as the shutdown request is already made
+        if self._serving:
             self._server.shutdown()
         self._server.server_close()
         self.app.athena.shutdown()

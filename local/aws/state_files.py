@@ -2,7 +2,9 @@
 
 A file is written under a temporary name in its own folder and renamed over its final name, so
 the next start reads the old file or the new one, never part of either. Temporary names share a
-prefix, so a restore can tell them from state and remove them. A folder is removed by renaming it
+prefix, so a restore can tell them from state and remove them; they end in the final name, so a
+person looking at a crashed folder sees what each was to become, and so the prefix alone (not
+the suffix a restore looks for) is what keeps them out. A folder is removed by renaming it
 into the trash first: a crash half-way through deleting its files leaves nothing that looks like
 state. Nothing is fsynced: the crash this must survive is a killed endpoint, whose written pages
 the kernel still holds, not a lost machine; a sync per write would cost every PUT a disk flush.
@@ -36,10 +38,15 @@ def entry_name(name: str) -> str:
     return "_" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def temporary_path(path: Path) -> Path:
+    """A new name, beside `path`, for writing what is then renamed to `path`."""
+    return path.with_name(f"{TEMPORARY_PREFIX}{uuid.uuid4().hex}-{path.name}")
+
+
 def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write `path` through `write(handle)` to a temporary file, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{TEMPORARY_PREFIX}{uuid.uuid4().hex}")
+    temporary = temporary_path(path)
     try:
         with temporary.open("wb") as handle:
             write(handle)

@@ -9,8 +9,6 @@ data read plain local Parquet at full speed and a rewritten object is picked up 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from moto.s3.models import s3_backends
 from .changes import CHANGES
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
+from .state_files import write_bytes_atomically
 
 
 @dataclass(frozen=True)
@@ -145,9 +144,5 @@ class S3Store:
         data = self.read(obj.bucket, obj.key)
         with self._mirror_lock:
             if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                Path(tmp).replace(path)
+                write_bytes_atomically(path, data)
         return path

@@ -16,17 +16,29 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from local.airflow_api import AirflowApi, wait_for
-from local.airflow_services import Service, admin_password, healthy, start_all, stop_all, ui_env
+from local.airflow_api import AirflowApi, logical_date_for, wait_for
+from local.airflow_services import (
+    Service,
+    admin_password,
+    api_server_port,
+    describe,
+    healthy,
+    start_all,
+    stop_all,
+    ui_env,
+)
 from local.paths import LOCAL_DIR
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -62,6 +74,54 @@ def test_the_ui_environment_names_the_login_and_the_execution_api(tmp_path: Path
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:8123/execution/"
     assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "admin:admin"
     assert env["AIRFLOW_ADMIN_PASSWORD"] == admin_password(tmp_path)
+
+
+class _HealthyToAll(BaseHTTPRequestHandler):
+    """Another process's server that says every part of it is healthy."""
+
+    def do_GET(self) -> None:
+        parts = ("metadatabase", "scheduler", "dag_processor", "triggerer")
+        data = json.dumps({part: {"status": "healthy"} for part in parts}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_status_does_not_report_another_process_on_the_last_port_as_this_stacks_api_server(
+    tmp_path: Path,
+) -> None:
+    """An api-server still starting (not listening yet) where another server now holds its last
+    port: `make status` must not pass that server's health off as this stack's."""
+    foreign = ThreadingHTTPServer(("127.0.0.1", 0), _HealthyToAll)
+    threading.Thread(target=foreign.serve_forever, daemon=True).start()
+    # a stand-in whose command line names the service, as Service.pid() checks; it listens nowhere
+    starting = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)", "api-server"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert starting.stdout is not None and starting.stdout.readline()
+        port = foreign.server_address[1]
+        assert healthy(port)  # what a check of the port alone would believe
+        service = Service("api-server", tmp_path)
+        service.pid_file.parent.mkdir(parents=True)
+        service.pid_file.write_text(str(starting.pid))
+        api_server_port(tmp_path).save(port)  # where it listened last time
+        [line, *_others] = describe(tmp_path)
+        assert line.startswith(f"airflow api-server: running pid={starting.pid}")
+        assert "healthy" not in line and str(port) not in line
+    finally:
+        starting.kill()
+        starting.wait()
+        foreign.shutdown()
+        foreign.server_close()
 
 
 def test_a_stale_pid_file_is_not_taken_for_a_running_service(tmp_path: Path) -> None:
@@ -254,8 +314,9 @@ def _watch_an_audit_fail(page, stack: UiStack, first_day: date) -> None:
     day = first_day + timedelta(days=1)
     _break_an_order_status(stack, day)
     api = AirflowApi(stack.url, stack.user, stack.password)
-    logical_date = datetime(day.year, day.month, day.day, 2, tzinfo=UTC) + timedelta(days=1)
-    run_id = api.trigger("lakehouse_daily", logical_date, {"full_refresh": False, "tables": ["orders"]})
+    run_id = api.trigger(
+        "lakehouse_daily", logical_date_for(day), {"full_refresh": False, "tables": ["orders"]}
+    )
     run = api.wait_for_run("lakehouse_daily", run_id, RUN_TIMEOUT_S, interval_s=5)
     states = _task_states(stack, run)
     assert run["state"] == "failed"

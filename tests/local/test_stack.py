@@ -2,18 +2,21 @@
 every client of the stack gets the ports its services actually bound, and a service counts as up
 only when its own process answers, not whatever answers on its port.
 
-The stack's own files go to a temporary folder and its default ports are ports the test holds, so
-these tests neither touch this checkout's `.local/` nor the real defaults another stack may use.
+The stack's own files go to a temporary folder (the endpoint's lake too, whatever the developer's
+environment says) and its default ports are ports the test holds, so these tests neither touch
+this checkout's `.local/` nor the real defaults another stack may use.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +26,7 @@ from typing import Any
 import pytest
 
 from local import airflow_home, airflow_services, stack
+from local.aws.persistence import STATE_DIR_ENV
 from local.ports import PortTaken, ServicePort, ports_of
 from local.postgres import EmbeddedPostgres
 
@@ -80,6 +84,8 @@ def isolated(
     )
     for variable in PORT_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
+    # a developer's lake elsewhere: the stack's endpoint would keep its lake there, not in tmp_path
+    monkeypatch.delenv(STATE_DIR_ENV, raising=False)
     try:
         yield isolated
     finally:
@@ -107,16 +113,115 @@ def test_make_up_moves_off_ports_others_hold_and_its_clients_get_the_ports_it_bo
         assert json.loads(client["AIRFLOW_CONN_AWS_DEFAULT"])["extra"]["endpoint_url"] == url
         assert client["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == f"http://127.0.0.1:{ui_port}/execution/"
         assert client["AIRFLOW_UI_URL"] == f"http://localhost:{ui_port}"
-    exported = (isolated.tmp / "env").read_text().splitlines()
-    assert f"export LAKEHOUSE_AWS_PORT={aws_port}" in exported
-    assert f"export LAKEHOUSE_AIRFLOW_PORT={ui_port}" in exported
-    assert f"export AWS_ENDPOINT_URL={url}" in exported
+    exported = _exports(isolated.tmp / "env")
+    assert exported["AWS_ENDPOINT_URL"] == url
+    assert exported["AIRFLOW_UI_URL"] == f"http://localhost:{ui_port}"
+    assert json.loads(exported["AIRFLOW_CONN_AWS_DEFAULT"])["extra"]["endpoint_url"] == url
+    assert not set(exported) & {"LAKEHOUSE_AWS_PORT", "LAKEHOUSE_AIRFLOW_PORT"}  # they ask for ports
+    assert (isolated.tmp / "aws" / "lake" / "s3").is_dir()  # the endpoint's lake, with its buckets
 
     # the stack's own running endpoint is kept, on its port, whatever is asked for now
     monkeypatch.setenv("LAKEHOUSE_AWS_PORT", str(isolated.aws_port.default))
     again = stack.up(airflow=False)
     assert again["AWS_ENDPOINT_URL"] == url and int(stack.PID_FILE.read_text()) == endpoint_pid
     assert f"already running on port {aws_port}" in capsys.readouterr().out
+
+
+def _exports(env_file: Path) -> dict[str, str]:
+    """What `source .local/env` sets."""
+    exports = {}
+    for line in env_file.read_text().splitlines():
+        if line.startswith("export "):
+            key, _, value = shlex.split(line)[1].partition("=")
+            exports[key] = value
+    return exports
+
+
+def test_a_shell_that_sourced_the_env_file_moves_off_a_port_taken_since(
+    isolated: IsolatedStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """.local/env gives the addresses the stack bound, and asks the next `make up` for no port."""
+    first = stack.up(airflow=False)
+    for key, value in _exports(isolated.tmp / "env").items():
+        monkeypatch.setenv(key, value)  # `source .local/env`, as the README says
+    port = isolated.aws_port.saved()
+    assert port and first["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{port}"
+    stack.stop_endpoint()
+    with socket.socket() as someone_else:
+        someone_else.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        someone_else.bind(("127.0.0.1", port))
+        someone_else.listen()
+        capsys.readouterr()
+        again = stack.up(airflow=False)
+    moved = isolated.aws_port.saved()
+    assert moved != port and again["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{moved}"
+    assert f"port {port} is held by pid {os.getpid()}" in capsys.readouterr().out
+
+
+def test_the_developers_own_lake_is_not_the_one_the_tests_stack_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    developers = tmp_path / "developers-lake"
+    monkeypatch.setenv(STATE_DIR_ENV, str(developers))  # set in the shell the tests run from
+    isolated: IsolatedStack = request.getfixturevalue("isolated")
+    stack.up(airflow=False)
+    assert not developers.exists()
+    assert (isolated.tmp / "aws" / "lake" / "s3").is_dir()
+
+
+_SLOW_ENDPOINT = """
+import sys, time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Answer(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+server = HTTPServer(("127.0.0.1", int(sys.argv[1])), Answer)  # bound and listening
+time.sleep(float(sys.argv[2]))  # restoring the lake: the port is held, nothing answers yet
+server.serve_forever()
+"""
+
+
+def test_the_endpoint_is_waited_for_by_asking_it_and_only_then_asking_proc_whose_it_is(
+    isolated: IsolatedStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its start grows with the lake it restores: each poll until it answers costs one request,
+    not a walk of every process's sockets."""
+    restoring_s = 2.0
+    monkeypatch.setattr(
+        stack,
+        "endpoint_command",
+        lambda port, _state_dir, bootstrap: [
+            sys.executable,
+            "-c",
+            _SLOW_ENDPOINT,
+            str(port),
+            str(restoring_s),
+        ],
+    )
+    asked: list[float] = []
+    real_serves = stack.serves
+
+    def serves(port: int, group: int) -> bool:
+        asked.append(time.monotonic())
+        return real_serves(port, group)
+
+    monkeypatch.setattr(stack, "serves", serves)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    try:
+        url = stack.start_endpoint(port)
+        assert url == f"http://127.0.0.1:{port}" and time.monotonic() - started >= restoring_s
+        assert len(asked) == 1 and asked[0] - started >= restoring_s
+        assert ports_of(int(stack.PID_FILE.read_text())) == {port}
+    finally:  # the stand-in is no `local.aws` process: stop_endpoint would not take it for ours
+        if stack.PID_FILE.exists():
+            airflow_services.stop_process_group(int(stack.PID_FILE.read_text()), timeout_s=10)
 
 
 def test_make_up_stops_before_starting_anything_when_a_port_asked_for_is_held(

@@ -6,6 +6,7 @@ the endpoint (SIGKILL where a crash is the point) and reads everything back from
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -13,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +24,7 @@ import pytest
 from aws_helpers import Lake, client
 
 from local.aws.process import REPO_ROOT, start_endpoint, stop_endpoint
-from local.aws.state_files import TEMPORARY_PREFIX
+from local.aws.state_files import TEMPORARY_PREFIX, temporary_path
 
 MIB = 1024 * 1024
 
@@ -110,7 +112,7 @@ def _fill(lake: Lake) -> None:
     lake.s3.put_object(Bucket=lake.bucket, Key="empty", Body=b"")
     lake.s3.put_object(Bucket=lake.bucket, Key="folder/", Body=b"")
     lake.s3.put_object(Bucket=lake.bucket, Key="crc.bin", Body=b"checked", ChecksumAlgorithm="CRC32")
-    _multipart(lake, "export/part-00000.parquet", [os.urandom(5 * MIB), os.urandom(1000)])
+    _multipart(lake, "export/part-00000.parquet", [os.urandom(16 * MIB), os.urandom(1000)])
     lake.s3.copy_object(
         Bucket=lake.bucket, Key="copy.json", CopySource={"Bucket": lake.bucket, "Key": "plain.json"}
     )
@@ -246,12 +248,15 @@ def test_half_written_files_and_unfinished_uploads_are_not_objects_after_a_crash
         lake.s3.upload_part(
             Bucket=lake.bucket, Key="unfinished", UploadId=upload["UploadId"], PartNumber=1, Body=b"x" * 100
         )
-    # What a write killed before its rename leaves: a complete-looking file under a temporary name,
-    # beside the objects (as of a new object) and as a bucket's folder (as of a new bucket).
+    # What a write killed before its rename leaves: a complete-looking object file under the
+    # temporary name the writer gives it (which ends like an object file's, so only the rule
+    # that temporaries are not state keeps it out), and a new bucket's folder likewise.
     [written] = (state_dir / "s3" / lake.bucket).rglob("*.obj")
     ghost = written.read_bytes().replace(b'"key": "whole"', b'"key": "ghost"')
-    (written.parent / f"{TEMPORARY_PREFIX}crashed").write_bytes(ghost)
-    (state_dir / "s3" / f"{TEMPORARY_PREFIX}bucket").mkdir()
+    planted = temporary_path(written)
+    planted.write_bytes(ghost)
+    assert planted.match("*.obj") and planted.name.startswith(TEMPORARY_PREFIX)
+    temporary_path(state_dir / "s3" / "bucket").mkdir()
     (state_dir / "s3" / "half-made-bucket").mkdir()  # folder made, bucket.json not yet written
 
     with endpoint(state_dir, crash=True) as url:
@@ -261,6 +266,117 @@ def test_half_written_files_and_unfinished_uploads_are_not_objects_after_a_crash
         buckets = {b["Name"] for b in lake.s3.list_buckets()["Buckets"]}
         assert buckets == {lake.bucket}
     assert not [p for p in state_dir.rglob("*") if p.name.startswith(TEMPORARY_PREFIX)]
+
+
+def test_an_endpoint_killed_while_writing_an_object_comes_back_with_the_object_before_it(
+    tmp_path: Path,
+) -> None:
+    """A real kill in the middle of writing an object's file: the object comes back as it was.
+
+    The test watches the object's folder for the writer's temporary file and kills the endpoint
+    the moment it appears, long before a large object's bytes are all in it. A write that was
+    not caught (a machine too busy to look in time) just completes, and is tried again.
+    """
+    state_dir = tmp_path / "lake"
+    proc, url = start_endpoint(0, env=dict(os.environ), state_dir=state_dir)
+    try:
+        lake = Lake.create(url)
+        before = os.urandom(1000)
+        lake.s3.put_object(Bucket=lake.bucket, Key="big", Body=before)
+        [written] = (state_dir / "s3" / lake.bucket).rglob("*.obj")
+        temporaries: list[Path] = []
+        for _attempt in range(5):
+            after = os.urandom(64 * MIB)
+            writer = threading.Thread(target=_put_once, args=(url, lake.bucket, "big", after), daemon=True)
+            writer.start()
+            while not temporaries and writer.is_alive():
+                time.sleep(0.001)
+                temporaries = [p for p in written.parent.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
+            if temporaries:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                break
+            before = after  # written whole before it was seen: the object it now replaces
+        writer.join(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert temporaries, "the endpoint was never caught writing the object's file"
+    [partial] = temporaries
+    assert partial.stat().st_size < len(after)  # killed half-way through
+
+    with endpoint(state_dir, crash=True) as url:
+        lake = on(lake, url)
+        assert lake.s3.get_object(Bucket=lake.bucket, Key="big")["Body"].read() == before
+    assert not [p for p in state_dir.rglob("*") if p.name.startswith(TEMPORARY_PREFIX)]
+
+
+def _put_once(url: str, bucket: str, key: str, body: bytes) -> None:
+    """One PUT, not retried: when the endpoint is killed under it, its failure is the point."""
+    import boto3
+    from botocore.config import Config
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    with contextlib.suppress(Exception):
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+
+
+def test_a_buckets_versioning_set_after_it_was_created_is_kept(tmp_path: Path) -> None:
+    state_dir = tmp_path / "lake"
+    with endpoint(state_dir, crash=True) as url:
+        lake = Lake.create(url)
+        lake.s3.put_object(Bucket=lake.bucket, Key="k", Body=b"v")
+        lake.s3.put_bucket_versioning(Bucket=lake.bucket, VersioningConfiguration={"Status": "Enabled"})
+    with endpoint(state_dir, crash=True) as url:
+        lake = on(lake, url)
+        assert lake.s3.get_bucket_versioning(Bucket=lake.bucket)["Status"] == "Enabled"
+        lake.s3.put_bucket_versioning(Bucket=lake.bucket, VersioningConfiguration={"Status": "Suspended"})
+    with endpoint(state_dir, crash=True) as url:
+        lake = on(lake, url)
+        assert lake.s3.get_bucket_versioning(Bucket=lake.bucket)["Status"] == "Suspended"
+        assert lake.s3.get_object(Bucket=lake.bucket, Key="k")["Body"].read() == b"v"
+
+
+def test_a_write_to_one_glue_table_writes_its_file_without_walking_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partition published costs a look at its table, not at every table and partition of the
+    lake; what the files then hold is what a restarted endpoint serves."""
+    from local.aws.glue_files import GlueFiles
+    from local.aws.server import LocalAwsServer
+
+    walks: list[GlueFiles] = []
+    walk = GlueFiles._sync_catalog
+    monkeypatch.setattr(GlueFiles, "_sync_catalog", lambda self: walks.append(self) or walk(self))
+    state_dir = tmp_path / "lake"
+    server = LocalAwsServer(port=0, workers=1, state_dir=state_dir)  # in this process, to count walks
+    server.start()
+    try:
+        lake = Lake.create(server.url)
+        lake.glue.create_table(DatabaseName=lake.database, TableInput={"Name": "other"})
+        walks.clear()  # a new database is a change to no one table: the catalog is walked
+        _fill(lake)
+        lake.glue.create_table(DatabaseName=lake.database, TableInput={"Name": "gone"})
+        lake.glue.delete_table(DatabaseName=lake.database, Name="gone")
+        lake.glue.delete_partition(
+            DatabaseName=lake.database, TableName="by_glue", PartitionValues=["2024-01-03"]
+        )
+        served = catalog(lake)
+    finally:
+        server.stop()
+    assert walks == []
+    assert set(served["tables"]) == {"other", "orders", "daily", "by_glue"}
+
+    with endpoint(state_dir) as url:
+        assert catalog(on(lake, url)) == served
 
 
 def test_concurrent_writes_to_the_same_keys_restore_as_last_served(tmp_path: Path) -> None:
