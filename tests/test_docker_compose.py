@@ -60,9 +60,53 @@ def test_long_running_services_have_health_checks(compose: dict[str, Any]) -> No
 
 
 def test_ports_match_make_up(compose: dict[str, Any]) -> None:
-    assert f"{DEFAULT_UI_PORT}:8080" in compose["services"]["airflow-apiserver"]["ports"]
-    assert f"{DEFAULT_AWS_PORT}:4566" in compose["services"]["local-aws"]["ports"]
+    assert f"127.0.0.1:{DEFAULT_UI_PORT}:8080" in compose["services"]["airflow-apiserver"]["ports"]
+    assert f"127.0.0.1:{DEFAULT_AWS_PORT}:4566" in compose["services"]["local-aws"]["ports"]
     assert compose["services"]["local-aws"]["command"][-1] == str(DEFAULT_AWS_PORT)
+
+
+def _host_ip(entry: str | int | dict[str, Any]) -> str | None:
+    """The host address a `ports:` entry binds (short or long syntax); None means every interface.
+
+    Short syntax is ``[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]``; an unquoted entry YAML
+    read as a number has no address either.
+    """
+    if isinstance(entry, dict):
+        return entry.get("host_ip")
+    parts = str(entry).split("/", 1)[0].rsplit(":", 2)
+    return parts[0].strip("[]") if len(parts) == 3 else None
+
+
+def test_every_published_port_is_bound_to_localhost(compose: dict[str, Any]) -> None:
+    """Published ports answer this machine only, as `make up`'s services do.
+
+    The AWS endpoint accepts any credentials, the databases only the .env passwords and the
+    api-server a login; on every interface, anyone on the network could use them.
+    """
+    published = {name: s["ports"] for name, s in compose["services"].items() if s.get("ports")}
+    assert {"source-postgres", "local-aws", "airflow-apiserver"} <= set(published)
+    for name, service in compose["services"].items():
+        assert service.get("network_mode") != "host", name  # would publish every port it listens on
+    for name, entries in published.items():
+        for entry in entries:
+            assert _host_ip(entry) == "127.0.0.1", (name, entry)
+
+
+@pytest.mark.parametrize(
+    ("entry", "address"),
+    [
+        ("127.0.0.1:8080:8080", "127.0.0.1"),
+        ("8080:8080", None),
+        ("8080", None),
+        (8080, None),
+        ("0.0.0.0:5433:5432/tcp", "0.0.0.0"),
+        ("[::1]:4566:4566", "::1"),
+        ({"target": 8080, "published": 8080, "host_ip": "127.0.0.1"}, "127.0.0.1"),
+        ({"target": 8080, "published": 8080}, None),
+    ],
+)
+def test_host_ip_reads_both_port_syntaxes(entry: str | int | dict[str, Any], address: str | None) -> None:
+    assert _host_ip(entry) == address
 
 
 def test_the_endpoints_lake_is_kept_in_a_named_volume(compose: dict[str, Any]) -> None:

@@ -2,7 +2,8 @@
 
 Each statement gets its own in-memory DuckDB connection holding one view per catalog table it
 reads (see ``scan.py``), so concurrent queries share nothing but moto's stores and the local
-file mirror. This module dispatches a statement to its family and runs queries; the families
+file mirror. The DuckDB database can touch no file outside the engine's own directories
+(``sandbox.py``). This module dispatches a statement to its family and runs queries; the families
 live beside it: ``ddl.py`` (catalog changes), ``writes.py`` (CTAS, INSERT INTO),
 ``metadata.py`` (SHOW, DESCRIBE), and ``statement.py`` holds what they share.
 
@@ -26,7 +27,7 @@ from typing import ClassVar
 import duckdb
 from sqlglot import exp
 
-from . import translate
+from . import sandbox, translate
 from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import athena_type, format_rows
@@ -99,11 +100,18 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         self.schemas = schemas
         self.scratch_dir = scratch_dir
         self.scans = TableScans(catalog, store, schemas, layout_dir or scratch_dir.parent / "layout")
+        self._nonce = uuid.uuid4().hex[:12]
         self._db = duckdb.connect(config={"threads": 2})
         self._db.execute("SET GLOBAL integer_division = true")
         self._db.execute("SET GLOBAL TimeZone = 'UTC'")
+        # DuckDB reads the mirrored objects (and the layout's links to them) and writes CTAS and
+        # INSERT output to the scratch directory; nothing else (see sandbox.py).
+        sandbox.lock_down(
+            self._db,
+            allowed=(store.mirror_dir, self.scans.layout_dir, scratch_dir),
+            spill_dir=scratch_dir.parent / "spill" / self._nonce,
+        )
         self._lock = threading.Lock()
-        self._nonce = uuid.uuid4().hex[:12]
         self._tokens: dict[tuple[str, str], str] = {}
         self._templates: OrderedDict[tuple[str, str], _Template] = OrderedDict()
 

@@ -138,6 +138,9 @@ _ERROR_NAMES_BY_CLASS: tuple[tuple[type[duckdb.Error], str], ...] = (
 
 
 def _error_from_class(err: Exception, text: str) -> AthenaError:
+    if isinstance(err, duckdb.PermissionException):
+        # a file outside the engine's directories (see sandbox.py), reached past the SQL checks
+        return AthenaError("PERMISSION_DENIED", f"Access Denied: {text}")
     for error_class, name in _ERROR_NAMES_BY_CLASS:
         if isinstance(err, error_class):
             return AthenaError(name, text)

@@ -20,12 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot import Dialect, exp
+from sqlglot.errors import ParseError, TokenError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
+from . import sandbox
 from .errors import AthenaError
 
 DIALECT = "athena"
@@ -43,19 +43,31 @@ class TableRef:
 
 
 def parse(sql: str) -> exp.Expression:
-    """Parse one Athena statement; syntax errors become SYNTAX_ERROR with Athena's position."""
+    """Parse one Athena statement; syntax errors become SYNTAX_ERROR with Athena's position.
+
+    Every statement the engine runs, and every view body it reads from Glue, comes through
+    here, so this is where ``sandbox`` refuses what would reach beyond the lake.
+    """
     text = sql.strip().rstrip(";").strip()
     if not text:
         raise AthenaError("SYNTAX_ERROR", "line 1:1: mismatched input '<EOF>'. Expecting a statement")
+    dialect = Dialect.get_or_raise(DIALECT)
     try:
-        statements = [s for s in sqlglot.parse(text, read=DIALECT) if s is not None]
+        tokens = dialect.tokenize(text)
+    except TokenError as err:
+        raise AthenaError("SYNTAX_ERROR", f"line 1:1: {str(err).splitlines()[0]}") from None
+    sandbox.check_tokens(tokens, text)
+    try:
+        statements = [s for s in dialect.parser().parse(tokens, text) if s is not None]
     except ParseError as err:
+        sandbox.check_unparsed(tokens, text)
         detail = err.errors[0] if err.errors else {}
         line, col = detail.get("line", 1), detail.get("col", 1)
         description = str(detail.get("description") or err).split("\n")[0]
         raise AthenaError("SYNTAX_ERROR", f"line {line}:{col}: {description}") from None
     if len(statements) != 1:
         raise AthenaError("SYNTAX_ERROR", "Only one sql statement is allowed")
+    sandbox.check_tree(statements[0], text)
     return statements[0]
 
 
@@ -71,19 +83,46 @@ def _position(sql: str, node: exp.Expression) -> tuple[int, int]:
     return line, col
 
 
-def cte_names(ast: exp.Expression) -> set[str]:
-    return {cte.alias_or_name.lower() for cte in ast.find_all(exp.CTE)}
+def names_cte_in_scope(table: exp.Table) -> bool:
+    """Whether an unqualified table name means a CTE declared where the name is written.
+
+    As in Trino, a CTE is visible in the query that declares it and that query's subqueries,
+    and to the CTEs declared after it in the same WITH (to itself too under WITH RECURSIVE),
+    not beside the query nor to earlier CTEs. A name matched any more loosely reaches DuckDB
+    unresolved, and DuckDB reads an unknown relation named like a file from that file.
+    """
+    if table.args.get("db"):
+        return False
+    name = table.name.lower()
+    child: exp.Expression | None = None
+    node: exp.Expression | None = table
+    while node is not None:
+        if isinstance(node, exp.With):
+            visible = _ctes_visible_from(node, child)
+        else:
+            with_ = node.args.get("with_")
+            visible = with_.expressions if isinstance(with_, exp.With) and with_ is not child else []
+        if any(cte.alias_or_name.lower() == name for cte in visible):
+            return True
+        child, node = node, node.parent
+    return False
+
+
+def _ctes_visible_from(with_: exp.With, child: exp.Expression | None) -> list[exp.Expression]:
+    """The CTEs of ``with_`` that the body of its CTE ``child`` may name."""
+    ctes = list(with_.expressions)
+    position = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
+    return ctes[: position + 1] if with_.args.get("recursive") else ctes[:position]
 
 
 def table_refs(ast: exp.Expression, sql: str, default_db: str) -> list[TableRef]:
     """Catalog tables a statement reads, in order of appearance (CTE names excluded)."""
-    ctes = cte_names(ast)
     refs: list[TableRef] = []
     for table in ast.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
-            continue  # table functions, UNNEST
+            continue  # UNNEST (sandbox.check_tree refuses table functions)
         name = table.name.lower()
-        if not table.args.get("db") and name in ctes:
+        if names_cte_in_scope(table):
             continue
         database = (table.args.get("db").name if table.args.get("db") else default_db).lower()
         first = table.args.get("catalog") or table.args.get("db") or table.this
@@ -94,7 +133,6 @@ def table_refs(ast: exp.Expression, sql: str, default_db: str) -> list[TableRef]
 
 def normalize_tables(ast: exp.Expression, default_db: str) -> None:
     """Drop the awsdatacatalog prefix and qualify catalog tables with their database."""
-    ctes = cte_names(ast)
     for table in ast.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
             continue
@@ -103,7 +141,7 @@ def normalize_tables(ast: exp.Expression, default_db: str) -> None:
             if catalog.name.lower() != "awsdatacatalog":
                 raise AthenaError("CATALOG_NOT_FOUND", f"Catalog '{catalog.name.lower()}' does not exist")
             table.set("catalog", None)
-        if not table.args.get("db") and table.name.lower() in ctes:
+        if names_cte_in_scope(table):
             continue
         database = table.args.get("db").name if table.args.get("db") else default_db
         if not table.alias:
