@@ -354,10 +354,10 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
 
     from lakehouse.config import pipeline_config
     from lakehouse.names import DAG_ID
+    from local.aws.bootstrap import bootstrap_aws
     from local.run_dag import run_day
     from local.shop.generate import generate_shop
     from local.shop.load import replace_shop
-    from local.stack import bootstrap_aws
 
     bootstrap_aws(endpoint_url)
     source = Source(pg, f"test_daily_{uuid.uuid4().hex[:8]}")
