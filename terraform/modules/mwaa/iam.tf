@@ -116,6 +116,15 @@ data "aws_iam_policy_document" "execution" {
     }
   }
 
+  # Every export first aborts the multipart uploads a killed earlier try left
+  # under its partition (plugins/lakehouse/export/multipart.py), which lists them.
+  statement {
+    sid       = "ListLakeUploads"
+    effect    = "Allow"
+    actions   = ["s3:ListBucketMultipartUploads"]
+    resources = [var.lake.bucket_arn]
+  }
+
   statement {
     sid       = "LocateLakeBucket"
     effect    = "Allow"
