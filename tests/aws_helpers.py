@@ -128,6 +128,17 @@ class Lake:
         pq.write_table(pa.table(columns), buffer)
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=buffer.getvalue())
 
+    def orders_by_day(self) -> None:
+        """A small partitioned external table, `orders` (id, amount) by dt, its partitions repaired."""
+        for day, ids in (("2024-01-01", [1, 2]), ("2024-01-02", [3])):
+            amounts = [1.5 * i for i in ids]
+            self.put_parquet(f"raw/orders/dt={day}/part-0.parquet", {"id": ids, "amount": amounts})
+        self.ok(
+            "CREATE EXTERNAL TABLE orders (id bigint, amount double) PARTITIONED BY (dt string) "
+            f"STORED AS PARQUET LOCATION 's3://{self.bucket}/raw/orders/'"
+        )
+        self.ok("MSCK REPAIR TABLE orders")
+
     def keys(self, prefix: str) -> list[str]:
         pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
         return [o["Key"] for page in pages for o in page.get("Contents", [])]

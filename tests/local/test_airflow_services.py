@@ -22,11 +22,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
 import pytest
+from json_replies import JsonReplies
 
 from local.airflow_api import AirflowApi, logical_date_for, wait_for
 from local.airflow_services import (
@@ -76,20 +77,12 @@ def test_the_ui_environment_names_the_login_and_the_execution_api(tmp_path: Path
     assert env["AIRFLOW_ADMIN_PASSWORD"] == admin_password(tmp_path)
 
 
-class _HealthyToAll(BaseHTTPRequestHandler):
+class _HealthyToAll(JsonReplies):
     """Another process's server that says every part of it is healthy."""
 
     def do_GET(self) -> None:
         parts = ("metadatabase", "scheduler", "dag_processor", "triggerer")
-        data = json.dumps({part: {"status": "healthy"} for part in parts}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *_args: object) -> None:
-        pass
+        self.reply(200, {part: {"status": "healthy"} for part in parts})
 
 
 def test_status_does_not_report_another_process_on_the_last_port_as_this_stacks_api_server(

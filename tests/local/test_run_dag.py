@@ -17,12 +17,13 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlparse
 
 import psycopg
 import pytest
+from json_replies import JsonReplies
 
 from local.airflow_home import new_metadata_database, sqlalchemy_url
 from local.paths import REPO_ROOT
@@ -115,17 +116,12 @@ class FakeApi:
     polls: int = 0
 
 
-def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
+def _handler(api: FakeApi) -> type[JsonReplies]:
     run_path = "/api/v2/dags/lakehouse_daily/dagRuns/manual__one"
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonReplies):
         def _reply(self, body: Any, status: int = 200) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, body)
 
         def _body(self) -> Any:
             length = int(self.headers.get("Content-Length") or 0)
@@ -160,9 +156,6 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 self._reply({"task_instances": [{"task_id": "export", "state": "success", "map_index": -1}]})
             else:
                 self._reply({"detail": "not found"}, 404)
-
-        def log_message(self, *_args: Any) -> None:
-            pass
 
     return Handler
 

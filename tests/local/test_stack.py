@@ -19,11 +19,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
+from json_replies import JsonReplies
 
 from local import airflow_home, airflow_services, stack
 from local.aws.persistence import STATE_DIR_ENV
@@ -245,26 +245,15 @@ def test_the_cli_says_who_holds_a_port_asked_for_instead_of_a_traceback(
     assert "LAKEHOUSE_AWS_PORT=" in error.split("ask for another port:")[1]
 
 
-class _Answers(BaseHTTPRequestHandler):
+class _Answers(JsonReplies):
     """Whatever a foreign service on our port might say: a healthy answer to every GET, and
     "Invalid credentials" to this checkout's login."""
 
     def do_GET(self) -> None:
-        self._reply(200, {"metadatabase": {"status": "healthy"}})
+        self.reply(200, {"metadatabase": {"status": "healthy"}})
 
     def do_POST(self) -> None:
-        self._reply(401, {"detail": "Invalid credentials"})
-
-    def _reply(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *_args: Any) -> None:
-        pass
+        self.reply(401, {"detail": "Invalid credentials"})
 
 
 @pytest.fixture

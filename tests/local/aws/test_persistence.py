@@ -116,13 +116,7 @@ def _fill(lake: Lake) -> None:
     lake.s3.copy_object(
         Bucket=lake.bucket, Key="copy.json", CopySource={"Bucket": lake.bucket, "Key": "plain.json"}
     )
-    for day, ids in (("2024-01-01", [1, 2]), ("2024-01-02", [3])):
-        lake.put_parquet(f"raw/orders/dt={day}/part-0.parquet", {"id": ids, "amount": [1.5 * i for i in ids]})
-    lake.ok(
-        "CREATE EXTERNAL TABLE orders (id bigint, amount double) PARTITIONED BY (dt string) "
-        f"STORED AS PARQUET LOCATION 's3://{lake.bucket}/raw/orders/'"
-    )
-    lake.ok("MSCK REPAIR TABLE orders")
+    lake.orders_by_day()
     lake.ok(
         f"CREATE TABLE daily WITH (external_location = 's3://{lake.bucket}/gold/daily/', "
         "partitioned_by = ARRAY['dt']) AS SELECT sum(amount) AS revenue, dt FROM orders GROUP BY dt"

@@ -217,13 +217,7 @@ def test_a_view_written_into_glue_cannot_read_local_files(lake: Lake, outside: O
 
 def test_the_lake_is_still_read_and_written(lake: Lake) -> None:
     """The mirror, the Hive layout and the scratch directory are the engine's: all still work."""
-    for day, ids in (("2024-01-01", [1, 2]), ("2024-01-02", [3])):
-        lake.put_parquet(f"raw/orders/dt={day}/part-0.parquet", {"id": ids, "amount": [1.5 * i for i in ids]})
-    lake.ok(
-        "CREATE EXTERNAL TABLE orders (id bigint, amount double) PARTITIONED BY (dt string) "
-        f"STORED AS PARQUET LOCATION 's3://{lake.bucket}/raw/orders/'"
-    )
-    lake.ok("MSCK REPAIR TABLE orders")
+    lake.orders_by_day()
     lake.ok(
         f"CREATE TABLE daily WITH (external_location = 's3://{lake.bucket}/gold/daily/', "
         "partitioned_by = ARRAY['dt']) AS "
