@@ -5,14 +5,13 @@ the summary it returns, against a stand-in api-server."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 import pytest
+from stand_ins import JsonReplies, serving
 
 from local.airflow_api import AirflowApi, logical_date_for
 
@@ -27,52 +26,36 @@ TASKS = [
 ]
 
 
-class _ApiServer(BaseHTTPRequestHandler):
+class _ApiServer(JsonReplies):
     """Each test makes a subclass of its own, whose class attributes keep what it was sent."""
 
     triggered: ClassVar[list[Any]] = []
     polls: ClassVar[int] = 0
 
-    def _reply(self, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         if self.path == "/auth/token":
-            self._reply({"access_token": "t"})
+            self.reply(200, {"access_token": "t"})
         else:
             type(self).triggered.append(body)
-            self._reply({"dag_run_id": "manual__2026"})
+            self.reply(200, {"dag_run_id": "manual__2026"})
 
     def do_GET(self) -> None:
         path = urlparse(self.path).path
         if path == RUN:
             state = STATES[min(type(self).polls, len(STATES) - 1)]
             type(self).polls += 1
-            self._reply({"dag_run_id": "manual__2026", "state": state})
+            self.reply(200, {"dag_run_id": "manual__2026", "state": state})
         else:
-            self._reply({"task_instances": TASKS})
-
-    def log_message(self, *_args: Any) -> None:
-        pass
+            self.reply(200, {"task_instances": TASKS})
 
 
 @pytest.fixture
 def served() -> Iterator[tuple[AirflowApi, type[_ApiServer]]]:
     """A client, and the stand-in api-server's handler class (what it was sent)."""
     handler = type("Handler", (_ApiServer,), {"triggered": [], "polls": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield AirflowApi(f"http://127.0.0.1:{server.server_address[1]}", "admin", "pw"), handler
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as port:
+        yield AirflowApi(f"http://127.0.0.1:{port}", "admin", "pw"), handler
 
 
 def test_a_business_days_run_is_the_one_the_schedule_starts_the_next_day_at_two() -> None:

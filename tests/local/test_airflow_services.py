@@ -16,18 +16,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
 import pytest
-from json_replies import JsonReplies
+from stand_ins import JsonReplies, named_process, serving
 
 from local.airflow_api import AirflowApi, logical_date_for, wait_for
 from local.airflow_services import (
@@ -90,18 +87,7 @@ def test_status_does_not_report_another_process_on_the_last_port_as_this_stacks_
 ) -> None:
     """An api-server still starting (not listening yet) where another server now holds its last
     port: `make status` must not pass that server's health off as this stack's."""
-    foreign = ThreadingHTTPServer(("127.0.0.1", 0), _HealthyToAll)
-    threading.Thread(target=foreign.serve_forever, daemon=True).start()
-    # a stand-in whose command line names the service, as Service.pid() checks; it listens nowhere
-    starting = subprocess.Popen(
-        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)", "api-server"],
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert starting.stdout is not None and starting.stdout.readline()
-        port = foreign.server_address[1]
+    with serving(_HealthyToAll) as port, named_process("api-server") as starting:
         assert healthy(port)  # what a check of the port alone would believe
         service = Service("api-server", tmp_path)
         service.pid_file.parent.mkdir(parents=True)
@@ -110,11 +96,6 @@ def test_status_does_not_report_another_process_on_the_last_port_as_this_stacks_
         [line, *_others] = describe(tmp_path)
         assert line.startswith(f"airflow api-server: running pid={starting.pid}")
         assert "healthy" not in line and str(port) not in line
-    finally:
-        starting.kill()
-        starting.wait()
-        foreign.shutdown()
-        foreign.server_close()
 
 
 def test_a_stale_pid_file_is_not_taken_for_a_running_service(tmp_path: Path) -> None:

@@ -8,22 +8,21 @@ depends on a scheduler or api-server of this machine, and no DAG run is executed
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlparse
 
 import psycopg
 import pytest
-from json_replies import JsonReplies
+from stand_ins import JsonReplies, serving
 
 from local.airflow_home import new_metadata_database, sqlalchemy_url
 from local.paths import REPO_ROOT
@@ -162,18 +161,12 @@ def _handler(api: FakeApi) -> type[JsonReplies]:
 
 @pytest.fixture
 def serve() -> Iterator[Any]:
-    servers: list[ThreadingHTTPServer] = []
+    with contextlib.ExitStack() as servers:
 
-    def start(api: FakeApi) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(api))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        def start(api: FakeApi) -> str:
+            return f"http://127.0.0.1:{servers.enter_context(serving(_handler(api)))}"
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+        yield start
 
 
 def _cli(metadata: str, url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,17 +13,14 @@ import json
 import os
 import shlex
 import socket
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from json_replies import JsonReplies
+from stand_ins import JsonReplies, named_process, serving
 
 from local import airflow_home, airflow_services, stack
 from local.aws.persistence import STATE_DIR_ENV
@@ -258,14 +255,8 @@ class _Answers(JsonReplies):
 
 @pytest.fixture
 def foreign_service() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Answers) as port:
+        yield port
 
 
 def test_the_endpoint_is_not_taken_for_started_because_something_answers_on_its_port(
@@ -297,15 +288,7 @@ def test_a_fixed_postgres_port_held_by_another_process_is_named(
 def test_an_airflow_service_started_for_other_addresses_is_restarted(tmp_path: Path) -> None:
     """A scheduler started when the endpoint was elsewhere would keep sending its tasks there."""
     old = dict.fromkeys(airflow_services.ADDRESS_SETTINGS, "before")
-    # a stand-in whose command line names the service, as Service.pid() checks
-    sleeper = subprocess.Popen(
-        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)", "scheduler"],
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert sleeper.stdout is not None and sleeper.stdout.readline()  # its command line is set by now
+    with named_process("scheduler") as sleeper:
         service = airflow_services.Service("scheduler", tmp_path)
         service.pid_file.parent.mkdir(parents=True)
         service.pid_file.write_text(str(sleeper.pid))
@@ -316,6 +299,3 @@ def test_an_airflow_service_started_for_other_addresses_is_restarted(tmp_path: P
         assert service.stale_settings(now) == ["AIRFLOW_CONN_AWS_DEFAULT"]
         airflow_services.restart_stale(now, tmp_path)
         assert sleeper.wait(timeout=10) is not None and service.pid() is None
-    finally:
-        sleeper.kill()
-        sleeper.wait()
