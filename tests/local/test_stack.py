@@ -27,6 +27,8 @@ from local.aws.persistence import STATE_DIR_ENV
 from local.ports import PortTaken, ServicePort, ports_of
 from local.postgres import EmbeddedPostgres
 
+pytestmark = pytest.mark.slow  # starts the stack's Postgres and endpoint processes
+
 PORT_VARIABLES = ("LAKEHOUSE_AWS_PORT", "LAKEHOUSE_AIRFLOW_PORT", "LAKEHOUSE_PG_PORT")
 
 

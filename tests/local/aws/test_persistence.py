@@ -26,6 +26,8 @@ from aws_helpers import Lake, client
 from local.aws.process import REPO_ROOT, start_endpoint, stop_endpoint
 from local.aws.state_files import TEMPORARY_PREFIX, temporary_path
 
+pytestmark = pytest.mark.slow  # starts, kills and restarts endpoint processes
+
 MIB = 1024 * 1024
 
 
