@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 from local.airflow_services import admin_password, api_server_port, ui_env
+from local.aws.sessions import MWAA_EXECUTION
 from local.paths import DAGS_DIR, INCLUDE_DIR, LOCAL_DIR, PLUGINS_DIR
 from local.ports import ServicePort
 from local.postgres import EmbeddedPostgres
@@ -75,12 +76,17 @@ def _secret(name: str) -> str:
 
 
 def aws_connection(endpoint: str) -> dict:
-    """The `aws_default` connection for the local endpoint: the only thing that differs from AWS."""
+    """The `aws_default` connection for the local endpoint: the MWAA execution role's session.
+
+    The DAG's tasks run with exactly the permissions Terraform gives that role, as they do on
+    MWAA; only the endpoint differs from AWS.
+    """
     return {
         "conn_type": "aws",
-        "login": "test",
-        "password": "test",
+        "login": MWAA_EXECUTION.access_key_id,
+        "password": MWAA_EXECUTION.secret_access_key,
         "extra": {
+            "aws_session_token": MWAA_EXECUTION.session_token,
             "region_name": AWS_REGION,
             "endpoint_url": endpoint,
             "config_kwargs": {"s3": {"addressing_style": "path"}},

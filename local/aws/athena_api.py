@@ -24,9 +24,11 @@ from typing import Any, ClassVar
 import duckdb
 from moto.athena.models import athena_backends
 
+from . import access
 from .catalog import Catalog
 from .engine import Engine, QueryContext, StatementResult, duckdb_error
 from .errors import SYSTEM_ERROR, ApiError, AthenaError
+from .principals import Principal
 from .scan import ParquetSchemas
 from .storage import S3Store, as_prefix, split_uri
 
@@ -63,6 +65,7 @@ class Execution:
     connection: duckdb.DuckDBPyConnection | None = None
     seq: int = 0
     done: threading.Event = field(default_factory=threading.Event, repr=False)
+    principal: Principal | None = None  # who started it: Athena reads and writes as its caller
 
     @property
     def output_file(self) -> str | None:
@@ -169,6 +172,7 @@ class AthenaService:
             region=region,
             parameters=body.get("ExecutionParameters"),
             seq=next(self._seq),
+            principal=access.CURRENT.get(),
         )
         with self.lock:
             self.executions[execution.id] = execution
@@ -177,6 +181,11 @@ class AthenaService:
         # waits briefly for it, so a client's first GetQueryExecution already sees it finished.
         execution.done.wait(self.start_wait)
         return {"QueryExecutionId": execution.id}
+
+    def workgroup_of(self, query_id: str) -> str | None:
+        """The workgroup a query ran in (what Athena authorizes its Get/Stop calls on)."""
+        execution = self.executions.get(query_id)
+        return execution.workgroup if execution is not None else None
 
     def _get(self, query_id: str | None) -> Execution:
         execution = self.executions.get(query_id or "")
@@ -235,6 +244,11 @@ class AthenaService:
                 "InvalidRequestException", f"Query has not yet finished. Current state: {execution.state}"
             )
         result = execution.result
+        if execution.output_file is not None:
+            try:
+                access.check_read_object(execution.output_file)
+            except access.AccessDenied as err:
+                raise ApiError("AccessDeniedException", err.message) from None
         size = min(int(body.get("MaxResults") or 1000), 1000)
         try:
             start = int(body.get("NextToken") or 0)
@@ -309,6 +323,10 @@ class AthenaService:
         return float(tags.get(SELECT_QUEUE_TAG) or 0)
 
     def _run(self, execution: Execution) -> None:
+        with access.acting_as(execution.principal):
+            self._run_as_caller(execution)
+
+    def _run_as_caller(self, execution: Execution) -> None:
         try:
             queued = self._queue_seconds(execution)
         except (re.error, ValueError) as err:  # a malformed tag: the query fails, naming it
@@ -333,6 +351,7 @@ class AthenaService:
         try:
             engine = self.engine(execution.account, execution.region)
             bucket, _ = split_uri(execution.output_location or "")
+            access.check("s3:GetBucketLocation", [access.s3_bucket_arn(bucket)])
             if not engine.store.bucket_exists(bucket):
                 raise AthenaError("PERMISSION_DENIED", f"Unable to verify/create output bucket {bucket}")
             ctx = QueryContext(execution.id, execution.database, execution.output_location, register)
@@ -344,6 +363,8 @@ class AthenaService:
             self._finish(execution, "SUCCEEDED")
         except AthenaError as err:
             self._finish(execution, "FAILED", err)
+        except access.AccessDenied as err:
+            self._finish(execution, "FAILED", _permission_error(err, execution))
         except duckdb.Error as err:
             self._finish(execution, "FAILED", duckdb_error(err))
         except Exception as err:
@@ -441,6 +462,33 @@ class AthenaService:
         if execution.parameters:
             description["ExecutionParameters"] = execution.parameters
         return description
+
+
+def _permission_error(err: access.AccessDenied, execution: Execution) -> AthenaError:
+    """How Athena reports a permission its caller lacks: Glue's denial as Glue words it, S3's
+    with the path it could not read or write."""
+    if err.action.startswith("glue:"):
+        return AthenaError(
+            "PERMISSION_DENIED",
+            f"Insufficient permissions to execute the query. {err.message} "
+            "(Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException; Request ID: local)",
+        )
+    path = "s3://" + err.resource.removeprefix("arn:aws:s3:::")
+    if (
+        err.action in ("s3:PutObject", "s3:GetBucketLocation")
+        and execution.output_location
+        and (path.startswith(as_prefix(execution.output_location)) or err.action == "s3:GetBucketLocation")
+    ):
+        what = f"Access denied when writing output to url: {execution.output_location}"
+    elif err.action == "s3:PutObject":
+        what = f"Access denied when writing to location: {path}"
+    else:
+        what = f"Permission denied on S3 path: {path}"
+    return AthenaError(
+        "PERMISSION_DENIED",
+        f"{what}. {err.message} (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; "
+        "Request ID: local)",
+    )
 
 
 def _csv_line(row: list[str | None]) -> str:

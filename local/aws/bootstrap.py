@@ -2,7 +2,10 @@
 
 Buckets, Glue databases, the Athena workgroup and the bronze crawler, all from
 include/pipeline.yaml (through lakehouse.catalog_spec, which Terraform's inputs
-come from too). Idempotent. Used by `make up`, the tests, and docker-compose's
+come from too), and the IAM roles Terraform gives MWAA, the crawler and the
+deploy, with the policies rendered from terraform/ (iam_render.py), which the
+endpoint then enforces. Idempotent: a role's policies are put back to what
+terraform/ says on every run. Used by `make up`, the tests, and docker-compose's
 aws-init service:
 
     python -m local.aws.bootstrap --endpoint http://local-aws:4566
@@ -12,9 +15,35 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
+from typing import Any
 
-LOCAL_CRAWLER_ROLE = "arn:aws:iam::123456789012:role/lakehouse-glue-crawler"
+CRAWLER_ROLE = "module.catalog.aws_iam_role.crawler"
+
+
+def create_roles(iam: Any) -> None:
+    """Every role terraform/ creates, with its trust policy and inline policies as rendered."""
+    from .iam_render import render_roles
+
+    for role in render_roles().values():
+        trust = json.dumps(role.trust_policy)
+        try:
+            iam.create_role(RoleName=role.name, AssumeRolePolicyDocument=trust)
+        except iam.exceptions.EntityAlreadyExistsException:
+            iam.update_assume_role_policy(RoleName=role.name, PolicyDocument=trust)
+        kept = set(role.inline_policies)
+        for name in iam.list_role_policies(RoleName=role.name)["PolicyNames"]:
+            if name not in kept:
+                iam.delete_role_policy(RoleName=role.name, PolicyName=name)
+        for name, policy in role.inline_policies.items():
+            iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=json.dumps(policy))
+
+
+def crawler_role_arn() -> str:
+    from .iam_render import render_roles
+
+    return render_roles()[CRAWLER_ROLE].arn
 
 
 def bootstrap_aws(url: str) -> None:
@@ -31,6 +60,7 @@ def bootstrap_aws(url: str) -> None:
     s3 = session.client("s3", endpoint_url=url)
     glue = session.client("glue", endpoint_url=url)
     athena = session.client("athena", endpoint_url=url)
+    create_roles(session.client("iam", endpoint_url=url))
     existing_buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
     for bucket in buckets(config):
         if bucket not in existing_buckets:
@@ -46,7 +76,7 @@ def bootstrap_aws(url: str) -> None:
                 "EnforceWorkGroupConfiguration": True,
             },
         )
-    spec = crawler_spec(config, LOCAL_CRAWLER_ROLE)
+    spec = crawler_spec(config, crawler_role_arn())
     try:
         glue.get_crawler(Name=spec["Name"])
         glue.update_crawler(**spec)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from moto.glue.models import glue_backends
 
+from .access import check, glue_table_arns
 from .changes import CHANGES, GlueTable
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
@@ -52,6 +53,35 @@ def _mutates(written: Callable[..., GlueTable] | None = None) -> Callable[[_F], 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _authorized(action: str, names: Callable[..., tuple[str, str | None]]) -> Callable[[_F], _F]:
+    """Check `glue:<action>` for the acting principal first, as Athena and the crawler call Glue
+    with their caller's (or their role's) permissions: on the catalog, the database `names`
+    gives and, when it gives one, the table."""
+
+    def decorate(method: _F) -> _F:
+        @functools.wraps(method)
+        def wrapper(self: Catalog, *args: Any, **kwargs: Any) -> Any:
+            database, table = names(*args, **kwargs)
+            check(f"glue:{action}", glue_table_arns(self.account_id, self.region, database, table))
+            return method(self, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _the_database(name: str, *_args: Any, **_kwargs: Any) -> tuple[str, None]:
+    return name, None
+
+
+def _any_database(*_args: Any, **_kwargs: Any) -> tuple[str, None]:
+    return "*", None
+
+
+def _its_tables(database: str, *_args: Any, **_kwargs: Any) -> tuple[str, str]:
+    return database, "*"
 
 
 def _the_table(table: Table, *_args: Any, **_kwargs: Any) -> GlueTable:
@@ -139,14 +169,17 @@ class Catalog:
         return glue_backends[self.account_id][self.region]
 
     # -- databases -------------------------------------------------------------------------
+    @_authorized("GetDatabase", _the_database)
     def database_exists(self, name: str) -> bool:
         with BACKEND_LOCK:
             return name in self._glue.databases
 
+    @_authorized("GetDatabases", _any_database)
     def list_databases(self) -> list[str]:
         with BACKEND_LOCK:
             return sorted(self._glue.databases)
 
+    @_authorized("CreateDatabase", _the_database)
     @_mutates()
     def create_database(self, name: str, location: str | None, comment: str | None, exists_ok: bool) -> None:
         with BACKEND_LOCK:
@@ -161,6 +194,7 @@ class Catalog:
                 database_input["Description"] = comment
             self._glue.create_database(name, database_input)
 
+    @_authorized("DeleteDatabase", _the_database)
     @_mutates()
     def drop_database(self, name: str, missing_ok: bool, cascade: bool) -> None:
         with BACKEND_LOCK:
@@ -178,11 +212,13 @@ class Catalog:
             raise AthenaError("SCHEMA_NOT_FOUND", f"Schema '{name}' does not exist")
 
     # -- tables ----------------------------------------------------------------------------
+    @_authorized("GetTables", _its_tables)
     def list_tables(self, database: str) -> list[str]:
         self.require_database(database)
         with BACKEND_LOCK:
             return sorted(self._glue.databases[database].tables)
 
+    @_authorized("GetTable", _the_named_table)
     def get_table(self, database: str, name: str) -> Table | None:
         with BACKEND_LOCK:
             db = self._glue.databases.get(database)
@@ -191,10 +227,12 @@ class Catalog:
             raw = db.tables[name].as_dict()
         return _table_from_glue(database, name, raw)
 
+    @_authorized("GetTable", _the_named_table)
     def raw_table(self, database: str, name: str) -> dict[str, Any]:
         with BACKEND_LOCK:
             return dict(self._glue.databases[database].tables[name].as_dict())
 
+    @_authorized("CreateTable", _the_table)
     @_mutates(_the_table)
     def create_table(self, table: Table, exists_ok: bool = False, replace: bool = False) -> None:
         table_input = _table_input(table)
@@ -203,6 +241,9 @@ class Catalog:
             tables = self._glue.databases[table.database].tables
             if table.name in tables:
                 if replace:
+                    check(
+                        "glue:UpdateTable", glue_table_arns(self.account_id, self.region, *_the_table(table))
+                    )
                     self._glue.update_table(table.database, table.name, table_input)
                     return
                 if exists_ok:
@@ -210,6 +251,7 @@ class Catalog:
                 raise AthenaError("ALREADY_EXISTS", f"Table '{table.qualified}' already exists", category=2)
             self._glue.create_table(table.database, table.name, table_input)
 
+    @_authorized("UpdateTable", _the_table)
     @_mutates(_the_table)
     def update_table(self, table: Table) -> None:
         """Replace a table's definition, keeping the Glue fields this module does not model."""
@@ -232,6 +274,7 @@ class Catalog:
             table_input.update(_table_input(table))
             self._glue.update_table(table.database, table.name, table_input)
 
+    @_authorized("DeleteTable", _the_named_table)
     @_mutates(_the_named_table)
     def drop_table(self, database: str, name: str, missing_ok: bool, view: bool = False) -> None:
         with BACKEND_LOCK:
@@ -246,6 +289,7 @@ class Catalog:
             self._glue.delete_table(database, name)
 
     # -- partitions ------------------------------------------------------------------------
+    @_authorized("GetPartitions", _the_table)
     def list_partitions(self, table: Table) -> list[Partition]:
         with BACKEND_LOCK:
             raw = self._glue.databases[table.database].tables[table.name]
@@ -262,6 +306,7 @@ class Catalog:
             for p in items
         ]
 
+    @_authorized("BatchCreatePartition", _the_table)
     @_mutates(_the_table)
     def add_partitions(self, table: Table, partitions: list[Partition], exists_ok: bool) -> list[Partition]:
         """Register partitions; returns the ones that were new."""
@@ -283,6 +328,7 @@ class Catalog:
                 added.append(part)
         return added
 
+    @_authorized("DeletePartition", _the_table)
     @_mutates(_the_table)
     def drop_partition(self, table: Table, values: list[str], missing_ok: bool) -> None:
         with BACKEND_LOCK:
@@ -293,6 +339,7 @@ class Catalog:
                 raise AthenaError("PARTITION_NOT_FOUND", f"Partition not found: {values}")
             self._glue.delete_partition(table.database, table.name, values)
 
+    @_authorized("BatchUpdatePartition", _the_table)
     @_mutates(_the_table)
     def update_partitions(self, table: Table, partitions: list[Partition]) -> None:
         """Rewrite existing partitions' storage (a recrawl that found a new schema or location)."""
@@ -302,6 +349,7 @@ class Catalog:
                     table.database, table.name, _partition_input(table, part), part.values
                 )
 
+    @_authorized("UpdatePartition", _the_table)
     @_mutates(_the_table)
     def set_partition_location(self, table: Table, values: list[str], location: str) -> None:
         with BACKEND_LOCK:

@@ -31,10 +31,12 @@ from moto.glue.models import glue_backends
 
 from lakehouse.sql import sql_string
 
+from .access import AccessDenied, acting_as
 from .catalog import Catalog, Column, Partition, Table, hive_unescape
 from .coltypes import duckdb_to_hive
 from .errors import ApiError
 from .locking import BACKEND_LOCK
+from .principals import CannotAssumeRole, service_role_session
 from .storage import S3Object, S3Store, as_prefix, split_uri
 
 STOPPING_SECONDS = 0.2
@@ -181,9 +183,14 @@ class CrawlerService:
 
     def _run(self, crawler: Any, state: CrawlerState, record: CrawlRecord, account: str, region: str) -> None:
         try:
-            self._crawl(crawler, state, record, account, region)
+            with acting_as(service_role_session(crawler.role, account, "glue.amazonaws.com", "AWS-Crawler")):
+                self._crawl(crawler, state, record, account, region)
             status, error = ("CANCELLED", None) if state.stop.is_set() else ("SUCCEEDED", None)
         except CrawlFailed as err:
+            status, error = "FAILED", str(err)
+        except AccessDenied as err:
+            status, error = "FAILED", f"{err.message} (as the crawler's role)"
+        except CannotAssumeRole as err:
             status, error = "FAILED", str(err)
         except Exception as err:
             status, error = "FAILED", f"Internal Service Exception: {type(err).__name__}: {err}"

@@ -28,6 +28,7 @@ import duckdb
 from sqlglot import exp
 
 from . import sandbox, translate
+from .access import check, glue_table_arns
 from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import athena_type, format_rows
@@ -57,6 +58,7 @@ class _Template:
     sql: str
     tables: tuple[tuple[str, Table], ...]
     glue: int
+    read: tuple[Table, ...]  # every table and view it reads, for authorizing each run of it
 
 
 _TextStatement = Callable[["Engine", str, QueryContext], StatementResult]
@@ -252,7 +254,7 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         else:
             raise AthenaError("VIEW_IS_RECURSIVE", "View is recursive or nested too deeply")
         tables = tuple((self._token(key), table) for key, table in bound.items() if not table.is_view)
-        return _Template(text, tables, glue)
+        return _Template(text, tables, glue, tuple(bound.values()))
 
     def _render(self, template: _Template) -> tuple[str, int]:
         """The template with each base table's current scan substituted; bytes the scans cover."""
@@ -290,6 +292,7 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
                 ast = translate.parse(sql)
             template = self._template(ast, sql, ctx.database)
             self._remember_template(sql, ctx.database, template)
+        self._authorize_catalog_reads(template)
         duck_sql, scanned = self._render(template)
         con = self._connect(ctx)
         try:
@@ -306,6 +309,16 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         return StatementResult(
             "DML", "SELECT", columns, rows, header=True, data_scanned=scanned, output_suffix=".csv"
         )
+
+    def _authorize_catalog_reads(self, template: _Template) -> None:
+        """The Glue reads a query makes, asked of its caller on every run: a template or scan
+        cached from another caller's run must not read for this one."""
+        catalog = self.catalog
+        for table in template.read:
+            arns = glue_table_arns(catalog.account_id, catalog.region, table.database, table.name)
+            check("glue:GetTable", arns)
+            if table.partition_keys:
+                check("glue:GetPartitions", arns)
 
     def _target(self, table_node: exp.Expression, ctx: QueryContext) -> tuple[str, str]:
         table = table_node.this if isinstance(table_node, exp.Schema) else table_node

@@ -37,7 +37,7 @@ from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import TypeParseError, hive_to_duckdb
 from .errors import AthenaError
-from .storage import S3Object, S3Store, as_prefix, split_uri
+from .storage import S3Object, S3Store, as_prefix, check_list, check_read, split_uri
 
 HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -123,8 +123,9 @@ def _read_options(hive: list[str] | None, union_by_name: bool) -> str:
 
 def table_scan_sql(
     table: Table, catalog: Catalog, store: S3Store, schemas: ParquetSchemas, layout_dir: Path | None = None
-) -> tuple[str, int, tuple[tuple[str, str], ...]]:
-    """SELECT statement producing the table's rows, bytes of data it covers, S3 prefixes it read.
+) -> tuple[str, int, tuple[tuple[str, str], ...], tuple[S3Object, ...]]:
+    """SELECT statement producing the table's rows, bytes of data it covers, S3 prefixes it read,
+    and the objects it reads.
 
     With ``layout_dir`` a partitioned table is read by one ``read_parquet`` over a Hive-style
     tree of hard links; without it (or when a value cannot be a folder name) by one branch per
@@ -142,13 +143,14 @@ def table_scan_sql(
         if (files := [o for o in listing[location] if o.size > 0])
     ]
     if not groups:
-        return _empty_scan_sql(data_cols + key_cols), 0, prefixes
-    scanned = sum(o.size for g in groups for o in g.files)
+        return _empty_scan_sql(data_cols + key_cols), 0, prefixes, ()
+    objects = tuple(o for g in groups for o in g.files)
+    scanned = sum(o.size for o in objects)
     folders = _hive_folders(groups, key_cols, layout_dir)
     if folders is None:
-        return _union_scan_sql(groups, data_cols, key_cols, schemas), scanned, prefixes
+        return _union_scan_sql(groups, data_cols, key_cols, schemas), scanned, prefixes, objects
     sql = _single_read_sql(groups, folders, data_cols, key_cols, schemas=schemas, layout_dir=layout_dir)
-    return sql, scanned, prefixes
+    return sql, scanned, prefixes, objects
 
 
 def _require_parquet(table: Table) -> None:
@@ -321,6 +323,14 @@ class _Cached:
     glue: int
     s3: int
     prefixes: tuple[tuple[str, str], ...]
+    objects: tuple[S3Object, ...]
+
+    def authorize(self) -> None:
+        """What reading the table again asks of S3: a scan reused is still the caller's read."""
+        for bucket, prefix in self.prefixes:
+            check_list(bucket, prefix)
+        for obj in self.objects:
+            check_read(obj.bucket, obj.key)
 
 
 class TableScans:
@@ -348,16 +358,17 @@ class TableScans:
             and cached.glue == glue_generation == CHANGES.glue
             and not CHANGES.s3_touched(cached.s3, cached.prefixes)
         ):
+            cached.authorize()
             with self._lock:
                 cached.s3 = max(cached.s3, s3_now)
                 self._cache.move_to_end(key)
             return cached.scan
-        sql, scanned, prefixes = table_scan_sql(
+        sql, scanned, prefixes, objects = table_scan_sql(
             table, self.catalog, self.store, self.schemas, self.layout_dir
         )
         result = Scan(sql, scanned)
         with self._lock:
-            self._cache[key] = _Cached(result, glue_generation, s3_now, prefixes)
+            self._cache[key] = _Cached(result, glue_generation, s3_now, prefixes, objects)
             self._cache.move_to_end(key)
             while len(self._cache) > self._limit:
                 self._cache.popitem(last=False)

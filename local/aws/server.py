@@ -24,10 +24,12 @@ from moto.s3.responses import S3Response
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request
 
+from .access import acting_as
 from .athena_api import AthenaService, RawJson
 from .changes import CHANGES, GlueTable
 from .crawler import CrawlerService
 from .errors import ApiError
+from .gate import Gate, signature_scope
 from .locking import BACKEND_LOCK
 from .persistence import LakeState
 from .s3_multipart import install as install_multipart_completion
@@ -36,15 +38,15 @@ from .storage import S3Store
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
-def _credential_scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(access key, region, service) from a SigV4 Authorization header."""
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    try:
-        credential = auth.split("Credential=", 1)[1].split(",", 1)[0]
-        access_key, _date, region, service, _ = credential.split("/")
-        return access_key, region, service
-    except (IndexError, ValueError):
-        return None, None, None
+def _named_query_workgroup(query_id: str) -> str | None:
+    from moto.athena.models import athena_backends
+
+    from .iam_render import LOCAL_ACCOUNT_ID, LOCAL_REGION
+
+    with BACKEND_LOCK:
+        named = athena_backends[LOCAL_ACCOUNT_ID][LOCAL_REGION].named_queries.get(query_id)
+    workgroup = getattr(named, "workgroup", None)
+    return getattr(workgroup, "name", workgroup) if workgroup is not None else None
 
 
 def _account_for(access_key: str | None) -> str:
@@ -154,19 +156,37 @@ def _path_style(environ: dict[str, Any]) -> bool:
     return not S3Response.subdomain_based_buckets(Request(environ, populate_request=False))
 
 
+def _s3_location(environ: dict[str, Any]) -> tuple[str, str]:
+    """(bucket, key) of an S3 request, read as moto reads them (path or virtual-host style)."""
+    path = _request_path(environ).lstrip("/")
+    if _path_style(environ):
+        bucket, _, key = path.partition("/")
+        return bucket, key
+    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+    return host.split(".", 1)[0], path
+
+
 class LocalAwsApp:
-    """WSGI app: our Athena/Glue-crawler handlers in front of moto's dispatcher."""
+    """WSGI app: the IAM gate, then our Athena/Glue-crawler handlers in front of moto's dispatcher."""
 
     def __init__(self, work_dir: Path, workers: int = 8) -> None:
         install_multipart_completion()
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.athena = AthenaService(work_dir, workers=workers)
         self.crawler = CrawlerService(self._store_for)
+        self.gate = Gate(_s3_location, self.athena.workgroup_of, _named_query_workgroup)
 
     def _store_for(self, account: str) -> S3Store:
         return self.athena.engine(account, "us-east-1").store
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        principal, refusal = self.gate.admit(environ)
+        if refusal is not None:
+            return refusal.respond(start_response)
+        with acting_as(principal):
+            return self._serve(environ, start_response)
+
+    def _serve(self, environ: dict[str, Any], start_response: Any) -> Any:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         service, _, action = target.partition(".")
         if service == "AmazonAthena" and action in AthenaService.HANDLED:
@@ -180,7 +200,7 @@ class LocalAwsApp:
                 lambda body, acct, reg: self.crawler.handle(action, body, acct, reg),
                 fallback=True,
             )
-        _, _, signed_service = _credential_scope(environ)
+        _, _, signed_service = signature_scope(environ)
         writes = _may_write(environ, service, action, signed_service)
         glue_table = _glue_table_named(environ, action) if writes and service == "AWSGlue" else None
         if signed_service in ("s3", "glue") or service == "AWSGlue" or writes:
@@ -197,7 +217,7 @@ class LocalAwsApp:
     ) -> Any:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
-        access_key, region, _ = _credential_scope(environ)
+        access_key, region, _ = signature_scope(environ)
         account = _account_for(access_key)
         region = region or "us-east-1"
         try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from moto.s3.models import s3_backends
 
+from .access import check, s3_bucket_arn, s3_object_arn
 from .changes import CHANGES
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
@@ -54,6 +55,15 @@ def is_hidden(relative_key: str) -> bool:
     return any(p.startswith(("_", ".")) for p in parts) or relative_key.endswith("$folder$")
 
 
+def check_list(bucket: str, prefix: str) -> None:
+    """s3:ListBucket as a listing under `prefix` asks it (the prefix is a condition key)."""
+    check("s3:ListBucket", [s3_bucket_arn(bucket)], {"s3:prefix": prefix} if prefix else {})
+
+
+def check_read(bucket: str, key: str) -> None:
+    check("s3:GetObject", [s3_object_arn(bucket, key)])
+
+
 class S3Store:
     """The S3 objects of one account, read and written through moto's backend."""
 
@@ -74,6 +84,7 @@ class S3Store:
         """Data objects under a location, recursively, sorted by key; empty folders excluded."""
         bucket_name, key_prefix = split_uri(location)
         prefix = as_prefix(key_prefix) if key_prefix else ""
+        check_list(bucket_name, prefix)
         with BACKEND_LOCK:
             bucket = self._backend.buckets.get(bucket_name)
             if bucket is None:
@@ -95,7 +106,9 @@ class S3Store:
         wanted: dict[str, list[tuple[str, str]]] = {}
         for location in dict.fromkeys(locations):
             bucket_name, key_prefix = split_uri(location)
-            wanted.setdefault(bucket_name, []).append((location, as_prefix(key_prefix) if key_prefix else ""))
+            prefix = as_prefix(key_prefix) if key_prefix else ""
+            check_list(bucket_name, prefix)
+            wanted.setdefault(bucket_name, []).append((location, prefix))
         found: dict[str, list[S3Object]] = {location: [] for location in locations}
         with BACKEND_LOCK:
             for bucket_name, prefixes in wanted.items():
@@ -115,6 +128,7 @@ class S3Store:
         return {location: sorted(objects, key=lambda o: o.key) for location, objects in found.items()}
 
     def read(self, bucket: str, key: str) -> bytes:
+        check_read(bucket, key)
         with BACKEND_LOCK:
             obj = self._backend.get_object(bucket, key)
             if obj is None:
@@ -123,6 +137,7 @@ class S3Store:
 
     def write(self, uri: str, data: bytes) -> None:
         bucket, key = split_uri(uri)
+        check("s3:PutObject", [s3_object_arn(bucket, key)])
         try:
             with BACKEND_LOCK:
                 if bucket not in self._backend.buckets:
@@ -135,7 +150,9 @@ class S3Store:
             CHANGES.s3_changed(bucket, key)  # after releasing the lock, as the change log asks
 
     def local_copy(self, obj: S3Object) -> Path:
-        """A local file with the object's bytes, reused while the ETag is unchanged."""
+        """A local file with the object's bytes, reused while the ETag is unchanged (and the acting
+        principal may still read the object)."""
+        check_read(obj.bucket, obj.key)
         digest = hashlib.sha1(f"{obj.bucket}/{obj.key}/{obj.etag}".encode()).hexdigest()
         suffix = Path(obj.key).suffix or ".bin"
         path = self.mirror_dir / digest[:2] / f"{digest}{suffix}"

@@ -1,0 +1,70 @@
+"""The principal a piece of work on the endpoint runs for, and the check every access makes.
+
+A request sets it for its own handling; Athena carries it from the StartQueryExecution that
+submitted a query into the worker that runs it, since Athena reads the catalog, the data and
+writes the results with the caller's permissions; a crawl runs as its crawler's role. Work
+started by no request (restoring the lake at start) has none and is not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from .iam import Context, decide, denial_message
+from .principals import Principal, policies_of
+
+CURRENT: ContextVar[Principal | None] = ContextVar("local_aws_principal", default=None)
+
+
+class AccessDenied(Exception):
+    """An action the acting principal's policies do not allow; the message is AWS's wording."""
+
+    def __init__(self, message: str, action: str, resource: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.action = action
+        self.resource = resource
+
+
+@contextmanager
+def acting_as(principal: Principal | None) -> Iterator[None]:
+    token = CURRENT.set(principal)
+    try:
+        yield
+    finally:
+        CURRENT.reset(token)
+
+
+def check(action: str, resources: Sequence[str], context: Context | None = None) -> None:
+    """Raise AccessDenied unless the acting principal may do `action` on every resource."""
+    principal = CURRENT.get()
+    if principal is None or principal.admin:
+        return
+    verdict = decide(policies_of(principal), action, resources, context)
+    if not verdict.allowed:
+        raise AccessDenied(denial_message(principal.arn, verdict), action, verdict.resource)
+
+
+def s3_object_arn(bucket: str, key: str) -> str:
+    return f"arn:aws:s3:::{bucket}/{key}"
+
+
+def s3_bucket_arn(bucket: str) -> str:
+    return f"arn:aws:s3:::{bucket}"
+
+
+def check_read_object(uri: str) -> None:
+    """s3:GetObject on an s3:// URI."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    check("s3:GetObject", [s3_object_arn(bucket, key)])
+
+
+def glue_table_arns(account: str, region: str, database: str, table: str | None = None) -> list[str]:
+    """What Glue authorizes a table action on: the catalog, the database and (if any) the table."""
+    base = f"arn:aws:glue:{region}:{account}"
+    arns = [f"{base}:catalog", f"{base}:database/{database}"]
+    if table is not None:
+        arns.append(f"{base}:table/{database}/{table}")
+    return arns

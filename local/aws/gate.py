@@ -1,0 +1,214 @@
+"""The endpoint's front door: who is calling, and whether their policies allow the call.
+
+Every request names its caller by the access key of its signature (principals.py). The
+account's administrator passes; a role session's request is mapped to the IAM actions and
+resources it needs (request_actions.py) and each is decided against the role's policies
+(iam.py). A refusal is worded and shaped as the service's own: S3's 403 XML, the JSON
+services' AccessDeniedException, the query protocol's ErrorResponse. What the request goes on
+to do inside the endpoint (Athena's reads and writes, a crawl) is checked again there, as the
+same caller or as the service's role (access.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+from .access import AccessDenied, acting_as, check
+from .iam_render import LOCAL_ACCOUNT_ID
+from .principals import Principal, UnknownAccessKey, resolve
+from .request_actions import (
+    Ask,
+    S3Request,
+    Unmapped,
+    athena_asks,
+    glue_asks,
+    query_protocol_asks,
+    s3_asks,
+)
+
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def respond(self, start_response: Any) -> list[bytes]:
+        start_response(self.status, [*self.headers, ("Content-Length", str(len(self.body)))])
+        return [self.body]
+
+
+def signature_scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(access key, region, service) of a SigV4 signature, in the header or a presigned URL."""
+    auth = str(environ.get("HTTP_AUTHORIZATION", ""))
+    if "Credential=" in auth:
+        credential = auth.split("Credential=", 1)[1].split(",", 1)[0].strip()
+    else:
+        query = parse_qs(str(environ.get("QUERY_STRING", "")))
+        credential = (query.get("X-Amz-Credential") or [""])[0]
+    try:
+        access_key, _date, region, service, _ = credential.split("/")
+    except ValueError:
+        return None, None, None
+    return access_key, region, service
+
+
+def _body(environ: dict[str, Any]) -> bytes:
+    """The request body, put back for whoever reads it next."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return raw
+
+
+def _protocol(environ: dict[str, Any], service: str | None) -> str:
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        return "json"
+    if service in ("sts", "iam"):
+        return "query"
+    return "s3"
+
+
+def _refusal(protocol: str, code: str, message: str, environ: dict[str, Any]) -> Refusal:
+    if protocol == "json":
+        body = json.dumps({"__type": code, "Message": message, "message": message}).encode()
+        return Refusal("400 Bad Request", [("Content-Type", JSON_CONTENT_TYPE)], body)
+    if protocol == "query":
+        xml = (
+            "<ErrorResponse><Error><Type>Sender</Type>"
+            f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+            "</Error><RequestId>local</RequestId></ErrorResponse>"
+        )
+        return Refusal("403 Forbidden", [("Content-Type", "text/xml")], xml.encode())
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        "<RequestId>local</RequestId><HostId>local</HostId></Error>"
+    )
+    body = b"" if environ.get("REQUEST_METHOD", "").upper() == "HEAD" else xml.encode()
+    return Refusal("403 Forbidden", [("Content-Type", "application/xml")], body)
+
+
+_UNKNOWN_KEY = {
+    "s3": ("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."),
+    "json": ("UnrecognizedClientException", "The security token included in the request is invalid."),
+    "query": ("InvalidClientTokenId", "The security token included in the request is invalid."),
+}
+_DENIED_CODE = {"s3": "AccessDenied", "json": "AccessDeniedException", "query": "AccessDenied"}
+
+
+class Gate:
+    """Admits a request as its caller, or refuses it as AWS would."""
+
+    def __init__(
+        self,
+        s3_location: Callable[[dict[str, Any]], tuple[str, str]],
+        workgroup_of: Callable[[str], str | None],
+        named_query_workgroup: Callable[[str], str | None],
+    ) -> None:
+        self._s3_location = s3_location  # (bucket, key) as moto reads them from the request
+        self._workgroup_of = workgroup_of
+        self._named_query_workgroup = named_query_workgroup
+
+    def admit(self, environ: dict[str, Any]) -> tuple[Principal | None, Refusal | None]:
+        access_key, region, service = signature_scope(environ)
+        protocol = _protocol(environ, service)
+        if access_key is None:
+            if str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
+                return None, None  # the endpoint's own status page, not an AWS API
+            return None, _refusal(
+                protocol, _DENIED_CODE[protocol], "Anonymous access is not allowed", environ
+            )
+        try:
+            principal = resolve(access_key)
+        except UnknownAccessKey:
+            return None, _refusal(protocol, *_UNKNOWN_KEY[protocol], environ)
+        return principal, None if principal.admin else self._judge(
+            principal, environ, protocol, region, service
+        )
+
+    def _judge(
+        self,
+        principal: Principal,
+        environ: dict[str, Any],
+        protocol: str,
+        region: str | None,
+        service: str | None,
+    ) -> Refusal | None:
+        try:
+            asks = self._asks(environ, protocol, service or "", region or "us-east-1")
+            context = _global_context(principal, region or "us-east-1")
+            with acting_as(principal):
+                for ask in asks:
+                    check(ask.action, ask.resources, {**context, **ask.context})
+        except AccessDenied as err:
+            return _refusal(protocol, _DENIED_CODE[protocol], err.message, environ)
+        except Unmapped as err:
+            message = (
+                f"User: {principal.arn} is not authorized to perform: {err} on the local endpoint, "
+                "which cannot tell what IAM permission it needs and so refuses it"
+            )
+            return _refusal(protocol, _DENIED_CODE[protocol], message, environ)
+        return None
+
+    def _asks(self, environ: dict[str, Any], protocol: str, service: str, region: str) -> list[Ask]:
+        if protocol == "json":
+            return self._json_asks(environ, region)
+        if protocol == "query":
+            raw = _body(environ).decode() or str(environ.get("QUERY_STRING", ""))
+            form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+            return query_protocol_asks(service, form, LOCAL_ACCOUNT_ID)
+        bucket, key = self._s3_location(environ)
+        headers = {
+            name[5:].replace("_", "-").lower(): str(value)
+            for name, value in environ.items()
+            if name.startswith("HTTP_")
+        }
+        return s3_asks(
+            S3Request(
+                method=str(environ.get("REQUEST_METHOD", "GET")),
+                bucket=bucket,
+                key=key,
+                query=str(environ.get("QUERY_STRING", "")),
+                headers=headers,
+                body=lambda: _body(environ),
+            )
+        )
+
+    def _json_asks(self, environ: dict[str, Any], region: str) -> list[Ask]:
+        target, _, action = str(environ["HTTP_X_AMZ_TARGET"]).partition(".")
+        try:
+            body = json.loads(_body(environ) or b"{}")
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        if target == "AWSGlue":
+            return glue_asks(action, body, LOCAL_ACCOUNT_ID, region)
+        if target == "AmazonAthena":
+            return athena_asks(
+                action,
+                body,
+                LOCAL_ACCOUNT_ID,
+                region,
+                workgroup_of=self._workgroup_of,
+                named_query_workgroup=self._named_query_workgroup,
+            )
+        raise Unmapped(f"{target}.{action}")
+
+
+def _global_context(principal: Principal, region: str) -> dict[str, str]:
+    role_arn = f"arn:aws:iam::{principal.account}:role/{principal.role_name}"
+    return {
+        "aws:PrincipalArn": role_arn if principal.role_name else principal.arn,
+        "aws:PrincipalAccount": principal.account,
+        "aws:PrincipalType": "AssumedRole" if principal.role_name else "Account",
+        "aws:RequestedRegion": region,
+    }

@@ -1,0 +1,135 @@
+"""Each API request is mapped to the IAM actions and resources AWS authorizes it on."""
+
+from __future__ import annotations
+
+import pytest
+
+from local.aws.request_actions import (
+    Ask,
+    S3Request,
+    Unmapped,
+    athena_asks,
+    glue_asks,
+    query_protocol_asks,
+    s3_asks,
+)
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+GLUE = f"arn:aws:glue:{REGION}:{ACCOUNT}"
+
+
+def s3(method: str, bucket: str, key: str = "", query: str = "", **extra: object) -> list[Ask]:
+    headers = extra.get("headers") or {}
+    body = extra.get("body") or b""
+    return s3_asks(S3Request(method, bucket, key, query, headers, lambda: body))  # type: ignore[arg-type]
+
+
+def test_s3_requests_need_the_action_aws_names_for_them() -> None:
+    assert s3("GET", "lake", "bronze/a.parquet") == [
+        Ask("s3:GetObject", ("arn:aws:s3:::lake/bronze/a.parquet",))
+    ]
+    assert s3("HEAD", "lake", "k", "versionId=3")[0].action == "s3:GetObjectVersion"
+    assert s3("PUT", "lake", "k")[0].action == "s3:PutObject"
+    assert s3("POST", "lake", "k", "uploads")[0].action == "s3:PutObject"
+    assert s3("PUT", "lake", "k", "partNumber=1&uploadId=u")[0].action == "s3:PutObject"
+    assert s3("GET", "lake", "k", "uploadId=u")[0].action == "s3:ListMultipartUploadParts"
+    assert s3("DELETE", "lake", "k", "uploadId=u")[0].action == "s3:AbortMultipartUpload"
+    assert s3("DELETE", "lake", "k")[0].action == "s3:DeleteObject"
+    assert s3("GET", "lake", "", "uploads&prefix=bronze%2F")[0].action == "s3:ListBucketMultipartUploads"
+    assert s3("GET", "lake", "", "location")[0].action == "s3:GetBucketLocation"
+    assert s3("PUT", "lake")[0].action == "s3:CreateBucket"
+    assert s3("GET", "")[0] == Ask("s3:ListAllMyBuckets", ("*",))
+
+
+def test_a_listing_carries_its_prefix_as_the_condition_key_and_none_when_it_sets_none() -> None:
+    listed = s3("GET", "lake", "", "list-type=2&prefix=silver%2Forders%2F&delimiter=%2F")[0]
+    assert listed == Ask(
+        "s3:ListBucket", ("arn:aws:s3:::lake",), {"s3:prefix": "silver/orders/", "s3:delimiter": "/"}
+    )
+    assert s3("GET", "lake", "", "list-type=2")[0].context == {}
+
+
+def test_a_copy_reads_its_source_and_a_batch_delete_deletes_each_key() -> None:
+    copy = s3("PUT", "lake", "gold/x", headers={"x-amz-copy-source": "/lake/silver/x%3D1"})
+    assert [a.action for a in copy] == ["s3:PutObject", "s3:GetObject"]
+    assert copy[1].resources == ("arn:aws:s3:::lake/silver/x=1",)
+    body = b"<Delete><Object><Key>a</Key></Object><Object><Key>b/c</Key></Object></Delete>"
+    deleted = s3("POST", "lake", "", "delete", body=body)
+    assert [a.resources[0] for a in deleted] == ["arn:aws:s3:::lake/a", "arn:aws:s3:::lake/b/c"]
+
+
+def test_an_s3_request_it_cannot_map_is_refused_rather_than_passed() -> None:
+    with pytest.raises(Unmapped, match="inventory"):
+        s3("GET", "lake", "", "inventory")
+
+
+def test_glue_table_actions_are_authorized_on_the_catalog_the_database_and_the_table() -> None:
+    asks = glue_asks("GetPartitions", {"DatabaseName": "silver", "TableName": "orders"}, ACCOUNT, REGION)
+    assert asks == [
+        Ask(
+            "glue:GetPartitions",
+            (f"{GLUE}:catalog", f"{GLUE}:database/silver", f"{GLUE}:table/silver/orders"),
+        )
+    ]
+    created = glue_asks("CreateTable", {"DatabaseName": "gold", "TableInput": {"Name": "t"}}, ACCOUNT, REGION)
+    assert created[0].resources[-1] == f"{GLUE}:table/gold/t"
+    assert (
+        glue_asks("GetTables", {"DatabaseName": "gold"}, ACCOUNT, REGION)[0].resources[-1]
+        == f"{GLUE}:table/gold/*"
+    )
+
+
+def test_a_crawler_is_authorized_by_its_arn_and_giving_it_a_role_passes_that_role() -> None:
+    assert glue_asks("StartCrawler", {"Name": "c"}, ACCOUNT, REGION) == [
+        Ask("glue:StartCrawler", (f"{GLUE}:crawler/c",))
+    ]
+    created = glue_asks("CreateCrawler", {"Name": "c", "Role": "r"}, ACCOUNT, REGION)
+    assert created[1] == Ask(
+        "iam:PassRole", (f"arn:aws:iam::{ACCOUNT}:role/r",), {"iam:PassedToService": "glue.amazonaws.com"}
+    )
+    with pytest.raises(Unmapped):
+        glue_asks("TagResource", {}, ACCOUNT, REGION)
+
+
+def test_athena_query_calls_are_authorized_on_the_workgroup_the_query_ran_in() -> None:
+    def workgroup_of(query_id: str) -> str | None:
+        return {"q1": "lakehouse"}.get(query_id)
+
+    asks = athena_asks(
+        "GetQueryResults",
+        {"QueryExecutionId": "q1"},
+        ACCOUNT,
+        REGION,
+        workgroup_of=workgroup_of,
+        named_query_workgroup=lambda _: None,
+    )
+    assert asks == [
+        Ask("athena:GetQueryResults", (f"arn:aws:athena:{REGION}:{ACCOUNT}:workgroup/lakehouse",))
+    ]
+    start = athena_asks(
+        "StartQueryExecution",
+        {"QueryString": "select 1"},
+        ACCOUNT,
+        REGION,
+        workgroup_of=workgroup_of,
+        named_query_workgroup=lambda _: None,
+    )
+    assert start[0].resources == (f"arn:aws:athena:{REGION}:{ACCOUNT}:workgroup/primary",)
+    # an unknown query id asks nothing here: Athena answers it with InvalidRequestException
+    assert (
+        athena_asks(
+            "GetQueryExecution",
+            {"QueryExecutionId": "nope"},
+            ACCOUNT,
+            REGION,
+            workgroup_of=workgroup_of,
+            named_query_workgroup=lambda _: None,
+        )
+        == []
+    )
+
+
+def test_who_am_i_needs_no_permission_and_iam_calls_name_their_role() -> None:
+    assert query_protocol_asks("sts", {"Action": "GetCallerIdentity"}, ACCOUNT) == []
+    put = query_protocol_asks("iam", {"Action": "PutRolePolicy", "RoleName": "r"}, ACCOUNT)
+    assert put == [Ask("iam:PutRolePolicy", (f"arn:aws:iam::{ACCOUNT}:role/r",))]
