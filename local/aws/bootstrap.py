@@ -24,9 +24,9 @@ CRAWLER_ROLE = "module.catalog.aws_iam_role.crawler"
 
 def create_roles(iam: Any) -> None:
     """Every role terraform/ creates, with its trust policy and inline policies as rendered."""
-    from .iam_render import render_roles
+    from .iam_render import local_roles
 
-    for role in render_roles().values():
+    for role in local_roles().values():
         trust = json.dumps(role.trust_policy)
         try:
             iam.create_role(RoleName=role.name, AssumeRolePolicyDocument=trust)
@@ -41,9 +41,9 @@ def create_roles(iam: Any) -> None:
 
 
 def crawler_role_arn() -> str:
-    from .iam_render import render_roles
+    from .iam_render import local_roles
 
-    return render_roles()[CRAWLER_ROLE].arn
+    return local_roles()[CRAWLER_ROLE].arn
 
 
 def bootstrap_aws(url: str) -> None:

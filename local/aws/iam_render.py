@@ -92,17 +92,18 @@ def _by_role(
 
 
 @cache
-def _local_roles() -> dict[str, RenderedRole]:
+def local_roles() -> dict[str, RenderedRole]:
+    """The roles as the local stack renders them (local_variables()), once per process."""
     return render_roles()
 
 
 @cache
 def execution_role() -> RenderedRole:
     """MWAA's execution role: what the DAG's tasks may do."""
-    return _local_roles()[EXECUTION_ROLE]
+    return local_roles()[EXECUTION_ROLE]
 
 
 @cache
 def deploy_role() -> RenderedRole:
     """The role GitHub's deploy workflow assumes: what `make deploy` may do."""
-    return _local_roles()[DEPLOY_ROLE]
+    return local_roles()[DEPLOY_ROLE]

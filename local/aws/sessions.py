@@ -26,9 +26,9 @@ class LocalSession:
 
     @property
     def role_name(self) -> str:
-        from .iam_render import render_roles
+        from .iam_render import local_roles
 
-        return render_roles()[self.role].name
+        return local_roles()[self.role].name
 
 
 MWAA_EXECUTION = LocalSession(

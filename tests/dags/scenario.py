@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -39,6 +41,7 @@ from analytics_oracle import analytics_sql
 from callback_log import failure_reports
 from figures import FIGURES
 from oracle import GOLD_SQL, ORACLE_SQL, from_gold, oracle
+from terraform_copies import terraform_without_statement
 
 from local.lake import query
 from local.shop.model import ShopSpec
@@ -326,6 +329,7 @@ def _run_day5_after_a_skipped_day4(scenario: Scenario, run_day: Any) -> None:
     scenario.facts["day5_orders_batch"] = json.loads(manifest["Body"].read())
 
     gold_first = gold_snapshot()
+    _run_day3_without_the_crawler_grant(scenario, run_day)
     # the rerun is limited to orders, which every gold dataset reads: it rewrites the
     # same silver partitions and all of gold again, and must change nothing
     scenario.runs["day3_again"] = run_day(DAY3, tables=["orders"])
@@ -335,6 +339,39 @@ def _run_day5_after_a_skipped_day4(scenario: Scenario, run_day: Any) -> None:
     scenario.facts["live_source_orders"] = scenario.conn.execute(
         "select count(*) from orders where deleted_at is null"
     ).fetchone()[0]
+
+
+def _run_day3_without_the_crawler_grant(scenario: Scenario, run_day: Any) -> None:
+    """The execution role as terraform/ renders without its RunTheBronzeCrawler statement: the
+    run stops at crawl_bronze with Glue's AccessDeniedException. The grant is then put back, and
+    the next run (day3_again, the same logical date) converges."""
+    import boto3
+
+    from local.aws.iam_render import EXECUTION_ROLE, local_roles, local_variables, render_roles
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = terraform_without_statement(Path(scratch), "modules/mwaa/iam.tf", "RunTheBronzeCrawler")
+        denied = render_roles(copy, local_variables())[EXECUTION_ROLE]
+    granted = local_roles()[EXECUTION_ROLE]
+    iam = boto3.client(
+        "iam",
+        endpoint_url=scenario.s3.meta.endpoint_url,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+
+    def put(role: Any) -> None:
+        for name, policy in role.inline_policies.items():
+            iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=json.dumps(policy))
+
+    put(denied)
+    try:
+        with failure_reports() as reports:
+            scenario.runs["day3_without_crawler_grant"] = run_day(DAY3, tables=["orders"])
+        scenario.facts["crawler_grant_reports"] = list(reports)
+    finally:
+        put(granted)
 
 
 def delete_earlier_runs(dag_id: str) -> None:

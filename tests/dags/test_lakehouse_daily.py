@@ -30,8 +30,34 @@ def test_every_run_succeeds_but_the_one_whose_audits_fail(scenario: Scenario) ->
         "day3_failed_audit": "failed",
         "day3": "success",
         "day5": "success",
+        "day3_without_crawler_grant": "failed",
         "day3_again": "success",
     }, {name: run["failed"] for name, run in scenario.runs.items()}
+
+
+def test_a_role_without_the_crawler_grant_stops_the_run_at_crawl_bronze_with_access_denied(
+    scenario: Scenario,
+) -> None:
+    """The DAG's tasks run as the MWAA execution role rendered from terraform/: take one statement
+    out of iam.tf and the run fails at the task that needs it, with AWS's error, and publishes
+    nothing; with the statement back the same day converges (day3_again)."""
+    from lakehouse.config import pipeline_config
+    from local.aws.iam_render import execution_role
+
+    run = scenario.runs["day3_without_crawler_grant"]
+    assert run["states"]["select_tables"] == "success"
+    assert not [task for task in run["failed"] if task.startswith(("export", "acquire_lake"))]
+    assert run["states"]["crawl_bronze"] == "failed"
+    assert {run["states"][task] for task in run["states"] if task.endswith(".publish")} == {"upstream_failed"}
+    crawler = f"arn:aws:glue:us-east-1:123456789012:crawler/{pipeline_config().lake.crawler}"
+    (report,) = [line for line in scenario.facts["crawler_grant_reports"] if "(task crawl_bronze)" in line]
+    assert (
+        "ClientError: An error occurred (AccessDeniedException) when calling the StartCrawler operation: "
+        f"User: arn:aws:sts::123456789012:assumed-role/{execution_role().name}/mwaa-worker is not "
+        f"authorized to perform: glue:StartCrawler on resource: {crawler} because no identity-based "
+        "policy allows the glue:StartCrawler action"
+    ) in report
+    assert scenario.runs["day3_again"]["state"] == "success"
 
 
 def test_planning_and_audit_queries_queued_longer_than_24_seconds_succeed(scenario: Scenario) -> None:

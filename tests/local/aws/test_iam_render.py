@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import hcl2
 import pytest
 from hcl2.utils import SerializationOptions
+from terraform_copies import terraform_without_statement
 
 from local.aws.iam_render import (
     DEPLOY_ROLE,
@@ -127,17 +127,7 @@ def test_the_execution_role_trusts_mwaa_in_the_local_account_only() -> None:
 
 
 def test_removing_a_statement_from_iam_tf_removes_it_from_the_render(tmp_path: Path) -> None:
-    copy = tmp_path / "terraform"
-    shutil.copytree(TERRAFORM_DIR, copy, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    iam_tf = copy / "modules/mwaa/iam.tf"
-    edited, removed = re.subn(
-        r'\n  statement \{\n    sid\s+= "RunTheBronzeCrawler".*?\n  \}\n',
-        "\n",
-        iam_tf.read_text(),
-        flags=re.S,
-    )
-    assert removed == 1
-    iam_tf.write_text(edited)
+    copy = terraform_without_statement(tmp_path, "modules/mwaa/iam.tf", "RunTheBronzeCrawler")
     crawler = f"arn:aws:glue:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:crawler/{LAKEHOUSE['crawler']['name']}"
     (before,) = execution_role().inline_policies.values()
 
