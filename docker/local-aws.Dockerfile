@@ -7,6 +7,8 @@ RUN pip install --no-cache-dir -r local-aws.requirements.txt -c constraints.txt 
 COPY local/ local/
 COPY plugins/ plugins/
 COPY include/ include/
+# the IAM roles and policies the endpoint enforces are rendered from terraform/ (iam_render.py)
+COPY terraform/ terraform/
 # The lake (S3 objects, the Glue catalog) is kept under LAKEHOUSE_AWS_STATE_DIR across restarts;
 # docker-compose.yaml mounts a named volume there.
 ENV PYTHONPATH=/opt/lakehouse:/opt/lakehouse/plugins \

@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 
 from local.airflow_services import admin_password, api_server_port, ui_env
-from local.aws.sessions import MWAA_EXECUTION
+from local.aws.sessions import ADMIN_ACCESS_KEY, ADMIN_SECRET_KEY, MWAA_EXECUTION, LocalSession
 from local.paths import DAGS_DIR, INCLUDE_DIR, LOCAL_DIR, PLUGINS_DIR
 from local.ports import ServicePort
 from local.postgres import EmbeddedPostgres
@@ -75,18 +75,25 @@ def _secret(name: str) -> str:
     return path.read_text().strip()
 
 
-def aws_connection(endpoint: str) -> dict:
+def aws_connection(endpoint: str, session: LocalSession | None = MWAA_EXECUTION) -> dict:
     """The `aws_default` connection for the local endpoint: the MWAA execution role's session.
 
     The DAG's tasks run with exactly the permissions Terraform gives that role, as they do on
-    MWAA; only the endpoint differs from AWS.
+    MWAA; only the endpoint differs from AWS. ``session=None`` gives the account's administrator
+    instead, for tests of an operator's mechanics on a bucket of their own.
     """
+    login, password = (
+        (session.access_key_id, session.secret_access_key)
+        if session
+        else (ADMIN_ACCESS_KEY, ADMIN_SECRET_KEY)
+    )
+    extra: dict = {"aws_session_token": session.session_token} if session else {}
     return {
         "conn_type": "aws",
-        "login": MWAA_EXECUTION.access_key_id,
-        "password": MWAA_EXECUTION.secret_access_key,
+        "login": login,
+        "password": password,
         "extra": {
-            "aws_session_token": MWAA_EXECUTION.session_token,
+            **extra,
             "region_name": AWS_REGION,
             "endpoint_url": endpoint,
             "config_kwargs": {"s3": {"addressing_style": "path"}},

@@ -61,6 +61,46 @@ class Lake:
         lake.glue.create_database(DatabaseInput={"Name": lake.database})
         return lake
 
+    def crawler_role(self, *, read_s3: bool = True) -> str:
+        """The ARN of a new role a Glue crawler may assume, allowed to crawl this lake (its S3
+        reads left out with ``read_s3=False``): the endpoint crawls as the crawler's role."""
+        import json
+        import uuid
+
+        iam = client("iam", self.url)
+        name = f"crawler-{uuid.uuid4().hex[:12]}"
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "glue.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        glue = "arn:aws:glue:us-east-1:123456789012"
+        statements = [
+            {
+                "Effect": "Allow",
+                "Action": "glue:*",
+                "Resource": [
+                    f"{glue}:catalog",
+                    f"{glue}:database/{self.database}",
+                    f"{glue}:table/{self.database}/*",
+                ],
+            }
+        ]
+        if read_s3:
+            statements += [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{self.bucket}/*"},
+                {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{self.bucket}"},
+            ]
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+        policy = {"Version": "2012-10-17", "Statement": statements}
+        iam.put_role_policy(RoleName=name, PolicyName="crawl", PolicyDocument=json.dumps(policy))
+        return role["Arn"]
+
     @property
     def output(self) -> str:
         return f"s3://{self.bucket}/athena-results/"

@@ -391,6 +391,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
 
     from lakehouse.config import pipeline_config
     from lakehouse.names import DAG_ID
+    from local.airflow_home import aws_connection
     from local.aws.bootstrap import bootstrap_aws
     from local.run_dag import run_day
     from local.shop.generate import generate_shop
@@ -412,6 +413,9 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         athena=session.client("athena", endpoint_url=endpoint_url),
         bucket=lake.bucket,
     )
+    # the DAG's tasks (here and on the replayed MWAA worker) run as the MWAA execution role
+    as_admin = os.environ["AIRFLOW_CONN_AWS_DEFAULT"]
+    os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(endpoint_url))
     try:
         replace_shop(scenario.conn, generate_shop(SPEC))
         scenario.runs["day1"] = run_day(DAY1, full_refresh=True)
@@ -426,6 +430,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         seconds = ", ".join(f"{name} {run['seconds']:.0f} s" for name, run in scenario.runs.items())
         FIGURES.append(f"scenario runs of lakehouse_daily: {seconds}")
     finally:
+        os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = as_admin
         scenario.conn.close()
         # the tests read only what the runs recorded: the session's other tests get the source back
         source.close()

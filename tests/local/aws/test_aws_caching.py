@@ -127,7 +127,7 @@ def test_crawler_registered_partitions_are_seen_by_the_next_query(lake: Lake) ->
     name = f"crawler-{lake.bucket}"
     lake.glue.create_crawler(
         Name=name,
-        Role="arn:aws:iam::123456789012:role/glue",
+        Role=lake.crawler_role(),
         DatabaseName=lake.database,
         Targets={"S3Targets": [{"Path": f"s3://{lake.bucket}/crawl/events/"}]},
     )

@@ -14,10 +14,10 @@ from aws_helpers import Lake
 CONN_ID = "local_aws_test"
 
 
-def _crawler(lake: Lake, name: str, path: str, **extra: Any) -> str:
+def _crawler(lake: Lake, name: str, path: str, role: str | None = None, **extra: Any) -> str:
     lake.glue.create_crawler(
         Name=name,
-        Role="arn:aws:iam::123456789012:role/glue",
+        Role=role or lake.crawler_role(),
         DatabaseName=lake.database,
         Targets={"S3Targets": [{"Path": path}]},
         **extra,
@@ -130,6 +130,30 @@ def test_unreadable_target_fails_the_crawl_with_a_message(lake: Lake) -> None:
     crawler = _wait_ready(lake, name)
     assert crawler["LastCrawl"]["Status"] == "FAILED"
     assert "bad/data.parquet" in crawler["LastCrawl"]["ErrorMessage"]
+
+
+def test_a_crawl_runs_as_its_role_and_fails_on_what_the_role_may_not_read(lake: Lake) -> None:
+    lake.put_parquet("raw/orders/dt=2024-01-01/part-0.parquet", {"id": [1]})
+    role = lake.crawler_role(read_s3=False)
+    name = _crawler(lake, f"c6_{lake.bucket}", f"s3://{lake.bucket}/raw/orders/", role=role)
+    lake.glue.start_crawler(Name=name)
+    crawler = _wait_ready(lake, name)
+    assert crawler["LastCrawl"]["Status"] == "FAILED"
+    session = role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/AWS-Crawler"
+    assert crawler["LastCrawl"]["ErrorMessage"].startswith(
+        f"User: {session} is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::{lake.bucket}"
+    )
+    assert lake.glue.get_tables(DatabaseName=lake.database)["TableList"] == []
+
+
+def test_a_crawler_whose_role_does_not_exist_cannot_crawl(lake: Lake) -> None:
+    lake.put_parquet("raw/orders/dt=2024-01-01/part-0.parquet", {"id": [1]})
+    missing = "arn:aws:iam::123456789012:role/no-such-role"
+    name = _crawler(lake, f"c7_{lake.bucket}", f"s3://{lake.bucket}/raw/orders/", role=missing)
+    lake.glue.start_crawler(Name=name)
+    crawler = _wait_ready(lake, name)
+    assert crawler["LastCrawl"]["Status"] == "FAILED"
+    assert "unable to assume provided role" in crawler["LastCrawl"]["ErrorMessage"]
 
 
 def test_update_crawler_changes_the_definition_and_refuses_while_running(lake: Lake) -> None:
