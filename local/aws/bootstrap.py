@@ -17,16 +17,21 @@ import argparse
 import contextlib
 import json
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .iam_render import RenderedRole
 
 CRAWLER_ROLE = "module.catalog.aws_iam_role.crawler"
 
 
-def create_roles(iam: Any) -> None:
-    """Every role terraform/ creates, with its trust policy and inline policies as rendered."""
+def create_roles(iam: Any, roles: Iterable[RenderedRole] | None = None) -> None:
+    """Roles as rendered from terraform/ (by default every role it creates locally), with their
+    trust policies and inline policies; a role that exists gets them put back."""
     from .iam_render import local_roles
 
-    for role in local_roles().values():
+    for role in local_roles().values() if roles is None else roles:
         trust = json.dumps(role.trust_policy)
         try:
             iam.create_role(RoleName=role.name, AssumeRolePolicyDocument=trust)

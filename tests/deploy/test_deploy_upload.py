@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 from aws_helpers import client
+from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
 from deploy.archive import write_deterministic_zip
@@ -108,18 +109,45 @@ class Stage:
         write_deterministic_zip(self.dist / "plugins.zip", entries)
 
 
+def deploy_role_session(endpoint_url: str, target: Target) -> boto3.session.Session:
+    """A session of the deploy role terraform/ renders for `target`, created on the endpoint.
+
+    On AWS the workflow gets it from GitHub's OIDC exchange; here the administrator assumes it
+    (the exchange itself is not replayed), and the endpoint holds the session to the role's
+    policy, so the deploy can do exactly what Terraform lets it do.
+    """
+    from local.aws.bootstrap import create_roles
+    from local.aws.iam_render import DEPLOY_ROLE, local_variables, render_roles
+
+    variables = {**local_variables(), "project": target.project, "environment": target.environment}
+    role = render_roles(variables=variables)[DEPLOY_ROLE]
+    create_roles(client("iam", endpoint_url), [role])
+    credentials = client("sts", endpoint_url).assume_role(RoleArn=role.arn, RoleSessionName="github-actions")[
+        "Credentials"
+    ]
+    return boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name="us-east-1",
+    )
+
+
 @pytest.fixture
 def stage(package: Package, endpoint_url: str, tmp_path: Path) -> Iterator[Stage]:
     target = Target(project=f"t{uuid.uuid4().hex[:10]}", environment="dev", region="us-east-1")
-    s3 = client("s3", endpoint_url)
+    # Terraform creates the bucket (as the administrator); the deploy only writes to it
+    bucket = versioned_bucket(client("s3", endpoint_url), target.default_bucket(ACCOUNT))
+    session = deploy_role_session(endpoint_url, target)
+    s3 = session.client("s3", endpoint_url=endpoint_url)
     mwaa = boto3.client("mwaa", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(mwaa) as stub:
         yield Stage(
             dist=Path(shutil.copytree(package.dist, tmp_path / "dist")),
             target=target,
-            clients=Clients(s3=s3, sts=client("sts", endpoint_url), mwaa=mwaa),
+            clients=Clients(s3=s3, sts=session.client("sts", endpoint_url=endpoint_url), mwaa=mwaa),
             stub=stub,
-            bucket=versioned_bucket(s3, target.default_bucket(ACCOUNT)),
+            bucket=bucket,
             work=tmp_path,
         )
         stub.assert_no_pending_responses()
@@ -208,9 +236,7 @@ def test_files_gone_from_dist_are_deleted_from_the_dags_folder(stage: Stage) -> 
 
 
 def test_an_existing_environment_is_deployed_where_it_reads_its_sources(stage: Stage) -> None:
-    elsewhere = versioned_bucket(stage.s3, f"other-{uuid.uuid4().hex[:12]}")
     stage.environment(
-        SourceBucketArn=f"arn:aws:s3:::{elsewhere}",
         DagS3Path="airflow/dags",
         PluginsS3Path="airflow/plugins.zip",
         RequirementsS3Path="airflow/requirements.txt",
@@ -219,11 +245,25 @@ def test_an_existing_environment_is_deployed_where_it_reads_its_sources(stage: S
     report = stage.deploy()
     assert report.plugins.key == "airflow/plugins.zip"
     assert report.update == {
-        "PluginsS3ObjectVersion": stage.current_version("airflow/plugins.zip", elsewhere),
-        "RequirementsS3ObjectVersion": stage.current_version("airflow/requirements.txt", elsewhere),
+        "PluginsS3ObjectVersion": stage.current_version("airflow/plugins.zip"),
+        "RequirementsS3ObjectVersion": stage.current_version("airflow/requirements.txt"),
     }
     assert report.dags.uploaded and all(key.startswith("airflow/dags/") for key in report.dags.uploaded)
-    assert stage.dag_keys() == []  # Terraform's default bucket was not touched
+    assert stage.dag_keys() == []  # nothing under the default dags/ folder
+
+
+def test_an_environment_reading_a_bucket_the_deploy_role_may_not_write_is_refused_before_any_upload(
+    stage: Stage, endpoint_url: str
+) -> None:
+    admin = client("s3", endpoint_url)
+    elsewhere = versioned_bucket(admin, f"other-{uuid.uuid4().hex[:12]}")
+    stage.environment(SourceBucketArn=f"arn:aws:s3:::{elsewhere}")
+    with pytest.raises(ClientError) as denied:
+        stage.deploy()
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert admin.list_objects_v2(Bucket=elsewhere)["KeyCount"] == 0
+    with pytest.raises(ClientError, match="AccessDenied"):  # nor could it have written there
+        stage.s3.put_object(Bucket=elsewhere, Key="dags/x.py", Body=b"")
 
 
 def test_an_update_mwaa_refuses_fails_and_the_next_deploy_sends_it_again(stage: Stage) -> None:
