@@ -13,7 +13,7 @@ default) for the previous UTC day. Everything is generated from
    day's, unless a day was skipped or failed; or a full snapshot) to
    `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet, with a batch
    manifest (`PostgresToBronzeOperator`, mapped over the tables of this run);
-2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`, deferrable),
+2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`, deferrable; a denied start fails at once),
    defined once in pipeline.yaml for Terraform and the local stack;
 3. **silver_<table>**: the current state of every record, partitioned by
    business date, merging every bronze batch not merged yet and rewriting only
@@ -49,7 +49,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pendulum
-from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOperator
 from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
@@ -57,6 +56,7 @@ from lakehouse import names
 from lakehouse.config import pipeline_config
 from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
+from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
 from lakehouse.operators.lake_lease import LakeLeaseSensor
 from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
 from lakehouse.wap import tasks
@@ -180,7 +180,7 @@ with DAG(
         map_index_template="{{ task.table }}",
     ).expand_kwargs(select)
 
-    crawl = GlueCrawlerRunOperator(
+    crawl = BronzeCrawlerOperator(
         task_id="crawl_bronze",
         crawler_name=lake.crawler,
         aws_conn_id=lake.aws_conn_id,

@@ -142,6 +142,7 @@ def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None =
         "failed": sorted(ti.task_id for ti in instances if ti.state in FAILED_TASK_STATES),
         "states": {ti.task_id: str(ti.state) for ti in instances if ti.map_index < 0},
         "task_seconds": _task_seconds(instances),
+        "tries": {ti.task_id: ti.try_number for ti in instances if ti.map_index < 0},
         # what the expectation-suite audits added to the run (they run one after another here)
         "audit_seconds": round(
             sum(

@@ -436,27 +436,3 @@ def test_the_example_tfvars_sets_only_declared_variables_and_every_required_one(
     required = {name for name, body in root.items() if "default" not in body}
     assert required <= set(example), f"dev.tfvars.example lacks {required - set(example)}"
     assert example["environment"] == "dev"
-
-
-def test_the_execution_role_grants_each_s3_call_the_export_makes_on_the_lake() -> None:
-    """Until the local endpoint enforces IAM, the export's S3 calls are listed here from its code
-    (plugins/lakehouse/export/multipart.py): each needs its action on the bucket or its objects."""
-    (body,) = [b for p, a, b in blocks("data", "aws_iam_policy_document") if a.endswith(".execution")]
-    granted: dict[str, set[str]] = {}
-    for statement in body["statement"]:
-        for action in statement["actions"]:
-            granted.setdefault(action, set()).update(as_list(statement["resources"]))
-    bucket, objects = "${var.lake.bucket_arn}", "${var.lake.bucket_arn}/${prefix}*"
-    needed = {
-        "s3:ListBucketMultipartUploads": bucket,  # list_multipart_uploads (stale uploads)
-        "s3:ListBucket": bucket,  # list_objects_v2 (the partition's older files)
-        "s3:PutObject": objects,  # create_multipart_upload, upload_part, complete
-        "s3:AbortMultipartUpload": objects,
-        "s3:DeleteObject": objects,  # the partition's older files
-    }
-    missing = {
-        action: where
-        for action, where in needed.items()
-        if not any(where in resource for resource in granted.get(action, set()))
-    }
-    assert missing == {}

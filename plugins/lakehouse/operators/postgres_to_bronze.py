@@ -203,6 +203,12 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         return f"{self.prefix.strip('/')}/{table or self.table}/ingest_date={self.ingest_date}/"
 
     def execute(self, context: Context) -> dict[str, Any]:
+        from lakehouse.denials import denials_fail_the_task
+
+        with denials_fail_the_task():  # the lake refusing the role is not retried
+            return self._export(context)
+
+    def _export(self, context: Context) -> dict[str, Any]:
         from dataclasses import replace
         from datetime import UTC
 

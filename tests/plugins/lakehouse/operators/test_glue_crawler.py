@@ -1,0 +1,62 @@
+"""The bronze crawler task fails at once, with AWS's refusal, when its role may not start the crawler."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from airflow.exceptions import AirflowFailException
+from aws_helpers import Lake, client
+
+from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
+
+
+def role_session_connection(lake: Lake, name: str, statements: list[dict]) -> dict:
+    """An Airflow connection holding a session of a new role with `statements` as its policy."""
+    iam, sts = client("iam", lake.url), client("sts", lake.url)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+    }
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    if statements:
+        policy = {"Version": "2012-10-17", "Statement": statements}
+        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    credentials = sts.assume_role(RoleArn=arn, RoleSessionName="task")["Credentials"]
+    return {
+        "conn_type": "aws",
+        "login": credentials["AccessKeyId"],
+        "password": credentials["SecretAccessKey"],
+        "extra": {
+            "aws_session_token": credentials["SessionToken"],
+            "region_name": "us-east-1",
+            "endpoint_url": lake.url,
+        },
+    }
+
+
+def test_a_role_that_may_not_start_the_crawler_fails_the_task_without_retries(
+    lake: Lake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"crawler-{lake.database}"
+    lake.glue.create_crawler(
+        Name=name,
+        Role=lake.crawler_role(),
+        DatabaseName=lake.database,
+        Targets={"S3Targets": [{"Path": f"s3://{lake.bucket}/bronze/"}]},
+    )
+    crawler_arn = f"arn:aws:glue:us-east-1:123456789012:crawler/{name}"
+    only_read = [{"Effect": "Allow", "Action": "glue:GetCrawler", "Resource": crawler_arn}]
+    connection = role_session_connection(lake, f"task-{lake.database}", only_read)
+    monkeypatch.setenv("AIRFLOW_CONN_DENIED_AWS", json.dumps(connection))
+    task = BronzeCrawlerOperator(
+        task_id="crawl_bronze", crawler_name=name, aws_conn_id="denied_aws", retries=2
+    )
+
+    with pytest.raises(AirflowFailException) as failed:
+        task.execute({})
+
+    assert "AccessDeniedException" in str(failed.value)
+    assert f"not authorized to perform: glue:StartCrawler on resource: {crawler_arn}" in str(failed.value)
+    assert lake.glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
+    assert "LastCrawl" not in lake.glue.get_crawler(Name=name)["Crawler"]
