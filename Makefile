@@ -183,6 +183,7 @@ mwaa-replay: $(STAMP) mwaa-build-deps
 
 bench: $(STAMP)
 	$(PY) bench/local_engine.py
+	$(PY) bench/iam.py
 	$(PY) bench/export.py
 	$(PY) bench/pipeline.py
 
