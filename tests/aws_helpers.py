@@ -101,6 +101,38 @@ class Lake:
         iam.put_role_policy(RoleName=name, PolicyName="crawl", PolicyDocument=json.dumps(policy))
         return role["Arn"]
 
+    def role_session(self, statements: list[dict[str, Any]]) -> Any:
+        """A boto3 session of a new role whose only policy is `statements` (none: no grant at all),
+        had through the administrator's AssumeRole; the endpoint judges its calls by that policy."""
+        import json
+        import uuid
+
+        iam, sts = client("iam", self.url), client("sts", self.url)
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+        }
+        name = f"role-{uuid.uuid4().hex[:12]}"
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        if statements:
+            policy = {"Version": "2012-10-17", "Statement": statements}
+            iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+        credentials = sts.assume_role(RoleArn=arn, RoleSessionName="test")["Credentials"]
+        return boto3.session.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name="us-east-1",
+        )
+
+    def as_role(self, statements: list[dict[str, Any]]) -> Lake:
+        """This lake, its clients calling as a new role whose policy is `statements`."""
+        from dataclasses import replace
+
+        session = self.role_session(statements)
+        made = {name: session.client(name, endpoint_url=self.url) for name in ("s3", "glue", "athena")}
+        return replace(self, **made)
+
     @property
     def output(self) -> str:
         return f"s3://{self.bucket}/athena-results/"

@@ -21,11 +21,12 @@ CURRENT: ContextVar[Principal | None] = ContextVar("local_aws_principal", defaul
 class AccessDenied(Exception):
     """An action the acting principal's policies do not allow; the message is AWS's wording."""
 
-    def __init__(self, message: str, action: str, resource: str) -> None:
+    def __init__(self, message: str, action: str, resource: str, path: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.action = action
         self.resource = resource
+        self.path = path  # the s3:// location the denied access was for, where that says more
 
 
 @contextmanager
@@ -37,14 +38,16 @@ def acting_as(principal: Principal | None) -> Iterator[None]:
         CURRENT.reset(token)
 
 
-def check(action: str, resources: Sequence[str], context: Context | None = None) -> None:
+def check(
+    action: str, resources: Sequence[str], context: Context | None = None, *, path: str | None = None
+) -> None:
     """Raise AccessDenied unless the acting principal may do `action` on every resource."""
     principal = CURRENT.get()
     if principal is None or principal.admin:
         return
     verdict = decide(policies_of(principal), action, resources, context)
     if not verdict.allowed:
-        raise AccessDenied(denial_message(principal.arn, verdict), action, verdict.resource)
+        raise AccessDenied(denial_message(principal.arn, verdict), action, verdict.resource, path)
 
 
 def s3_object_arn(bucket: str, key: str) -> str:

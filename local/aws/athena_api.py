@@ -473,7 +473,7 @@ def _permission_error(err: access.AccessDenied, execution: Execution) -> AthenaE
             f"Insufficient permissions to execute the query. {err.message} "
             "(Service: AWSGlue; Status Code: 400; Error Code: AccessDeniedException; Request ID: local)",
         )
-    path = "s3://" + err.resource.removeprefix("arn:aws:s3:::")
+    path = err.path or "s3://" + err.resource.removeprefix("arn:aws:s3:::")
     if (
         err.action in ("s3:PutObject", "s3:GetBucketLocation")
         and execution.output_location

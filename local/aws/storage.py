@@ -57,7 +57,8 @@ def is_hidden(relative_key: str) -> bool:
 
 def check_list(bucket: str, prefix: str) -> None:
     """s3:ListBucket as a listing under `prefix` asks it (the prefix is a condition key)."""
-    check("s3:ListBucket", [s3_bucket_arn(bucket)], {"s3:prefix": prefix} if prefix else {})
+    context = {"s3:prefix": prefix} if prefix else {}
+    check("s3:ListBucket", [s3_bucket_arn(bucket)], context, path=f"s3://{bucket}/{prefix}")
 
 
 def check_read(bucket: str, key: str) -> None:

@@ -6,29 +6,20 @@ import json
 
 import pytest
 from airflow.exceptions import AirflowFailException
-from aws_helpers import Lake, client
+from aws_helpers import Lake
 
 from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
 
 
-def role_session_connection(lake: Lake, name: str, statements: list[dict]) -> dict:
+def role_session_connection(lake: Lake, statements: list[dict]) -> dict:
     """An Airflow connection holding a session of a new role with `statements` as its policy."""
-    iam, sts = client("iam", lake.url), client("sts", lake.url)
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
-    }
-    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    if statements:
-        policy = {"Version": "2012-10-17", "Statement": statements}
-        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-    credentials = sts.assume_role(RoleArn=arn, RoleSessionName="task")["Credentials"]
+    credentials = lake.role_session(statements).get_credentials()
     return {
         "conn_type": "aws",
-        "login": credentials["AccessKeyId"],
-        "password": credentials["SecretAccessKey"],
+        "login": credentials.access_key,
+        "password": credentials.secret_key,
         "extra": {
-            "aws_session_token": credentials["SessionToken"],
+            "aws_session_token": credentials.token,
             "region_name": "us-east-1",
             "endpoint_url": lake.url,
         },
@@ -47,7 +38,7 @@ def test_a_role_that_may_not_start_the_crawler_fails_the_task_without_retries(
     )
     crawler_arn = f"arn:aws:glue:us-east-1:123456789012:crawler/{name}"
     only_read = [{"Effect": "Allow", "Action": "glue:GetCrawler", "Resource": crawler_arn}]
-    connection = role_session_connection(lake, f"task-{lake.database}", only_read)
+    connection = role_session_connection(lake, only_read)
     monkeypatch.setenv("AIRFLOW_CONN_DENIED_AWS", json.dumps(connection))
     task = BronzeCrawlerOperator(
         task_id="crawl_bronze", crawler_name=name, aws_conn_id="denied_aws", retries=2
