@@ -8,6 +8,8 @@ started by no request (restoring the lake at start) has none and is not checked.
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,6 +18,10 @@ from .iam import Context, decide, denial_message
 from .principals import Principal, policies_of
 
 CURRENT: ContextVar[Principal | None] = ContextVar("local_aws_principal", default=None)
+
+# (role, statement Sid, action) -> how many checks it allowed: which grants the work really used
+_USED: Counter[tuple[str, str, str]] = Counter()
+_USED_LOCK = threading.Lock()
 
 
 class AccessDenied(Exception):
@@ -46,8 +52,21 @@ def check(
     if principal is None or principal.admin:
         return
     verdict = decide(policies_of(principal), action, resources, context)
-    if not verdict.allowed:
+    if verdict.allowed:
+        with _USED_LOCK:
+            _USED.update((str(principal.role_name), sid, action) for sid in verdict.granted_by)
+    else:
         raise AccessDenied(denial_message(principal.arn, verdict), action, verdict.resource, path)
+
+
+def grants_used() -> list[dict[str, object]]:
+    """Every (role, statement, action) that allowed a check since the endpoint started, with how
+    often: what a role's policy grants that no work needed shows by its absence."""
+    with _USED_LOCK:
+        return [
+            {"role": role, "sid": sid, "action": action, "checks": count}
+            for (role, sid, action), count in sorted(_USED.items())
+        ]
 
 
 def s3_object_arn(bucket: str, key: str) -> str:

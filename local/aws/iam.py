@@ -41,6 +41,7 @@ class Verdict:
     decision: Decision
     action: str
     resource: str
+    granted_by: tuple[str, ...] = ()  # the Sids of the Allow statements that applied, when allowed
 
     @property
     def allowed(self) -> bool:
@@ -227,13 +228,16 @@ def decide(
     context = context or {}
     if not resources:
         raise PolicyError(f"{action} was asked about no resource")
+    granted_by: dict[str, None] = {}
     for resource in resources:
         applying = [s for s in statements if _statement_applies(s, action, resource, context)]
         if any(s["Effect"] == "Deny" for s in applying):
             return Verdict(Decision.EXPLICIT_DENY, action, resource)
-        if not any(s["Effect"] == "Allow" for s in applying):
+        allowing = [s for s in applying if s["Effect"] == "Allow"]
+        if not allowing:
             return Verdict(Decision.IMPLICIT_DENY, action, resource)
-    return Verdict(Decision.ALLOWED, action, resources[-1])
+        granted_by.update(dict.fromkeys(str(s.get("Sid", "")) for s in allowing))
+    return Verdict(Decision.ALLOWED, action, resources[-1], tuple(granted_by))
 
 
 def denial_message(principal_arn: str, verdict: Verdict) -> str:

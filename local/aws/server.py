@@ -24,7 +24,7 @@ from moto.s3.responses import S3Response
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request
 
-from .access import acting_as
+from .access import acting_as, grants_used
 from .athena_api import AthenaService, RawJson
 from .changes import CHANGES, GlueTable
 from .crawler import CrawlerService
@@ -36,6 +36,8 @@ from .s3_multipart import install as install_multipart_completion
 from .storage import S3Store
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+# the endpoint's own report of the grants its role sessions used (not an AWS API)
+GRANTS_USED_PATH = "/_local/iam/grants-used"
 
 
 def _named_query_workgroup(query_id: str) -> str | None:
@@ -180,6 +182,12 @@ class LocalAwsApp:
         return self.athena.engine(account, "us-east-1").store
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == GRANTS_USED_PATH and environ.get("REQUEST_METHOD") == "GET":
+            body = json.dumps(grants_used()).encode()
+            start_response(
+                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
         principal, refusal = self.gate.admit(environ)
         if refusal is not None:
             return refusal.respond(start_response)

@@ -374,6 +374,16 @@ def _run_day3_without_the_crawler_grant(scenario: Scenario, run_day: Any) -> Non
         put(granted)
 
 
+def grants_used(endpoint_url: str) -> list[dict[str, Any]]:
+    """(role, statement Sid, action) the endpoint allowed role sessions since it started."""
+    import urllib.request
+
+    from local.aws.server import GRANTS_USED_PATH
+
+    with urllib.request.urlopen(f"{endpoint_url}{GRANTS_USED_PATH}", timeout=10) as reply:
+        return json.load(reply)
+
+
 def delete_earlier_runs(dag_id: str) -> None:
     """Start from no runs of `dag_id`: a developer's own runs (`python -m local.run_dag`) share
     this metadata DB, and `dag.test` of a logical date they ran would take their run over."""
@@ -427,6 +437,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         scenario.conn = psycopg.connect(pg.dsn(source.database), autocommit=True)
         _run_day3(scenario, run_day, mwaa_worker)
         _run_day5_after_a_skipped_day4(scenario, run_day)
+        scenario.facts["grants_used"] = grants_used(endpoint_url)
         seconds = ", ".join(f"{name} {run['seconds']:.0f} s" for name, run in scenario.runs.items())
         FIGURES.append(f"scenario runs of lakehouse_daily: {seconds}")
     finally:

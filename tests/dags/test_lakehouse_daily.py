@@ -64,6 +64,37 @@ def test_a_role_without_the_crawler_grant_stops_the_run_at_crawl_bronze_with_acc
     assert scenario.runs["day3_again"]["state"] == "success"
 
 
+# the execution role's statements for what lakehouse_daily does (iam.tf); the others are what
+# MWAA itself does (logs, metrics, its queue, its sources, the keys, the secrets backend)
+DAG_STATEMENTS = {
+    "ReadWriteLakePrefixes",
+    "ListLakePrefixes",
+    "ListLakeUploads",
+    "LocateLakeBucket",
+    "AthenaResults",
+    "AthenaWorkgroup",
+    "GlueCatalogOfTheLayers",
+    "RunTheBronzeCrawler",
+}
+
+
+def test_the_execution_role_grants_the_dag_nothing_its_runs_do_not_use(scenario: Scenario) -> None:
+    """Least privilege, measured: every action the DAG's statements grant was used by the runs."""
+    from local.aws.iam_render import execution_role
+
+    role = execution_role()
+    (policy,) = role.inline_policies.values()
+    granted = {
+        (statement["Sid"], action)
+        for statement in policy["Statement"]
+        if statement["Sid"] in DAG_STATEMENTS
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    }
+    used = {(g["sid"], g["action"]) for g in scenario.facts["grants_used"] if g["role"] == role.name}
+    assert {sid for sid, _ in granted} == DAG_STATEMENTS
+    assert sorted(granted - used) == []
+
+
 def test_planning_and_audit_queries_queued_longer_than_24_seconds_succeed(scenario: Scenario) -> None:
     run = scenario.runs["day2"]
     assert run["states"]["silver_payments.plan"] == "success"
