@@ -351,7 +351,9 @@ class AthenaService:
         try:
             engine = self.engine(execution.account, execution.region)
             bucket, _ = split_uri(execution.output_location or "")
-            access.check("s3:GetBucketLocation", [access.s3_bucket_arn(bucket)])
+            access.check(
+                "s3:GetBucketLocation", [access.s3_bucket_arn(bucket)], path=execution.output_location
+            )
             if not engine.store.bucket_exists(bucket):
                 raise AthenaError("PERMISSION_DENIED", f"Unable to verify/create output bucket {bucket}")
             ctx = QueryContext(execution.id, execution.database, execution.output_location, register)
@@ -477,7 +479,7 @@ def _permission_error(err: access.AccessDenied, execution: Execution) -> AthenaE
     if (
         err.action in ("s3:PutObject", "s3:GetBucketLocation")
         and execution.output_location
-        and (path.startswith(as_prefix(execution.output_location)) or err.action == "s3:GetBucketLocation")
+        and path.startswith(as_prefix(execution.output_location))
     ):
         what = f"Access denied when writing output to url: {execution.output_location}"
     elif err.action == "s3:PutObject":

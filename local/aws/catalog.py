@@ -286,6 +286,11 @@ class Catalog:
                 raise AthenaError(
                     "TABLE_NOT_FOUND", f"{kind} 'awsdatacatalog.{database}.{name}' does not exist"
                 )
+            if table.partition_keys and self._glue.databases[database].tables[name].partitions:
+                # Athena deletes a partitioned table's partitions with the caller's permissions
+                arns = glue_table_arns(self.account_id, self.region, database, name)
+                check("glue:GetPartitions", arns)
+                check("glue:BatchDeletePartition", arns)
             self._glue.delete_table(database, name)
 
     # -- partitions ------------------------------------------------------------------------

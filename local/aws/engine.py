@@ -28,7 +28,7 @@ import duckdb
 from sqlglot import exp
 
 from . import sandbox, translate
-from .access import check, glue_table_arns
+from .access import check, glue_table_arns, s3_bucket_arn
 from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import athena_type, format_rows
@@ -45,7 +45,7 @@ from .statement import (
     run_sql,
     split_name,
 )
-from .storage import S3Store
+from .storage import S3Store, split_uri
 from .writes import WriteStatements
 
 __all__ = ["Engine", "QueryContext", "StatementResult", "duckdb_error"]
@@ -292,7 +292,7 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
                 ast = translate.parse(sql)
             template = self._template(ast, sql, ctx.database)
             self._remember_template(sql, ctx.database, template)
-        self._authorize_catalog_reads(template)
+        self._authorize_reads(template)
         duck_sql, scanned = self._render(template)
         con = self._connect(ctx)
         try:
@@ -310,15 +310,19 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
             "DML", "SELECT", columns, rows, header=True, data_scanned=scanned, output_suffix=".csv"
         )
 
-    def _authorize_catalog_reads(self, template: _Template) -> None:
-        """The Glue reads a query makes, asked of its caller on every run: a template or scan
-        cached from another caller's run must not read for this one."""
+    def _authorize_reads(self, template: _Template) -> None:
+        """The catalog reads a query makes, and the buckets it locates, asked of its caller on every
+        run: a template or scan cached from another caller's run must not read for this one."""
         catalog = self.catalog
         for table in template.read:
             arns = glue_table_arns(catalog.account_id, catalog.region, table.database, table.name)
             check("glue:GetTable", arns)
             if table.partition_keys:
                 check("glue:GetPartitions", arns)
+            if table.location and not table.is_view:
+                # Athena locates each bucket it reads, as the caller
+                bucket, _ = split_uri(table.location)
+                check("s3:GetBucketLocation", [s3_bucket_arn(bucket)], path=f"s3://{bucket}/")
 
     def _target(self, table_node: exp.Expression, ctx: QueryContext) -> tuple[str, str]:
         table = table_node.this if isinstance(table_node, exp.Schema) else table_node
