@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from .iam import Context, decide, denial_message
+from .iam import Context, PolicyError, decide, denial_message
 from .principals import Principal, policies_of
 
 CURRENT: ContextVar[Principal | None] = ContextVar("local_aws_principal", default=None)
@@ -51,7 +51,14 @@ def check(
     principal = CURRENT.get()
     if principal is None or principal.admin:
         return
-    verdict = decide(policies_of(principal), action, resources, context)
+    try:
+        verdict = decide(policies_of(principal), action, resources, context)
+    except PolicyError as err:  # refused, never passed: the endpoint cannot judge this policy
+        message = (
+            f"User: {principal.arn} is not authorized to perform: {action}: "
+            f"the local endpoint cannot evaluate its policy ({err})"
+        )
+        raise AccessDenied(message, action, resources[0] if resources else "*", path) from err
     if verdict.allowed:
         with _USED_LOCK:
             _USED.update((str(principal.role_name), sid, action) for sid in verdict.granted_by)

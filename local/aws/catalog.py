@@ -76,6 +76,10 @@ def _the_database(name: str, *_args: Any, **_kwargs: Any) -> tuple[str, None]:
     return name, None
 
 
+def _the_database_and_its_tables(name: str, *_args: Any, **_kwargs: Any) -> tuple[str, str]:
+    return name, "*"
+
+
 def _any_database(*_args: Any, **_kwargs: Any) -> tuple[str, None]:
     return "*", None
 
@@ -194,7 +198,7 @@ class Catalog:
                 database_input["Description"] = comment
             self._glue.create_database(name, database_input)
 
-    @_authorized("DeleteDatabase", _the_database)
+    @_authorized("DeleteDatabase", _the_database_and_its_tables)
     @_mutates()
     def drop_database(self, name: str, missing_ok: bool, cascade: bool) -> None:
         with BACKEND_LOCK:

@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
+from moto.moto_server.werkzeug_app import SIGNING_ALIASES
+
 from .access import AccessDenied, acting_as, check
 from .iam_render import LOCAL_ACCOUNT_ID
 from .principals import Principal, UnknownAccessKey, resolve
@@ -47,10 +49,18 @@ class Refusal:
 
 
 def signature_scope(environ: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(access key, region, service) of a SigV4 signature, in the header or a presigned URL."""
+    """(access key, region, service) of a SigV4 signature, read exactly as moto reads it to route
+    the request, so that the service judged here is the service that serves it.
+
+    A presigned URL (no Authorization header) is routed by moto from its path, to S3: its
+    credential counts only when it was signed for S3.
+    """
     auth = str(environ.get("HTTP_AUTHORIZATION", ""))
-    if "Credential=" in auth:
-        credential = auth.split("Credential=", 1)[1].split(",", 1)[0].strip()
+    if auth:
+        try:
+            credential = auth.split(",", maxsplit=1)[0].split()[1]
+        except IndexError:
+            return None, None, None
     else:
         query = parse_qs(str(environ.get("QUERY_STRING", "")))
         credential = (query.get("X-Amz-Credential") or [""])[0]
@@ -58,7 +68,10 @@ def signature_scope(environ: dict[str, Any]) -> tuple[str | None, str | None, st
         access_key, _date, region, service, _ = credential.split("/")
     except ValueError:
         return None, None, None
-    return access_key, region, service
+    service = SIGNING_ALIASES.get(service.lower(), service).lower()
+    if not auth and service != "s3":
+        return None, None, None
+    return access_key.removeprefix("Credential="), region, service
 
 
 def _body(environ: dict[str, Any]) -> bytes:
@@ -69,12 +82,31 @@ def _body(environ: dict[str, Any]) -> bytes:
     return raw
 
 
+# X-Amz-Target prefixes of the JSON services, by the service moto routes them to
+_JSON_TARGETS = {"glue": "AWSGlue", "athena": "AmazonAthena"}
+
+
 def _protocol(environ: dict[str, Any], service: str | None) -> str:
-    if environ.get("HTTP_X_AMZ_TARGET"):
+    if service in _JSON_TARGETS or (service not in ("s3", "sts", "iam") and environ.get("HTTP_X_AMZ_TARGET")):
         return "json"
     if service in ("sts", "iam"):
         return "query"
     return "s3"
+
+
+def _target_mismatch(environ: dict[str, Any], service: str | None) -> bool:
+    """A target naming another service than the signature: the endpoint dispatches on the one
+    and moto on the other, so no verdict on either would hold for what runs."""
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    expected = _JSON_TARGETS.get(service or "")
+    if expected is None:
+        return bool(target)
+    return target.partition(".")[0] != expected
+
+
+# not AWS APIs: moto's own pages and the instance metadata it imitates
+_ENDPOINT_PATHS = ("/moto-api", "/latest/", "/favicon.ico")
+HEALTH_PATH = "/moto-api/"
 
 
 def _refusal(protocol: str, code: str, message: str, environ: dict[str, Any]) -> Refusal:
@@ -121,9 +153,10 @@ class Gate:
     def admit(self, environ: dict[str, Any]) -> tuple[Principal | None, Refusal | None]:
         access_key, region, service = signature_scope(environ)
         protocol = _protocol(environ, service)
+        path = str(environ.get("PATH_INFO", ""))
         if access_key is None:
-            if str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
-                return None, None  # the endpoint's own status page, not an AWS API
+            if path == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+                return None, None  # the endpoint's status page: what `make up` polls
             return None, _refusal(
                 protocol, _DENIED_CODE[protocol], "Anonymous access is not allowed", environ
             )
@@ -131,6 +164,13 @@ class Gate:
             principal = resolve(access_key)
         except UnknownAccessKey:
             return None, _refusal(protocol, *_UNKNOWN_KEY[protocol], environ)
+        if path.startswith(_ENDPOINT_PATHS) and not principal.admin:
+            message = f"User: {principal.arn} is not authorized to use the endpoint's own API at {path}"
+            return principal, _refusal(protocol, _DENIED_CODE[protocol], message, environ)
+        if _target_mismatch(environ, service):
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            message = f"The request is signed for {service} but names the operation {target!r}"
+            return principal, _refusal(protocol, "InvalidSignatureException", message, environ)
         return principal, None if principal.admin else self._judge(
             principal, environ, protocol, region, service
         )
@@ -163,8 +203,9 @@ class Gate:
         if protocol == "json":
             return self._json_asks(environ, region)
         if protocol == "query":
-            raw = _body(environ).decode() or str(environ.get("QUERY_STRING", ""))
-            form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+            query = parse_qs(str(environ.get("QUERY_STRING", "")), keep_blank_values=True)
+            body = parse_qs(_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
+            form = {k: v[0] for k, v in {**query, **body}.items()}  # the body's wins, as in moto
             return query_protocol_asks(service, form, LOCAL_ACCOUNT_ID)
         bucket, key = self._s3_location(environ)
         headers = {

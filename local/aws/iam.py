@@ -148,6 +148,16 @@ def _lookup(context: Context, key: str) -> list[str] | None:
     return None
 
 
+def _missing_key_holds(operator: _Operator) -> bool:
+    """A key absent from the request: IfExists and ForAllValues pass, ForAnyValue has nothing to
+    match, a negated operator holds and a positive one does not."""
+    if operator.if_exists or operator.qualifier == "ForAllValues":
+        return True
+    if operator.qualifier == "ForAnyValue":
+        return False
+    return operator.negated
+
+
 def _condition_holds(operator_name: str, key: str, policy_values: list[Any], context: Context) -> bool:
     operator = _parse_operator(operator_name)
     values = _lookup(context, key)
@@ -155,11 +165,11 @@ def _condition_holds(operator_name: str, key: str, policy_values: list[Any], con
         wants_absent = [_bool(str(p)) for p in policy_values]
         return ("true" if values is None or values == [] else "false") in wants_absent
     if values is None:
-        if operator.if_exists or operator.qualifier == "ForAllValues":
-            return True
-        return operator.negated
+        return _missing_key_holds(operator)
     compare = _COMPARATORS[operator.base]
     policy_strings = [str(p) for p in policy_values]
+    if any("${" in p for p in policy_strings):
+        raise PolicyError(f"policy variables are not supported by the local endpoint: {policy_strings!r}")
 
     def matches(value: str) -> bool:
         hit = any(compare(p, value) for p in policy_strings)

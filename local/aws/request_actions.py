@@ -89,6 +89,14 @@ _OBJECT_PUT = {
     "retention": "PutObjectRetention",
     "legal-hold": "PutObjectLegalHold",
 }
+# object subresource actions and their forms for one version (a request naming ?versionId)
+_VERSIONED = {
+    "GetObjectTagging": "GetObjectVersionTagging",
+    "GetObjectAcl": "GetObjectVersionAcl",
+    "PutObjectTagging": "PutObjectVersionTagging",
+    "PutObjectAcl": "PutObjectVersionAcl",
+    "GetObjectAttributes": "GetObjectVersionAttributes",
+}
 # query parameters that are arguments, not subresources
 _ARGUMENTS = {
     "prefix",
@@ -168,7 +176,10 @@ def _bucket_asks(
 ) -> list[Ask]:
     arn = s3_bucket_arn(bucket)
     if method == "POST" and "delete" in params:
-        return [Ask("s3:DeleteObject", (s3_object_arn(bucket, k),)) for k in _keys_to_delete(body())]
+        return [
+            Ask("s3:DeleteObjectVersion" if version else "s3:DeleteObject", (s3_object_arn(bucket, key),))
+            for key, version in _objects_to_delete(body())
+        ]
     if method in ("GET", "HEAD"):
         sub = _subresource(params, _BUCKET_GET, "bucket GET")
         if sub is None:
@@ -189,12 +200,19 @@ def _list_context(params: Mapping[str, list[str]]) -> dict[str, str]:
     return {key: params[name][0] for name, key in names.items() if name in params}
 
 
-def _keys_to_delete(body: bytes) -> list[str]:
+def _objects_to_delete(body: bytes) -> list[tuple[str, str | None]]:
+    """(key, version id or None) of each object a DeleteObjects body names."""
     try:
         root = ET.fromstring(body)
     except ET.ParseError as err:
         raise Unmapped(f"DeleteObjects with a body that is not XML: {err}") from err
-    return [el.text or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "Key"]
+
+    def child(element: ET.Element, name: str) -> str | None:
+        found = next((c for c in element if c.tag.rsplit("}", 1)[-1] == name), None)
+        return None if found is None else found.text or ""
+
+    objects = [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "Object"]
+    return [(child(el, "Key") or "", child(el, "VersionId")) for el in objects]
 
 
 def _object_read(arn: str, params: Mapping[str, list[str]], _headers: Mapping[str, str]) -> list[Ask]:
@@ -202,8 +220,8 @@ def _object_read(arn: str, params: Mapping[str, list[str]], _headers: Mapping[st
     sub = _subresource(params, _OBJECT_GET, "object GET")
     if sub is None:
         sub = "GetObjectVersion" if versioned else "GetObject"
-    elif sub == "GetObjectTagging" and versioned:
-        sub = "GetObjectVersionTagging"
+    elif versioned and sub in _VERSIONED:
+        sub = _VERSIONED[sub]
     return [Ask(f"s3:{sub}", (arn,))]
 
 
@@ -212,8 +230,10 @@ def _object_put(arn: str, params: Mapping[str, list[str]], headers: Mapping[str,
         params = {name: value for name, value in params.items() if name != "uploadId"}
     sub = _subresource(params, _OBJECT_PUT, "object PUT")
     if sub is not None:
-        return [Ask(f"s3:{sub}", (arn,))]
+        return [Ask(f"s3:{_VERSIONED.get(sub, sub) if 'versionId' in params else sub}", (arn,))]
     asks = [Ask("s3:PutObject", (arn,), _put_context(headers))]
+    if headers.get("x-amz-tagging"):
+        asks.append(Ask("s3:PutObjectTagging", (arn,)))
     source = headers.get("x-amz-copy-source")
     if source:
         asks.append(_copy_source_ask(source))
@@ -264,7 +284,6 @@ def _copy_source_ask(source: str) -> Ask:
 
 
 # -- Glue ----------------------------------------------------------------------------------
-_GLUE_DATABASE_NAMED = {"GetDatabase", "UpdateDatabase", "DeleteDatabase"}
 _GLUE_TABLE_NAMED = {
     "GetTableVersion",
     "GetTableVersions",
@@ -307,7 +326,8 @@ _GLUE_NAMES: tuple[tuple[frozenset[str], Callable[[Mapping[str, Any]], tuple[str
         frozenset({"CreateDatabase", "GetDatabases"}),
         lambda b: (str((b.get("DatabaseInput") or {}).get("Name") or "*"), None),
     ),
-    (frozenset(_GLUE_DATABASE_NAMED), lambda b: (str(b.get("Name") or ""), None)),
+    (frozenset({"GetDatabase", "UpdateDatabase"}), lambda b: (str(b.get("Name") or ""), None)),
+    (frozenset({"DeleteDatabase"}), lambda b: (str(b.get("Name") or ""), "*")),  # and all its tables
     (frozenset({"CreateTable", "UpdateTable"}), lambda b: (_database(b), _table_input_name(b))),
     (frozenset({"GetTable", "DeleteTable"}), lambda b: (_database(b), str(b.get("Name") or ""))),
     (frozenset({"GetTables"}), lambda b: (_database(b), "*")),

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.s3.responses import S3Response
+from moto.s3.utils import bucket_name_from_url
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request
 
@@ -165,7 +166,7 @@ def _s3_location(environ: dict[str, Any]) -> tuple[str, str]:
         bucket, _, key = path.partition("/")
         return bucket, key
     host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
-    return host.split(".", 1)[0], path
+    return bucket_name_from_url(f"http://{host}/") or "", path
 
 
 class LocalAwsApp:

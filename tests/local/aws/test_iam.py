@@ -76,6 +76,7 @@ def test_missing_keys_make_negated_operators_true_if_exists_pass_and_null_test_p
     assert allowed({"ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}}, {"aws:TagKeys": ["b", "a"]})
     assert not allowed({"ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}}, {"aws:TagKeys": ["b", "a"]})
     assert allowed({"Bool": {"aws:SecureTransport": "true"}}, {"aws:SecureTransport": "True"})
+    assert not allowed({"ForAnyValue:StringNotLike": {"aws:TagKeys": ["a"]}}, {})  # nothing to match
     assert allowed(
         {"StringEquals": {"iam:PassedToService": ["glue.amazonaws.com", "x"]}},
         {"iam:PassedToService": "glue.amazonaws.com"},
@@ -97,6 +98,15 @@ def test_what_the_evaluator_does_not_implement_raises_instead_of_deciding() -> N
         )
     with pytest.raises(PolicyError, match="policy variables"):
         ask({"Effect": "Allow", "Action": "*", "Resource": "arn:${aws:username}"})
+    with pytest.raises(PolicyError, match="policy variables"):
+        ask(
+            {
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceIp": "${aws:username}"}},
+            }
+        )
     with pytest.raises(PolicyError, match="principal"):
         ask({"Effect": "Allow", "Action": "*", "Resource": "*", "Principal": "*"})
     with pytest.raises(PolicyError, match="Effect"):

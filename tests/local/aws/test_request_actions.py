@@ -53,9 +53,22 @@ def test_a_copy_reads_its_source_and_a_batch_delete_deletes_each_key() -> None:
     copy = s3("PUT", "lake", "gold/x", headers={"x-amz-copy-source": "/lake/silver/x%3D1"})
     assert [a.action for a in copy] == ["s3:PutObject", "s3:GetObject"]
     assert copy[1].resources == ("arn:aws:s3:::lake/silver/x=1",)
-    body = b"<Delete><Object><Key>a</Key></Object><Object><Key>b/c</Key></Object></Delete>"
+    body = (
+        b"<Delete><Object><Key>a</Key></Object>"
+        b"<Object><Key>b/c</Key><VersionId>v1</VersionId></Object></Delete>"
+    )
     deleted = s3("POST", "lake", "", "delete", body=body)
-    assert [a.resources[0] for a in deleted] == ["arn:aws:s3:::lake/a", "arn:aws:s3:::lake/b/c"]
+    assert deleted == [
+        Ask("s3:DeleteObject", ("arn:aws:s3:::lake/a",)),
+        Ask("s3:DeleteObjectVersion", ("arn:aws:s3:::lake/b/c",)),
+    ]
+
+
+def test_a_versions_tags_and_acl_need_the_version_actions_and_tags_on_upload_need_tagging() -> None:
+    assert s3("PUT", "lake", "k", "tagging&versionId=v")[0].action == "s3:PutObjectVersionTagging"
+    assert s3("GET", "lake", "k", "acl&versionId=v")[0].action == "s3:GetObjectVersionAcl"
+    tagged = s3("PUT", "lake", "k", headers={"x-amz-tagging": "a=b"})
+    assert [a.action for a in tagged] == ["s3:PutObject", "s3:PutObjectTagging"]
 
 
 def test_an_s3_request_it_cannot_map_is_refused_rather_than_passed() -> None:
@@ -77,6 +90,11 @@ def test_glue_table_actions_are_authorized_on_the_catalog_the_database_and_the_t
         glue_asks("GetTables", {"DatabaseName": "gold"}, ACCOUNT, REGION)[0].resources[-1]
         == f"{GLUE}:table/gold/*"
     )
+
+
+def test_deleting_a_database_is_authorized_on_its_tables_too() -> None:
+    asks = glue_asks("DeleteDatabase", {"Name": "gold"}, ACCOUNT, REGION)
+    assert asks[0].resources == (f"{GLUE}:catalog", f"{GLUE}:database/gold", f"{GLUE}:table/gold/*")
 
 
 def test_a_crawler_is_authorized_by_its_arn_and_giving_it_a_role_passes_that_role() -> None:
