@@ -16,7 +16,7 @@ session policies are not evaluated; the identity policies Terraform attaches to 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -194,26 +194,25 @@ def _conditions_hold(condition: Mapping[str, Any] | None, context: Context) -> b
     )
 
 
+def _element_matches(
+    statement: Mapping[str, Any], element: str, matches: Callable[[Iterable[str], str], bool], value: str
+) -> bool:
+    """Whether `value` satisfies the statement's `element` (Action, Resource) or its Not- form."""
+    if element in statement:
+        return matches(_as_list(statement[element]), value)
+    if f"Not{element}" in statement:
+        return not matches(_as_list(statement[f"Not{element}"]), value)
+    raise PolicyError(f"statement {statement.get('Sid', '')!r} has neither {element} nor Not{element}")
+
+
 def _statement_applies(statement: Mapping[str, Any], action: str, resource: str, context: Context) -> bool:
     if "Principal" in statement or "NotPrincipal" in statement:
         raise PolicyError("an identity policy statement names a principal (is this a resource policy?)")
-    if "Action" in statement:
-        if not _action_matches(_as_list(statement["Action"]), action):
-            return False
-    elif "NotAction" in statement:
-        if _action_matches(_as_list(statement["NotAction"]), action):
-            return False
-    else:
-        raise PolicyError(f"statement {statement.get('Sid', '')!r} has neither Action nor NotAction")
-    if "Resource" in statement:
-        if not _resource_matches(_as_list(statement["Resource"]), resource):
-            return False
-    elif "NotResource" in statement:
-        if _resource_matches(_as_list(statement["NotResource"]), resource):
-            return False
-    else:
-        raise PolicyError(f"statement {statement.get('Sid', '')!r} has neither Resource nor NotResource")
-    return _conditions_hold(statement.get("Condition"), context)
+    return (
+        _element_matches(statement, "Action", _action_matches, action)
+        and _element_matches(statement, "Resource", _resource_matches, resource)
+        and _conditions_hold(statement.get("Condition"), context)
+    )
 
 
 def _statements(policies: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
