@@ -125,6 +125,20 @@ class Lake:
             region_name="us-east-1",
         )
 
+    def role_connection(self, statements: list[dict[str, Any]]) -> dict[str, Any]:
+        """An Airflow AWS connection holding a session of a new role with `statements` as its policy."""
+        credentials = self.role_session(statements).get_credentials()
+        return {
+            "conn_type": "aws",
+            "login": credentials.access_key,
+            "password": credentials.secret_key,
+            "extra": {
+                "aws_session_token": credentials.token,
+                "region_name": "us-east-1",
+                "endpoint_url": self.url,
+            },
+        }
+
     def as_role(self, statements: list[dict[str, Any]]) -> Lake:
         """This lake, its clients calling as a new role whose policy is `statements`."""
         from dataclasses import replace

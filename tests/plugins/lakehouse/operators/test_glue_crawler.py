@@ -11,21 +11,6 @@ from aws_helpers import Lake
 from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
 
 
-def role_session_connection(lake: Lake, statements: list[dict]) -> dict:
-    """An Airflow connection holding a session of a new role with `statements` as its policy."""
-    credentials = lake.role_session(statements).get_credentials()
-    return {
-        "conn_type": "aws",
-        "login": credentials.access_key,
-        "password": credentials.secret_key,
-        "extra": {
-            "aws_session_token": credentials.token,
-            "region_name": "us-east-1",
-            "endpoint_url": lake.url,
-        },
-    }
-
-
 def test_a_role_that_may_not_start_the_crawler_fails_the_task_without_retries(
     lake: Lake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -38,7 +23,7 @@ def test_a_role_that_may_not_start_the_crawler_fails_the_task_without_retries(
     )
     crawler_arn = f"arn:aws:glue:us-east-1:123456789012:crawler/{name}"
     only_read = [{"Effect": "Allow", "Action": "glue:GetCrawler", "Resource": crawler_arn}]
-    connection = role_session_connection(lake, only_read)
+    connection = lake.role_connection(only_read)
     monkeypatch.setenv("AIRFLOW_CONN_DENIED_AWS", json.dumps(connection))
     task = BronzeCrawlerOperator(
         task_id="crawl_bronze", crawler_name=name, aws_conn_id="denied_aws", retries=2
