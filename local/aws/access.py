@@ -84,10 +84,20 @@ def s3_bucket_arn(bucket: str) -> str:
     return f"arn:aws:s3:::{bucket}"
 
 
+def check_list(bucket: str, prefix: str) -> None:
+    """s3:ListBucket as a listing under `prefix` asks it (the prefix is a condition key)."""
+    context = {"s3:prefix": prefix} if prefix else {}
+    check("s3:ListBucket", [s3_bucket_arn(bucket)], context, path=f"s3://{bucket}/{prefix}")
+
+
+def check_read(bucket: str, key: str) -> None:
+    check("s3:GetObject", [s3_object_arn(bucket, key)])
+
+
 def check_read_object(uri: str) -> None:
     """s3:GetObject on an s3:// URI."""
     bucket, _, key = uri.removeprefix("s3://").partition("/")
-    check("s3:GetObject", [s3_object_arn(bucket, key)])
+    check_read(bucket, key)
 
 
 def glue_table_arns(account: str, region: str, database: str, table: str | None = None) -> list[str]:

@@ -74,7 +74,7 @@ def signature_scope(environ: dict[str, Any]) -> tuple[str | None, str | None, st
     return access_key.removeprefix("Credential="), region, service
 
 
-def _body(environ: dict[str, Any]) -> bytes:
+def request_body(environ: dict[str, Any]) -> bytes:
     """The request body, put back for whoever reads it next."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
@@ -204,7 +204,7 @@ class Gate:
             return self._json_asks(environ, region)
         if protocol == "query":
             query = parse_qs(str(environ.get("QUERY_STRING", "")), keep_blank_values=True)
-            body = parse_qs(_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
+            body = parse_qs(request_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
             form = {k: v[0] for k, v in {**query, **body}.items()}  # the body's wins, as in moto
             return query_protocol_asks(service, form, LOCAL_ACCOUNT_ID)
         bucket, key = self._s3_location(environ)
@@ -220,14 +220,14 @@ class Gate:
                 key=key,
                 query=str(environ.get("QUERY_STRING", "")),
                 headers=headers,
-                body=lambda: _body(environ),
+                body=lambda: request_body(environ),
             )
         )
 
     def _json_asks(self, environ: dict[str, Any], region: str) -> list[Ask]:
         target, _, action = str(environ["HTTP_X_AMZ_TARGET"]).partition(".")
         try:
-            body = json.loads(_body(environ) or b"{}")
+            body = json.loads(request_body(environ) or b"{}")
         except ValueError:
             body = {}
         body = body if isinstance(body, dict) else {}

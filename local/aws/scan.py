@@ -33,11 +33,12 @@ import pyarrow.parquet as pq
 
 from lakehouse.sql import quote_ident, sql_string
 
+from .access import check_list, check_read
 from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import TypeParseError, hive_to_duckdb
 from .errors import AthenaError
-from .storage import S3Object, S3Store, as_prefix, check_list, check_read, split_uri
+from .storage import S3Object, S3Store, as_prefix, split_uri
 
 HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 

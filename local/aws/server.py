@@ -10,7 +10,6 @@ stores live in memory, and persistence.py keeps the lake's part of them in a sta
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import tempfile
@@ -30,7 +29,7 @@ from .athena_api import AthenaService, RawJson
 from .changes import CHANGES, GlueTable
 from .crawler import CrawlerService
 from .errors import ApiError
-from .gate import Gate, signature_scope
+from .gate import Gate, request_body, signature_scope
 from .locking import BACKEND_LOCK
 from .persistence import LakeState
 from .s3_multipart import install as install_multipart_completion
@@ -92,8 +91,7 @@ def _glue_table_named(environ: dict[str, Any], action: str) -> GlueTable | None:
     length = environ.get("CONTENT_LENGTH")
     if not length:
         return None  # no body, or one of unknown length: leave it to moto unread
-    raw = environ["wsgi.input"].read(int(length))
-    environ["wsgi.input"] = io.BytesIO(raw)
+    raw = request_body(environ)
     try:
         body = json.loads(raw or b"{}")
     except ValueError:
@@ -224,8 +222,7 @@ class LocalAwsApp:
     def _json(
         self, environ: dict[str, Any], start_response: Any, handler: Any, fallback: bool = False
     ) -> Any:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        raw = environ["wsgi.input"].read(length) if length else b""
+        raw = request_body(environ)
         access_key, region, _ = signature_scope(environ)
         account = _account_for(access_key)
         region = region or "us-east-1"
@@ -233,7 +230,6 @@ class LocalAwsApp:
             body = json.loads(raw or b"{}")
             result = handler(body, account, region)
             if result is None and fallback:
-                environ["wsgi.input"] = io.BytesIO(raw)
                 try:
                     with BACKEND_LOCK:
                         return list(self.moto(environ, start_response))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from moto.s3.models import s3_backends
 
-from .access import check, s3_bucket_arn, s3_object_arn
+from .access import check, check_list, check_read, s3_object_arn
 from .changes import CHANGES
 from .errors import AthenaError
 from .locking import BACKEND_LOCK
@@ -53,16 +53,6 @@ def is_hidden(relative_key: str) -> bool:
     """Hive and Athena skip files and folders whose name starts with '_' or '.'."""
     parts = [p for p in relative_key.split("/") if p]
     return any(p.startswith(("_", ".")) for p in parts) or relative_key.endswith("$folder$")
-
-
-def check_list(bucket: str, prefix: str) -> None:
-    """s3:ListBucket as a listing under `prefix` asks it (the prefix is a condition key)."""
-    context = {"s3:prefix": prefix} if prefix else {}
-    check("s3:ListBucket", [s3_bucket_arn(bucket)], context, path=f"s3://{bucket}/{prefix}")
-
-
-def check_read(bucket: str, key: str) -> None:
-    check("s3:GetObject", [s3_object_arn(bucket, key)])
 
 
 class S3Store:
