@@ -106,6 +106,9 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         self._db = duckdb.connect(config={"threads": 2})
         self._db.execute("SET GLOBAL integer_division = true")
         self._db.execute("SET GLOBAL TimeZone = 'UTC'")
+        for family in translate.FAMILIES:
+            for install in family.install:
+                install(self._db)
         # DuckDB reads the mirrored objects (and the layout's links to them) and writes CTAS and
         # INSERT output to the scratch directory; nothing else (see sandbox.py).
         sandbox.lock_down(

@@ -11,6 +11,8 @@ from sqlglot import exp
 
 from .catalog import Column
 from .errors import AthenaError
+from .trino_functions import TRINO_FUNCTIONS, not_supported
+from .trino_rewrites import ERROR_MARK
 
 
 @dataclass
@@ -118,12 +120,20 @@ _COLUMN_NOT_FOUND = re.compile(
 _FUNCTION_NOT_FOUND = re.compile(r"(?:Scalar|Aggregate|Table) Function with name (\w+) does not exist")
 
 
+_RAISED = re.compile(re.escape(ERROR_MARK) + r"(?P<name>[A-Z_]+):(?P<message>.*)")
+
+
 def _error_from_message(text: str) -> AthenaError | None:
     """Errors DuckDB raises under a generic class, told apart by their message."""
+    if m := _RAISED.search(text):
+        return AthenaError(m["name"], m["message"])  # raised by a Trino rewrite (trino_error)
     if m := _COLUMN_NOT_FOUND.search(text):
         return AthenaError("COLUMN_NOT_FOUND", f"Column '{m[1] or m[2]}' cannot be resolved")
     if m := _FUNCTION_NOT_FOUND.search(text):
-        return AthenaError("FUNCTION_NOT_FOUND", f"Function '{m[1]}' not registered")
+        name = m[1].lower()
+        if name in TRINO_FUNCTIONS:
+            return not_supported(name)  # a Trino function DuckDB has no counterpart for
+        return AthenaError("FUNCTION_NOT_FOUND", f"Function '{name}' not registered")
     if "Division by zero" in text:
         return AthenaError("DIVISION_BY_ZERO", "Division by zero")
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from local.aws import translate
+from local.aws import translate, trino_dates
 from local.aws.catalog import hive_escape, hive_unescape
 from local.aws.coltypes import TypeParseError, hive_to_duckdb, java_double
 from local.aws.errors import AthenaError
@@ -23,7 +23,7 @@ from local.aws.errors import AthenaError
     ],
 )
 def test_joda_patterns_convert_to_strftime(joda: str, strftime: str) -> None:
-    assert translate.joda_to_strftime(joda) == strftime
+    assert trino_dates.joda_to_strftime(joda) == strftime
 
 
 def test_table_refs_report_athena_positions_and_skip_ctes() -> None:
