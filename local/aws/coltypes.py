@@ -13,7 +13,8 @@ import datetime as dt
 import decimal
 import functools
 import math
-from collections.abc import Callable
+import zoneinfo
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import duckdb
@@ -21,6 +22,8 @@ from sqlglot import exp
 from sqlglot.dialects.hive import Hive
 from sqlglot.errors import ParseError
 from sqlglot.tokens import TokenType
+
+from .trino_temporal import UTC, Shape, offset_minutes
 
 
 class TypeParseError(ValueError):
@@ -234,13 +237,18 @@ _DUCK_TO_ATHENA = {
 }
 
 
-def athena_type(dtype: duckdb.DuckDBPyType) -> tuple[str, int, int]:
-    """(Athena type name, precision, scale) as reported in ResultSetMetadata.ColumnInfo."""
+def athena_type(dtype: duckdb.DuckDBPyType, shape: Shape | None = None) -> tuple[str, int, int]:
+    """(Athena type name, precision, scale) as reported in ResultSetMetadata.ColumnInfo.
+
+    A timestamp's precision is Trino's for the expression (``shape``), not DuckDB's.
+    """
     kind = dtype.id
     name = _DUCK_TO_ATHENA.get(kind, "varchar")
     if kind == "decimal":
         children = dict(dtype.children)
         return name, int(children["precision"]), int(children["scale"])
+    if shape is not None and name.startswith("timestamp"):
+        return name, shape.precision, 0
     precision = {
         "integer": 10,
         "bigint": 19,
@@ -328,11 +336,43 @@ def _format_float(value: float, dtype: duckdb.DuckDBPyType | None) -> str:
 
 
 def _format_timestamp(value: dt.datetime, _dtype: duckdb.DuckDBPyType | None) -> str:
-    """Trino prints milliseconds, and the zone of a TIMESTAMP WITH TIME ZONE after them."""
-    text = value.strftime("%Y-%m-%d %H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+    """A timestamp nested in an array, map or row: ``timestamp(3)``, a zoned one in UTC."""
+    return format_timestamp(value, _NESTED_TIMESTAMP)
+
+
+_NESTED_TIMESTAMP = Shape()
+
+
+def format_timestamp(value: dt.datetime, shape: Shape) -> str:
+    """Trino's text of a timestamp of ``shape``'s precision, a zoned one in its zone, named after it.
+
+    The value is rounded half up to the precision, as Trino rounds a timestamp cast to a lower
+    precision (a Hive column read as ``timestamp(3)`` included).
+    """
     if value.tzinfo is not None:
-        text += " UTC" if value.utcoffset() == dt.timedelta(0) else " " + str(value.tzinfo)
+        value = value.astimezone(_tzinfo(shape.zone or UTC))
+    digits = min(shape.precision, 6)
+    unit = 10 ** (6 - digits)
+    micros = (value.microsecond + unit // 2) // unit * unit
+    if micros >= 1_000_000:
+        value += dt.timedelta(microseconds=1_000_000 - value.microsecond)
+        micros = 0
+    text = value.strftime("%Y-%m-%d %H:%M:%S")
+    if shape.precision:
+        text += "." + f"{micros:06d}"[:digits] + "0" * (shape.precision - digits)
+    if value.tzinfo is not None:
+        text += " " + (shape.zone or UTC)
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def _tzinfo(zone: str) -> dt.tzinfo:
+    if zone == UTC:
+        return dt.UTC
+    minutes = offset_minutes(zone)
+    if minutes is not None:
+        return dt.timezone(dt.timedelta(minutes=minutes))
+    return zoneinfo.ZoneInfo(zone)
 
 
 def _format_time(value: dt.time, _dtype: duckdb.DuckDBPyType | None) -> str:
@@ -384,6 +424,10 @@ _INTEGER_IDS = {
 }
 
 
+def _format_timestamps(values: list[Any], shape: Shape) -> list[str | None]:
+    return [format_timestamp(v, shape) if isinstance(v, dt.datetime) else format_value(v) for v in values]
+
+
 def _format_column(values: list[Any], dtype: duckdb.DuckDBPyType) -> list[str | None]:
     """``format_value`` over one column, with inline fast paths for the common scalar types."""
     kind = dtype.id
@@ -404,11 +448,17 @@ def _format_column(values: list[Any], dtype: duckdb.DuckDBPyType) -> list[str | 
     return [format_value(v, dtype) for v in values]
 
 
-def format_rows(rows: list[tuple[Any, ...]], types: list[duckdb.DuckDBPyType]) -> list[list[str | None]]:
-    """``format_value`` over a result set, column by column."""
+def format_rows(
+    rows: list[tuple[Any, ...]],
+    types: list[duckdb.DuckDBPyType],
+    shapes: Sequence[Shape | None] | None = None,
+) -> list[list[str | None]]:
+    """``format_value`` over a result set, column by column; ``shapes`` say how timestamps print."""
     if not rows:
         return []
+    shapes = shapes if shapes is not None and len(shapes) == len(types) else [None] * len(types)
     columns = [
-        _format_column(list(col), dtype) for col, dtype in zip(zip(*rows, strict=True), types, strict=True)
+        _format_timestamps(list(col), shape) if shape is not None else _format_column(list(col), dtype)
+        for col, dtype, shape in zip(zip(*rows, strict=True), types, shapes, strict=True)
     ]
     return [list(row) for row in zip(*columns, strict=True)]

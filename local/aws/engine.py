@@ -46,6 +46,7 @@ from .statement import (
     split_name,
 )
 from .storage import S3Store, split_uri
+from .trino_temporal import Shape
 from .writes import WriteStatements
 
 __all__ = ["Engine", "QueryContext", "StatementResult", "duckdb_error"]
@@ -59,6 +60,7 @@ class _Template:
     tables: tuple[tuple[str, Table], ...]
     glue: int
     read: tuple[Table, ...]  # every table and view it reads, for authorizing each run of it
+    shapes: tuple[Shape | None, ...] = ()  # how each result column's timestamps print
 
 
 _TextStatement = Callable[["Engine", str, QueryContext], StatementResult]
@@ -247,7 +249,8 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         self._bind(query, sql, database, bound, views)
         tree = query.copy()
         translate.normalize_tables(tree, database)
-        text = translate.to_duckdb(tree, self._schema(bound), self._renames(bound))
+        translation = translate.translate_query(tree, self._schema(bound), self._renames(bound))
+        text = translation.sql
         for _ in range(12):
             present = [token for token in views if f'"{token}"' in text]
             if not present:
@@ -257,7 +260,7 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         else:
             raise AthenaError("VIEW_IS_RECURSIVE", "View is recursive or nested too deeply")
         tables = tuple((self._token(key), table) for key, table in bound.items() if not table.is_view)
-        return _Template(text, tables, glue, tuple(bound.values()))
+        return _Template(text, tables, glue, tuple(bound.values()), translation.shapes)
 
     def _render(self, template: _Template) -> tuple[str, int]:
         """The template with each base table's current scan substituted; bytes the scans cover."""
@@ -304,11 +307,12 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
             raw_rows = rel.fetchall()
         finally:
             self._close(con, ctx)
+        shapes = template.shapes if len(template.shapes) == len(types) else (None,) * len(types)
         columns = []
-        for name, dtype in zip(names, types, strict=True):
-            athena, precision, scale = athena_type(dtype)
+        for name, dtype, shape in zip(names, types, shapes, strict=True):
+            athena, precision, scale = athena_type(dtype, shape)
             columns.append(ResultColumn(name, athena, precision, scale))
-        rows = format_rows(raw_rows, types)
+        rows = format_rows(raw_rows, types, shapes)
         return StatementResult(
             "DML", "SELECT", columns, rows, header=True, data_scanned=scanned, output_suffix=".csv"
         )

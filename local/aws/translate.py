@@ -18,7 +18,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
-from . import sandbox, trino_functions
+from . import sandbox, trino_functions, trino_temporal
 from .errors import AthenaError
 from .trino_rewrites import Family, NodeRewrite
 
@@ -191,8 +191,29 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
 
 
 def _fix_semantics(ast: exp.Expression) -> exp.Expression:
-    """Rewrite nodes whose DuckDB meaning differs from Trino's (see the family modules)."""
-    return ast.transform(_rewrite, copy=False)
+    """Rewrite nodes whose DuckDB meaning differs from Trino's (see the family modules).
+
+    Children before parents, so a rewrite that renders its operands sees them already
+    rewritten and a replaced node's subtree is never skipped. A replacement keeps the Trino
+    type (and the metadata, such as a time zone) of the node it stands for, for the rewrites
+    of its parents.
+    """
+    root = ast
+    for node in reversed(list(ast.walk(bfs=False))):
+        parent, arg_key, index = node.parent, node.arg_key, node.index
+        trino_type, meta = node.type, dict(node.meta)
+        replacement = _rewrite(node)  # may adopt the node as its own operand
+        if replacement is node:
+            continue
+        if replacement.type is None or replacement.is_type(exp.DataType.Type.UNKNOWN):
+            replacement.type = trino_type
+        for key, value in meta.items():
+            replacement.meta.setdefault(key, value)
+        if node is root:
+            root = replacement
+        elif parent is not None and arg_key:
+            parent.set(arg_key, replacement, index)
+    return root
 
 
 def _annotate(ast: exp.Expression, schema: Schema) -> exp.Expression:
@@ -216,10 +237,25 @@ def _annotate(ast: exp.Expression, schema: Schema) -> exp.Expression:
         return annotate_types(ast, dialect=DIALECT)
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A query in DuckDB SQL, and how its result columns' timestamps print (see trino_temporal)."""
+
+    sql: str
+    shapes: tuple[trino_temporal.Shape | None, ...] = ()
+
+
 def to_duckdb(
     ast: exp.Expression, schema: Schema | None = None, rename: dict[tuple[str, str], str] | None = None
 ) -> str:
-    """DuckDB SQL for a query whose catalog tables are named ``"db"."table"`` (see normalize_tables).
+    """DuckDB SQL for a query whose catalog tables are named ``"db"."table"`` (see normalize_tables)."""
+    return translate_query(ast, schema, rename).sql
+
+
+def translate_query(
+    ast: exp.Expression, schema: Schema | None = None, rename: dict[tuple[str, str], str] | None = None
+) -> Translation:
+    """DuckDB SQL and result shapes for a query whose catalog tables are named ``"db"."table"``.
 
     ``rename`` maps (database, table) to a placeholder name written instead of ``"db"."table"``
     (the alias stays the table name), for the caller to substitute a subquery for.
@@ -227,6 +263,9 @@ def to_duckdb(
     tree = ast.copy()
     name_unnamed_columns(tree)
     tree = _annotate(tree, schema or {})
+    trino_temporal.retype(tree)
+    shapes = tuple(trino_temporal.result_shapes(tree))
+    trino_temporal.mark_zones(tree)
     tree = _fix_semantics(tree)
     if rename:
         for table in tree.find_all(exp.Table):
@@ -241,7 +280,7 @@ def to_duckdb(
             table.set("catalog", None)
             table.set("db", None)
             table.set("this", exp.to_identifier(token, quoted=True))
-    return tree.sql(dialect="duckdb")
+    return Translation(tree.sql(dialect="duckdb"), shapes)
 
 
 _COMMAND_RE = re.compile(r"\s+")

@@ -2,15 +2,27 @@
 
 - ``date_add``/``date_trunc``/``DATE +- INTERVAL`` on a DATE stay DATE (DuckDB yields TIMESTAMP);
 - ``date_diff`` counts whole units elapsed (DuckDB's ``date_diff`` counts boundaries);
-- ``format_datetime``/``parse_datetime`` take Joda patterns, converted to strftime.
+- ``format_datetime``/``parse_datetime`` take Joda patterns, converted to strftime;
+- days of the week are ISO (Monday 1, Sunday 7) through ``extract(DOW ...)`` too, and the
+  week-based year is ISO's; ``millisecond`` is the milliseconds of the second;
+- ``sequence`` over dates yields dates, one day apart by default, counting down when the
+  start is later, as over timestamps with a step;
+- a timestamp with time zone is an instant in DuckDB and its zone a label ``trino_temporal``
+  follows statically: ``at_timezone``, ``with_timezone``, ``AT TIME ZONE`` and
+  ``from_unixtime(x, zone)`` label it, and the functions that read its local fields (hour,
+  day, ``date_trunc``, ``format_datetime``, a CAST to date or timestamp) read them in that zone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlglot import exp
 
 from .errors import AthenaError
-from .trino_rewrites import Family, cast, is_type
+from .trino_rewrites import Family, cast, duck, fail_when, is_type, trino_error
+from .trino_temporal import UTC, ZONE, is_zoned, literal_zone, offset_minutes
 
 _JODA = [
     ("yyyy", "%Y"),
@@ -134,16 +146,270 @@ def _to_iso8601(node: exp.Anonymous) -> exp.Expression | None:
     return exp.Anonymous(this="STRFTIME", expressions=[args[0], exp.Literal.string(pattern)])
 
 
+# -- days of the week and ISO years ------------------------------------------------------------
+_ISO_FIELDS = {"DOW": "ISODOW", "DAY_OF_WEEK": "ISODOW", "DAYOFWEEK": "ISODOW", "YOW": "ISOYEAR"}
+_ISO_FIELDS |= {"YEAR_OF_WEEK": "ISOYEAR", "DAYOFWEEKISO": "ISODOW"}
+
+
+def _iso_extract(node: exp.Extract) -> exp.Expression:
+    """``extract(DOW ...)`` is ISO's day of the week in Trino (Sunday 7), DuckDB's counts from Sunday 0."""
+    field = _ISO_FIELDS.get(node.name.upper())
+    if field is None:
+        return node
+    return exp.Extract(this=exp.var(field), expression=node.expression)
+
+
+def _iso_year(node: exp.Anonymous) -> exp.Expression | None:
+    if len(node.expressions) != 1:
+        return None
+    return exp.Extract(this=exp.var("ISOYEAR"), expression=node.expressions[0])
+
+
+def _millisecond(node: exp.Anonymous) -> exp.Expression | None:
+    """Trino's millisecond is of the second (0-999); DuckDB's counts from the minute."""
+    if len(node.expressions) != 1:
+        return None
+    return exp.Mod(
+        this=exp.Anonymous(this="MILLISECOND", expressions=node.expressions),
+        expression=exp.Literal.number(1000),
+    )
+
+
+# -- sequence over dates and timestamps --------------------------------------------------------
+def _temporal_sequence(node: exp.GenerateSeries) -> exp.Expression:
+    """Trino's ``sequence`` over dates (step one day either way by default) and timestamps.
+
+    DuckDB's generate_series takes timestamps only, needs a step, and yields an empty list
+    where Trino fails on a step of the wrong sign.
+    """
+    start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
+    if start is None or stop is None:
+        return node
+    dated = is_type(start.type, _DATE) and is_type(stop.type, _DATE)
+    if not dated and not (_timestamp(start) and _timestamp(stop)):
+        return node
+    first, last = cast(start.copy(), "TIMESTAMP"), cast(stop.copy(), "TIMESTAMP")
+    a, z = first.sql("duckdb"), last.sql("duckdb")
+    if step is None:
+        if not dated:
+            return node
+        step = duck(f"CASE WHEN {a} <= {z} THEN INTERVAL 1 DAY ELSE INTERVAL -1 DAY END")
+    months = _literal_months(step)
+    if months:
+        # start + i * step, as Trino steps months: Jan 31 + 2 months is Mar 31, not Mar 29
+        within = "<=" if months > 0 else ">="
+        series = duck(
+            f"list_filter(list_transform(range(0, abs(date_diff('month', {a}, {z})) // {abs(months)} + 1),"
+            f" i -> {a} + to_months(CAST(i * {months} AS INTEGER))), d -> d {within} {z})"
+        )
+    else:
+        series = exp.Anonymous(this="GENERATE_SERIES", expressions=[first, last, step])
+    by = step.sql("duckdb")
+    wrong_sign = duck(f"({a} + {by} <= {a} AND {a} < {z}) OR ({a} + {by} >= {a} AND {a} > {z})")
+    error = trino_error(
+        "INVALID_FUNCTION_ARGUMENT",
+        "sequence stop value should be greater than or equal to start value if step is greater than zero"
+        " otherwise stop should be less than or equal to start",
+    )
+    checked = fail_when(wrong_sign, error, series)
+    return cast(checked, "DATE[]") if dated else checked
+
+
+def _literal_months(step: exp.Expression) -> int | None:
+    """The months of a literal year-to-month step (``INTERVAL '1' MONTH``), None for other steps."""
+    if not isinstance(step, exp.Interval) or not isinstance(step.this, exp.Literal):
+        return None
+    unit = step.text("unit").upper().rstrip("S")
+    if unit not in ("MONTH", "YEAR"):
+        return None
+    try:
+        count = int(step.this.this)
+    except ValueError:
+        return None
+    return count * (12 if unit == "YEAR" else 1)
+
+
+def _timestamp(node: exp.Expression) -> bool:
+    return is_type(node.type, exp.DataType.Type.TIMESTAMP)
+
+
+# -- time zones ----------------------------------------------------------------------------------
+def _labelled(node: exp.Expression, zone: str) -> exp.Expression:
+    if zone != UTC:
+        node.meta[ZONE] = zone
+    return node
+
+
+def _instant(node: exp.Expression) -> exp.Expression:
+    """A zoned value as DuckDB's instant; a timestamp without zone is in the session zone, UTC."""
+    return node if is_zoned(node) else cast(node, "TIMESTAMPTZ")
+
+
+def _at_timezone(node: exp.Anonymous) -> exp.Expression | None:
+    """``at_timezone(ts, zone)``: the same instant, shown in ``zone``."""
+    if len(node.expressions) != 2:
+        return None
+    value, zone = node.expressions
+    return _labelled(_instant(value), literal_zone(zone, "at_timezone"))
+
+
+def _at_time_zone(node: exp.AtTimeZone) -> exp.Expression:
+    """``ts AT TIME ZONE zone`` converts like at_timezone (DuckDB would read ``ts`` as local to ``zone``)."""
+    return _labelled(_instant(node.this), literal_zone(node.args["zone"], "AT TIME ZONE"))
+
+
+def _with_timezone(node: exp.Anonymous) -> exp.Expression | None:
+    """``with_timezone(ts, zone)``: the wall-clock time ``ts`` in ``zone``."""
+    if len(node.expressions) != 2:
+        return None
+    value, zone_arg = node.expressions
+    zone = literal_zone(zone_arg, "with_timezone")
+    return _labelled(from_local(cast(value, "TIMESTAMP"), zone), zone)
+
+
+def _from_unixtime(node: exp.UnixToTime) -> exp.Expression:
+    """``from_unixtime(x, zone)`` (and ``(x, hours, minutes)``): the instant, shown in the zone."""
+    zone_arg = node.args.get("zone")
+    hours, minutes = node.args.get("hours"), node.args.get("minutes")
+    seconds = node.this
+    instant = duck(f"make_timestamptz(CAST(round(({seconds.sql('duckdb')}) * 1000) AS BIGINT) * 1000)")
+    if zone_arg is not None:
+        return _labelled(instant, literal_zone(zone_arg, "from_unixtime"))
+    if hours is not None and minutes is not None:
+        if not all(isinstance(part, exp.Literal) for part in (hours, minutes)):
+            literal_zone(hours, "from_unixtime")
+        total = int(hours.this) * 60 + (int(minutes.this) if int(hours.this) >= 0 else -int(minutes.this))
+        sign = "-" if total < 0 else "+"
+        return _labelled(instant, f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}")
+    return instant
+
+
+def _zone_offset(node: exp.Anonymous, unit: int) -> exp.Expression | None:
+    if len(node.expressions) != 1:
+        return None
+    value = node.expressions[0]
+    zone = value.meta.get(ZONE, UTC)
+    offset = f"(epoch({to_local(value, zone).sql('duckdb')}) - epoch({_instant(value).sql('duckdb')}))"
+    if unit == 3600:
+        return duck(f"CAST(trunc({offset} / 3600) AS BIGINT)")
+    return duck(f"CAST(trunc({offset} / 60) AS BIGINT) % 60")
+
+
+def _timezone_hour(node: exp.Anonymous) -> exp.Expression | None:
+    return _zone_offset(node, 3600)
+
+
+def _timezone_minute(node: exp.Anonymous) -> exp.Expression | None:
+    return _zone_offset(node, 60)
+
+
+def to_local(instant: exp.Expression, zone: str) -> exp.Expression:
+    """The wall-clock TIMESTAMP of an instant in ``zone``."""
+    minutes = offset_minutes(zone)
+    if zone == UTC or minutes is not None:
+        utc = cast(instant, "TIMESTAMP")
+        return utc if not minutes else exp.Add(this=utc, expression=duck(f"INTERVAL {minutes} MINUTE"))
+    return exp.Anonymous(this="timezone", expressions=[exp.Literal.string(zone), instant])
+
+
+def from_local(local: exp.Expression, zone: str) -> exp.Expression:
+    """The instant a wall-clock TIMESTAMP in ``zone`` stands for."""
+    minutes = offset_minutes(zone)
+    if zone == UTC or minutes is not None:
+        shifted = local if not minutes else exp.Sub(this=local, expression=duck(f"INTERVAL {minutes} MINUTE"))
+        return cast(shifted, "TIMESTAMPTZ")
+    return exp.Anonymous(this="timezone", expressions=[exp.Literal.string(zone), local])
+
+
+def _in_local_time(rewrite: Callable[[Any], exp.Expression] | None = None) -> Callable[[Any], exp.Expression]:
+    """A rewrite for a function of local fields: zoned operands are read in their zone.
+
+    A zoned result (``date_trunc`` of a zoned value) is the instant of the local result, in
+    the same zone.
+    """
+
+    def local_fields(node: exp.Expression) -> exp.Expression:
+        zones = {child.meta[ZONE] for child in node.iter_expressions() if child.meta.get(ZONE)}
+        if not zones:
+            return rewrite(node) if rewrite else node
+        zone = zones.pop()
+        for child in list(node.iter_expressions()):
+            if child.meta.get(ZONE):
+                key, index = child.arg_key, child.index
+                node.set(key, to_local(child, zone), index)  # the operand moves into to_local's call
+        result = rewrite(node) if rewrite else node
+        if is_zoned(node):
+            return _labelled(from_local(cast(result, "TIMESTAMP"), zone), zone)
+        return result
+
+    return local_fields
+
+
+def _max_precision(node: exp.Cast) -> exp.Expression:
+    """DuckDB keeps microseconds: a timestamp of more digits fails rather than losing them."""
+    if is_type(node.to, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ):
+        params = [p for p in node.to.expressions if isinstance(p.this, exp.Literal)]
+        if params and int(params[0].this.this) > 6:
+            raise AthenaError(
+                "NOT_SUPPORTED",
+                f"timestamp({params[0].this.this}) is not supported by the local Athena endpoint"
+                " (microseconds at most)",
+            )
+    return node
+
+
+_LOCAL_FIELD_NODES: tuple[type[exp.Expression], ...] = (
+    exp.Year,
+    exp.Month,
+    exp.Day,
+    exp.DayOfMonth,
+    exp.DayOfWeek,
+    exp.DayOfWeekIso,
+    exp.DayOfYear,
+    exp.Hour,
+    exp.Minute,
+    exp.Second,
+    exp.Quarter,
+    exp.Week,
+    exp.WeekOfYear,
+    exp.YearOfWeek,
+    exp.TimeToStr,
+    exp.Date,
+    exp.TsOrDsToDate,
+    exp.LastDay,
+)
+
+_NODES: dict[type[exp.Expression], Callable[[Any], exp.Expression]] = {
+    node_class: _in_local_time() for node_class in _LOCAL_FIELD_NODES
+}
+_NODES |= {
+    exp.DateAdd: _in_local_time(_date_add_stays_date),
+    exp.DateTrunc: _in_local_time(_date_trunc_stays_date),
+    exp.TimestampTrunc: _in_local_time(_date_trunc_stays_date),
+    exp.Add: _in_local_time(_date_interval_stays_date),
+    exp.Sub: _in_local_time(_date_interval_stays_date),
+    exp.Cast: _in_local_time(_max_precision),
+    exp.Extract: _in_local_time(_iso_extract),
+    exp.DateDiff: _elapsed_date_diff,
+    exp.ParseDatetime: _joda_parse_datetime,
+    exp.GenerateSeries: _temporal_sequence,
+    exp.AtTimeZone: _at_time_zone,
+    exp.UnixToTime: _from_unixtime,
+    exp.CurrentTimezone: lambda _node: exp.Literal.string(UTC),
+}
+
 FAMILY = Family(
     name="dates and times",
-    nodes={
-        exp.DateAdd: _date_add_stays_date,
-        exp.DateTrunc: _date_trunc_stays_date,
-        exp.TimestampTrunc: _date_trunc_stays_date,
-        exp.Add: _date_interval_stays_date,
-        exp.Sub: _date_interval_stays_date,
-        exp.DateDiff: _elapsed_date_diff,
-        exp.ParseDatetime: _joda_parse_datetime,
+    nodes=_NODES,
+    calls={
+        "format_datetime": _in_local_time(_format_datetime),
+        "to_iso8601": _in_local_time(_to_iso8601),
+        "at_timezone": _at_timezone,
+        "with_timezone": _with_timezone,
+        "timezone_hour": _timezone_hour,
+        "timezone_minute": _timezone_minute,
+        "millisecond": _in_local_time(_millisecond),
+        "yow": _in_local_time(_iso_year),
+        "year_of_week": _in_local_time(_iso_year),
     },
-    calls={"format_datetime": _format_datetime, "to_iso8601": _to_iso8601},
 )
