@@ -247,6 +247,8 @@ def athena_type(dtype: duckdb.DuckDBPyType, shape: Shape | None = None) -> tuple
     if kind == "decimal":
         children = dict(dtype.children)
         return name, int(children["precision"]), int(children["scale"])
+    if kind == "varchar" and str(dtype) == "JSON":  # DuckDB's JSON is a VARCHAR alias; Trino's is a type
+        return "json", 0, 0
     if shape is not None and name.startswith("timestamp"):
         return name, shape.precision, 0
     precision = {

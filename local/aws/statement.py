@@ -118,8 +118,21 @@ _COLUMN_NOT_FOUND = re.compile(
     r'Referenced column "([^"]+)" not found|Column "([^"]+)" referenced that exists'
 )
 _FUNCTION_NOT_FOUND = re.compile(r"(?:Scalar|Aggregate|Table) Function with name (\w+) does not exist")
+# A numeric cast out of the target's range: Trino names it NUMERIC_VALUE_OUT_OF_RANGE, except a
+# NaN, and a double too large for a bigint, which it reports as INVALID_CAST_ARGUMENT.
+_CAST_OUT_OF_RANGE = re.compile(
+    r"Type (?P<source>\w+) with value (?P<value>\S+) can't be cast because the value is out of range"
+    r" for the destination type (?P<target>\w+)"
+)
 
 
+# (text in DuckDB's message, Trino error name, Trino's message)
+_FIXED_MESSAGE_ERRORS = (
+    ("Division by zero", "DIVISION_BY_ZERO", "Division by zero"),
+    # map_from_entries, transform_keys, map_agg over duplicate or NULL keys
+    ("Map keys must be unique", "INVALID_FUNCTION_ARGUMENT", "Duplicate map keys are not allowed"),
+    ("Map keys can not be NULL", "INVALID_FUNCTION_ARGUMENT", "map key cannot be null"),
+)
 _RAISED = re.compile(re.escape(ERROR_MARK) + r"(?P<name>[A-Z_]+):(?P<message>.*)")
 
 
@@ -134,8 +147,17 @@ def _error_from_message(text: str) -> AthenaError | None:
         if name in TRINO_FUNCTIONS:
             return not_supported(name)  # a Trino function DuckDB has no counterpart for
         return AthenaError("FUNCTION_NOT_FOUND", f"Function '{name}' not registered")
-    if "Division by zero" in text:
-        return AthenaError("DIVISION_BY_ZERO", "Division by zero")
+    for needle, name, message in _FIXED_MESSAGE_ERRORS:
+        if needle in text:
+            return AthenaError(name, message)
+    return _cast_out_of_range(text)
+
+
+def _cast_out_of_range(text: str) -> AthenaError | None:
+    if m := _CAST_OUT_OF_RANGE.search(text):
+        floating = m["source"] in ("DOUBLE", "FLOAT")
+        invalid = floating and (m["value"] == "nan" or m["target"] == "INT64")
+        return AthenaError("INVALID_CAST_ARGUMENT" if invalid else "NUMERIC_VALUE_OUT_OF_RANGE", text)
     return None
 
 

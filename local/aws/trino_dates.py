@@ -22,7 +22,7 @@ from sqlglot import exp
 
 from .errors import AthenaError
 from .trino_rewrites import Family, cast, duck, fail_when, is_type, trino_error
-from .trino_temporal import UTC, ZONE, is_zoned, literal_zone, offset_minutes
+from .trino_temporal import UTC, ZONE, is_zoned, literal_zone, offset_minutes, written_zone
 
 _JODA = [
     ("yyyy", "%Y"),
@@ -268,20 +268,10 @@ def _with_timezone(node: exp.Anonymous) -> exp.Expression | None:
 
 
 def _from_unixtime(node: exp.UnixToTime) -> exp.Expression:
-    """``from_unixtime(x, zone)`` (and ``(x, hours, minutes)``): the instant, shown in the zone."""
-    zone_arg = node.args.get("zone")
-    hours, minutes = node.args.get("hours"), node.args.get("minutes")
-    seconds = node.this
-    instant = duck(f"make_timestamptz(CAST(round(({seconds.sql('duckdb')}) * 1000) AS BIGINT) * 1000)")
-    if zone_arg is not None:
-        return _labelled(instant, literal_zone(zone_arg, "from_unixtime"))
-    if hours is not None and minutes is not None:
-        if not all(isinstance(part, exp.Literal) for part in (hours, minutes)):
-            literal_zone(hours, "from_unixtime")
-        total = int(hours.this) * 60 + (int(minutes.this) if int(hours.this) >= 0 else -int(minutes.this))
-        sign = "-" if total < 0 else "+"
-        return _labelled(instant, f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}")
-    return instant
+    """``from_unixtime(x[, zone | hours, minutes])``: the instant, to the millisecond, in its zone."""
+    seconds = node.this.sql("duckdb")
+    instant = duck(f"make_timestamptz(CAST(round(({seconds}) * 1000) AS BIGINT) * 1000)")
+    return _labelled(instant, written_zone(node) or UTC)
 
 
 def _zone_offset(node: exp.Anonymous, unit: int) -> exp.Expression | None:

@@ -412,6 +412,10 @@ GAP_GROUPS = {
 _GAP_PREFIXES = tuple(prefix for prefixes in GAP_GROUPS.values() for prefix in prefixes)
 
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+# DuckDB aggregates sqlglot parses into Trino's own nodes without recording where they were
+# written (string_agg is its listagg, arg_max its max_by), found in the text outside quotes.
+_UNPOSITIONED = re.compile(r"\b(string_agg|arg_max|arg_min|argmax|argmin)\s*\(", re.IGNORECASE)
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
 
 
 @functools.cache
@@ -445,6 +449,10 @@ def check_calls(ast: exp.Expression, sql: str) -> None:
             raise AthenaError(
                 "FUNCTION_NOT_FOUND", f"line {where[0]}:{where[1]}: Function '{name}' not registered"
             )
+    if unpositioned := _UNPOSITIONED.search(_QUOTED.sub(lambda m: " " * len(m[0]), sql)):
+        line, col = _line_col(sql, unpositioned.start())
+        name = unpositioned[1].lower()
+        raise AthenaError("FUNCTION_NOT_FOUND", f"line {line}:{col}: Function '{name}' not registered")
 
 
 def not_supported(name: str, where: tuple[int, int] | None = None) -> AthenaError:

@@ -138,12 +138,24 @@ def written_zone(node: exp.Expression) -> str | None:
 
 
 def _offset_zone(hours: exp.Expression, minutes: exp.Expression) -> str:
-    if not all(isinstance(part, exp.Literal) and not part.is_string for part in (hours, minutes)):
+    """``from_unixtime(x, hours, minutes)``'s zone, ``+hh:mm``; the minutes take the hours' sign."""
+    h, m = _integer(hours), _integer(minutes)
+    if h is None or m is None:
         literal_zone(hours, "from_unixtime")  # fails: not a literal
-    h, m = int(hours.this), int(minutes.this)
+        raise AssertionError("unreachable")
     total = h * 60 + (m if h >= 0 else -m)
     sign = "-" if total < 0 else "+"
     return canonical_zone(f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}")
+
+
+def _integer(node: exp.Expression) -> int | None:
+    """The value of an integer literal, negative ones (``-3`` parses as a negation) included."""
+    if isinstance(node, exp.Neg):
+        inner = _integer(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.lstrip("-").isdigit():
+        return int(node.this)
+    return None
 
 
 def retype(tree: exp.Expression) -> None:
@@ -173,11 +185,8 @@ class _Inference:
     def __init__(self, tree: exp.Expression) -> None:
         self.tree = tree
         self.root = build_scope(tree) if isinstance(tree, exp.Query) else None
-        self.scopes: dict[int, Scope] = {}
-        if self.root is not None:
-            for scope in self.root.traverse():
-                for node in scope.expression.selects if isinstance(scope.expression, exp.Select) else []:
-                    self.scopes[id(node)] = scope
+        self._zones: dict[int, str] = {}
+        self._precisions: dict[int, int] = {}
 
     def _source_projection(self, column: exp.Column) -> exp.Expression | None:
         """The expression a column of a CTE or subquery stands for, if the column names one."""
@@ -208,9 +217,14 @@ class _Inference:
                 return scope
         return None
 
-    @functools.cache  # noqa: B019 - one inference object per statement
     def zone(self, node: exp.Expression) -> str:
         """The zone a zoned value prints in (UTC unless written otherwise)."""
+        known = self._zones.get(id(node))
+        if known is None:
+            known = self._zones[id(node)] = self._zone(node)
+        return known
+
+    def _zone(self, node: exp.Expression) -> str:
         if isinstance(node, exp.Column):
             source = self._source_projection(node)
             return self.zone(source) if source is not None else UTC
@@ -226,9 +240,14 @@ class _Inference:
                     return zone
         return UTC
 
-    @functools.cache  # noqa: B019 - one inference object per statement
     def precision(self, node: exp.Expression) -> int:
         """Trino's precision of a timestamp-valued node."""
+        known = self._precisions.get(id(node))
+        if known is None:
+            known = self._precisions[id(node)] = self._precision(node)
+        return known
+
+    def _precision(self, node: exp.Expression) -> int:
         if isinstance(node, exp.Column):
             source = self._source_projection(node)
             return self.precision(source) if source is not None else DEFAULT_PRECISION

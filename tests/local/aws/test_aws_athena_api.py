@@ -31,7 +31,9 @@ def test_query_runs_asynchronously_from_queued_to_succeeded(lake: Lake) -> None:
     assert first["State"] == "QUEUED"
     lake.athena.stop_query_execution(QueryExecutionId=long_query)
     assert lake.wait(long_query)["Status"]["State"] == "CANCELLED"  # stopped while still queued
-    query_id = lake.start("SELECT count(*) FROM UNNEST(sequence(1, 3000000))")
+    query_id = lake.start(
+        "SELECT count(*) FROM UNNEST(sequence(1, 10000)) a(x) CROSS JOIN UNNEST(sequence(1, 300)) b(y)"
+    )
     final = lake.wait(query_id)
     assert final["Status"]["State"] == "SUCCEEDED"
     assert final["StatementType"] == "DML"
@@ -90,7 +92,8 @@ def test_syntax_error_fails_the_query_and_the_server_keeps_serving(lake: Lake) -
 
 def test_stop_query_execution_cancels_a_running_query(lake: Lake) -> None:
     query_id = lake.start(
-        "SELECT count(*) FROM UNNEST(sequence(1, 100000)) a(x) CROSS JOIN UNNEST(sequence(1, 100000)) b(y)"
+        "SELECT count(*) FROM UNNEST(sequence(1, 10000)) a(x) CROSS JOIN UNNEST(sequence(1, 10000)) b(y)"
+        " CROSS JOIN UNNEST(sequence(1, 1000)) c(z)"
     )
     time.sleep(0.2)
     lake.athena.stop_query_execution(QueryExecutionId=query_id)
