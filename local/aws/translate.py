@@ -164,9 +164,16 @@ def name_unnamed_columns(query: exp.Expression) -> None:
 
 
 def _families() -> tuple[Family, ...]:
-    from . import trino_arrays, trino_dates, trino_numbers, trino_strings
+    from . import trino_arrays, trino_binary, trino_dates, trino_numbers, trino_statistics, trino_strings
 
-    return (trino_numbers.FAMILY, trino_dates.FAMILY, trino_strings.FAMILY, trino_arrays.FAMILY)
+    return (
+        trino_numbers.FAMILY,
+        trino_dates.FAMILY,
+        trino_strings.FAMILY,
+        trino_arrays.FAMILY,
+        trino_binary.FAMILY,
+        trino_statistics.FAMILY,
+    )
 
 
 FAMILIES = _families()
@@ -220,7 +227,8 @@ def _annotate(ast: exp.Expression, schema: Schema) -> exp.Expression:
     """Qualify and type the tree so the semantic fixes know operand types.
 
     Falls back to typing the unqualified tree (literals, casts, functions) when qualification
-    fails, e.g. on constructs sqlglot's qualifier does not model.
+    fails, e.g. on constructs sqlglot's qualifier does not model, and to no types when that
+    fails too (a call missing its arguments), leaving DuckDB to reject what is wrong.
     """
     try:
         qualified = qualify(
@@ -234,7 +242,10 @@ def _annotate(ast: exp.Expression, schema: Schema) -> exp.Expression:
         )
         return annotate_types(qualified, schema=schema or None, dialect=DIALECT)
     except Exception:
-        return annotate_types(ast, dialect=DIALECT)
+        try:
+            return annotate_types(ast, dialect=DIALECT)
+        except Exception:
+            return ast
 
 
 @dataclass(frozen=True)

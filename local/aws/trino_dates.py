@@ -200,7 +200,7 @@ def _temporal_sequence(node: exp.GenerateSeries) -> exp.Expression:
         within = "<=" if months > 0 else ">="
         series = duck(
             f"list_filter(list_transform(range(0, abs(date_diff('month', {a}, {z})) // {abs(months)} + 1),"
-            f" i -> {a} + to_months(CAST(i * {months} AS INTEGER))), d -> d {within} {z})"
+            f" lambda i: {a} + to_months(CAST(i * {months} AS INTEGER))), lambda d: d {within} {z})"
         )
     else:
         series = exp.Anonymous(this="GENERATE_SERIES", expressions=[first, last, step])

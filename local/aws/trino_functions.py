@@ -403,13 +403,37 @@ _SYNTAX = frozenset(
         "unnest",
     ]
 )
-# Families of Trino functions no DuckDB function answers like: known gaps, by name prefix.
-GAP_GROUPS = {
-    "geospatial": ("st_", "bing_tile", "geometry_", "great_circle_distance", "to_spherical_geography"),
-    "machine learning": ("learn_", "classify", "regress", "features"),
-    "sketches": ("approx_set", "empty_approx_set", "merge", "tdigest_", "qdigest_", "make_set_digest"),
+# Trino functions no DuckDB function answers like, by kind: the known gaps. Each fails with
+# NOT_SUPPORTED naming it (the README lists them); an ST_ function of any name is geospatial.
+KNOWN_GAPS: dict[str, frozenset[str]] = {
+    kind: frozenset(names.split())
+    for kind, names in {
+        "geospatial": "bing_tile bing_tile_at bing_tile_coordinates bing_tile_polygon bing_tile_quadkey "
+        "bing_tile_zoom_level bing_tiles_around convex_hull_agg from_encoded_polyline from_geojson_geometry "
+        "geometry_collect_agg geometry_from_hadoop_shape geometry_invalid_reason geometry_nearest_points "
+        "geometry_to_bing_tiles geometry_union geometry_union_agg great_circle_distance "
+        "line_interpolate_point line_interpolate_points line_locate_point simplify_geometry "
+        "spatial_partitioning spatial_partitions to_encoded_polyline to_geojson_geometry to_geometry "
+        "to_spherical_geography",
+        "machine learning": "classify features learn_classifier learn_libsvm_classifier "
+        "learn_libsvm_regressor learn_regressor regress",
+        "sketches and digests": "approx_most_frequent approx_set empty_approx_set hash_counts "
+        "intersection_cardinality jaccard_index make_set_digest merge merge_set_digest qdigest_agg "
+        "tdigest_agg value_at_quantile values_at_quantiles",
+        "statistics": "beta_cdf cosine_similarity inverse_beta_cdf inverse_normal_cdf normal_cdf "
+        "numeric_histogram wilson_interval_lower wilson_interval_upper",
+        "binary encodings and hashes": "crc32 from_base32 from_base64url from_big_endian_32 "
+        "from_big_endian_64 from_ieee754_32 from_ieee754_64 hmac_md5 hmac_sha1 hmac_sha256 hmac_sha512 "
+        "murmur3 spooky_hash_v2_32 spooky_hash_v2_64 to_base32 to_base64url to_big_endian_32 "
+        "to_big_endian_64 to_ieee754_32 to_ieee754_64 xxhash64",
+        "colors and rendering": "bar color render rgb",
+        "Teradata compatibility": "char2hexint index to_date",
+        "durations and sizes": "human_readable_seconds parse_data_size parse_duration",
+        "other": "current_groups from_unixtime_nanos map_union",
+    }.items()
 }
-_GAP_PREFIXES = tuple(prefix for prefixes in GAP_GROUPS.values() for prefix in prefixes)
+_GAPS = frozenset().union(*KNOWN_GAPS.values())
+_GEOSPATIAL_PREFIX = "st_"
 
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 # DuckDB aggregates sqlglot parses into Trino's own nodes without recording where they were
@@ -420,10 +444,15 @@ _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
 
 @functools.cache
 def unsupported() -> dict[str, str]:
-    """Trino functions the endpoint fails with NOT_SUPPORTED, each with why (from the families)."""
+    """Trino functions the families fail with NOT_SUPPORTED, each with why."""
     from .translate import FAMILIES
 
     return {name: why for family in FAMILIES for name, why in family.unsupported.items()}
+
+
+def is_gap(name: str) -> bool:
+    """Whether a Trino function (lowercase) is one the endpoint fails with NOT_SUPPORTED."""
+    return name in _GAPS or name in unsupported() or name.startswith(_GEOSPATIAL_PREFIX)
 
 
 def check_calls(ast: exp.Expression, sql: str) -> None:
@@ -437,22 +466,39 @@ def check_calls(ast: exp.Expression, sql: str) -> None:
             continue
         start = node.meta.get("start")
         if start is None:
+            if _missing_operand(node):  # sqlglot keeps no position for ``floor()``
+                raise AthenaError(
+                    "FUNCTION_NOT_FOUND", f"Unexpected parameters for function {node.sql_name()}"
+                )
             continue  # built by the parser around a call, not written
         written = _CALL.match(sql, start)
         if written is None:
             continue  # syntax without parentheses: DATE '...', CURRENT_DATE, ARRAY[...]
         name = written[1].lower()
         where = _line_col(sql, start)
-        if name in unsupported() or name.startswith(_GAP_PREFIXES):
+        if is_gap(name):
             raise not_supported(name, where)
         if name not in TRINO_FUNCTIONS and name not in _SYNTAX:
             raise AthenaError(
                 "FUNCTION_NOT_FOUND", f"line {where[0]}:{where[1]}: Function '{name}' not registered"
             )
+        if _missing_operand(node):
+            raise AthenaError(
+                "FUNCTION_NOT_FOUND", f"line {where[0]}:{where[1]}: Unexpected parameters for function {name}"
+            )
     if unpositioned := _UNPOSITIONED.search(_QUOTED.sub(lambda m: " " * len(m[0]), sql)):
         line, col = _line_col(sql, unpositioned.start())
         name = unpositioned[1].lower()
         raise AthenaError("FUNCTION_NOT_FOUND", f"line {line}:{col}: Function '{name}' not registered")
+
+
+def _missing_operand(node: exp.Func) -> bool:
+    """A call without an argument its function requires (``floor()``), which sqlglot parses."""
+    if isinstance(node, exp.Anonymous):
+        return False  # pi(), now(), uuid() take none; DuckDB judges the rest
+    if isinstance(node, exp.Date) and node.this is None:
+        return True  # sqlglot's date() takes none, Trino's date(x) one
+    return any(needed and node.args.get(key) in (None, []) for key, needed in node.arg_types.items())
 
 
 def not_supported(name: str, where: tuple[int, int] | None = None) -> AthenaError:

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 import trino_cases_arrays
+import trino_cases_binary
 import trino_cases_dates
 import trino_cases_numbers
+import trino_cases_statistics
 import trino_cases_strings
 from aws_helpers import Lake
 
@@ -48,7 +50,14 @@ QUERIES: list[Case] = [
     ("SELECT 1 + 1, 'x'", [["2", "x"]], None),
 ]
 
-FAMILY_MODULES = (trino_cases_numbers, trino_cases_dates, trino_cases_strings, trino_cases_arrays)
+FAMILY_MODULES = (
+    trino_cases_numbers,
+    trino_cases_dates,
+    trino_cases_strings,
+    trino_cases_arrays,
+    trino_cases_binary,
+    trino_cases_statistics,
+)
 FAMILIES: dict[str, list[Case]] = {"queries": QUERIES}
 for _module in FAMILY_MODULES:
     FAMILIES.update(_module.CASES)

@@ -112,7 +112,8 @@ CASES: dict[str, list[Case]] = {
             None,
         ),
         (
-            "SELECT t FROM (VALUES TIMESTAMP '2024-01-02 03:04:05', TIMESTAMP '2024-01-03 00:00:00') v(t) ORDER BY t",
+            "SELECT t FROM (VALUES TIMESTAMP '2024-01-02 03:04:05',"
+            " TIMESTAMP '2024-01-03 00:00:00') v(t) ORDER BY t",
             [["2024-01-02 03:04:05"], ["2024-01-03 00:00:00"]],
             None,
         ),
@@ -144,7 +145,8 @@ CASES: dict[str, list[Case]] = {
         ),
         ("SELECT cardinality(sequence(DATE '2024-01-01', DATE '2024-12-31'))", [["366"]], None),
         (
-            "SELECT sequence(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 02:00:00', INTERVAL '1' HOUR)",
+            "SELECT sequence(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 02:00:00',"
+            " INTERVAL '1' HOUR)",
             [["[2024-01-01 00:00:00.000, 2024-01-01 01:00:00.000, 2024-01-01 02:00:00.000]"]],
             None,
         ),
@@ -176,22 +178,26 @@ CASES: dict[str, list[Case]] = {
             None,
         ),
         (
-            "SELECT format_datetime(TIMESTAMP '2024-01-01 02:00:00 UTC' AT TIME ZONE 'America/New_York', 'yyyy-MM-dd HH:mm')",
+            "SELECT format_datetime(TIMESTAMP '2024-01-01 02:00:00 UTC' AT TIME ZONE "
+            "'America/New_York', 'yyyy-MM-dd HH:mm')",
             [["2023-12-31 21:00"]],
             None,
         ),
         (
-            "SELECT date_trunc('day', at_timezone(TIMESTAMP '2024-01-01 02:00:00.000 UTC', 'America/New_York'))",
+            "SELECT date_trunc('day', at_timezone(TIMESTAMP '2024-01-01 02:00:00.000 UTC',"
+            " 'America/New_York'))",
             [["2023-12-31 00:00:00.000 America/New_York"]],
             None,
         ),
         (
-            "SELECT date_add('day', 1, at_timezone(TIMESTAMP '2024-03-09 12:00:00.000 UTC', 'America/New_York'))",
+            "SELECT date_add('day', 1, at_timezone(TIMESTAMP '2024-03-09 12:00:00.000 UTC',"
+            " 'America/New_York'))",
             [["2024-03-10 07:00:00.000 America/New_York"]],
             None,
         ),
         (
-            "SELECT at_timezone(TIMESTAMP '2024-01-01 02:00:00.000 UTC', 'Asia/Tokyo') = TIMESTAMP '2024-01-01 02:00:00 UTC'",
+            "SELECT at_timezone(TIMESTAMP '2024-01-01 02:00:00.000 UTC',"
+            " 'Asia/Tokyo') = TIMESTAMP '2024-01-01 02:00:00 UTC'",
             [["true"]],
             None,
         ),
@@ -201,7 +207,8 @@ CASES: dict[str, list[Case]] = {
             None,
         ),
         (
-            "SELECT timezone_hour(from_unixtime(0, 'Asia/Kolkata')), timezone_minute(from_unixtime(0, 'Asia/Kolkata'))",
+            "SELECT timezone_hour(from_unixtime(0, 'Asia/Kolkata')), timezone_minute(from_unixtime(0,"
+            " 'Asia/Kolkata'))",
             [["5", "30"]],
             None,
         ),
@@ -263,7 +270,8 @@ CASES: dict[str, list[Case]] = {
             None,
         ),
         (
-            "SELECT DATE '2024-01-02' < DATE '2024-01-10', DATE '2024-01-02' BETWEEN DATE '2024-01-01' AND DATE '2024-01-31'",
+            "SELECT DATE '2024-01-02' < DATE '2024-01-10',"
+            " DATE '2024-01-02' BETWEEN DATE '2024-01-01' AND DATE '2024-01-31'",
             [["true", "true"]],
             None,
         ),
