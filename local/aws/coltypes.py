@@ -386,6 +386,18 @@ def _format_varbinary(value: bytes | bytearray | memoryview, _dtype: duckdb.Duck
     return " ".join(f"{b:02x}" for b in bytes(value))
 
 
+def _format_interval(value: dt.timedelta, _dtype: duckdb.DuckDBPyType | None) -> str:
+    """An ``interval day to second`` as Trino prints it: ``[-]D HH:MM:SS.mmm``, to the millisecond."""
+    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign = "-" if micros < 0 else ""
+    millis = abs(micros) // 1000
+    seconds, millis = divmod(millis, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} {hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
 # Checked in order: bool before anything numeric, datetime before its base class date.
 _SCALAR_FORMATS: tuple[
     tuple[type | tuple[type, ...], Callable[[Any, duckdb.DuckDBPyType | None], str]], ...
@@ -396,6 +408,7 @@ _SCALAR_FORMATS: tuple[
     (dt.datetime, _format_timestamp),
     (dt.date, lambda value, _dtype: value.isoformat()),
     (dt.time, _format_time),
+    (dt.timedelta, _format_interval),
     ((bytes, bytearray, memoryview), _format_varbinary),
 )
 

@@ -1,11 +1,11 @@
 """Athena (Trino) SQL to DuckDB SQL, keeping Trino's semantics where the two engines differ.
 
 sqlglot does the dialect translation. On top of it, the Trino function families
-(``trino_numbers``, ``trino_dates``, ``trino_strings``, ``trino_arrays``) rewrite what a plain
-transpile gets wrong, on a tree typed by sqlglot's annotator fed with the Glue schema of the
-referenced tables, and ``trino_functions`` refuses calls Athena does not know. This module
-parses, resolves names as Trino does, names unnamed result columns ``_col0``, ``_col1``... as
-Athena does, and applies the families.
+(``trino_numbers``, ``trino_dates``, ``trino_strings``, ``trino_json``, ``trino_urls``,
+``trino_arrays``...) rewrite what a plain transpile gets wrong, on a tree typed by sqlglot's
+annotator fed with the Glue schema of the referenced tables, and ``trino_functions`` refuses
+calls Athena does not know. This module parses, resolves names as Trino does, names unnamed
+result columns ``_col0``, ``_col1``... as Athena does, and applies the families.
 """
 
 from __future__ import annotations
@@ -164,14 +164,26 @@ def name_unnamed_columns(query: exp.Expression) -> None:
 
 
 def _families() -> tuple[Family, ...]:
-    from . import trino_arrays, trino_binary, trino_dates, trino_numbers, trino_statistics, trino_strings
+    from . import (
+        trino_arrays,
+        trino_binary,
+        trino_dates,
+        trino_json,
+        trino_numbers,
+        trino_statistics,
+        trino_strings,
+        trino_urls,
+    )
 
+    # binary before strings: both rewrite substr and lpad/rpad, binary only on varbinary operands
     return (
         trino_numbers.FAMILY,
         trino_dates.FAMILY,
-        trino_strings.FAMILY,
-        trino_arrays.FAMILY,
         trino_binary.FAMILY,
+        trino_strings.FAMILY,
+        trino_json.FAMILY,
+        trino_urls.FAMILY,
+        trino_arrays.FAMILY,
         trino_statistics.FAMILY,
     )
 

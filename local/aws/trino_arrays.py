@@ -30,18 +30,12 @@ from sqlglot import exp
 from sqlglot.optimizer.annotate_types import annotate_types
 
 from .errors import AthenaError
-from .trino_rewrites import ERROR_MARK, Family, duck, is_type
+from .trino_rewrites import BAD_ARGUMENT, INTEGER_TYPES, Family, call, duck, error_sql, is_type, renamed
 
 _T = exp.DataType.Type
 _ARRAY, _MAP = _T.ARRAY, _T.MAP
-_INTEGERS = (_T.TINYINT, _T.SMALLINT, _T.INT, _T.BIGINT)
 _MAX_SEQUENCE = 10000
 _MAX_COMBINATION = 5
-
-
-def _fail(message_sql: str) -> str:
-    """DuckDB text failing the query with INVALID_FUNCTION_ARGUMENT and a message (SQL text)."""
-    return f"error('{ERROR_MARK}INVALID_FUNCTION_ARGUMENT:' || {message_sql})"
 
 
 def _combinations_of(k: int) -> str:
@@ -64,33 +58,41 @@ MACROS: dict[str, tuple[str, str]] = {
     "trino_subscript": (
         "a, i",
         "CASE WHEN i = 0 THEN "
-        + _fail("'SQL array indices start at 1'")
+        + error_sql(BAD_ARGUMENT, "SQL array indices start at 1")
         + " WHEN i < 0 THEN "
-        + _fail("'Array subscript is negative: ' || i")
+        + error_sql(BAD_ARGUMENT, "Array subscript is negative: ", "i")
         + " WHEN i > len(a) THEN "
-        + _fail("'Array subscript must be less than or equal to array length: ' || i || ' > ' || len(a)")
+        + error_sql(
+            BAD_ARGUMENT,
+            "Array subscript must be less than or equal to array length: ",
+            "i",
+            "' > '",
+            "len(a)",
+        )
         + " ELSE a[i] END",
     ),
     "trino_element_at": (
         "a, i",
-        f"CASE WHEN i = 0 THEN {_fail(repr('SQL array indices start at 1'))} ELSE a[i] END",
+        f"CASE WHEN i = 0 THEN {error_sql(BAD_ARGUMENT, 'SQL array indices start at 1')} ELSE a[i] END",
     ),
     "trino_map_subscript": (
         "m, k",
         "CASE WHEN m IS NULL OR k IS NULL THEN NULL WHEN NOT map_contains(m, k) THEN "
-        + _fail("'Key not present in map: ' || CAST(k AS VARCHAR)")
+        + error_sql(BAD_ARGUMENT, "Key not present in map: ", "CAST(k AS VARCHAR)")
         + " ELSE map_extract_value(m, k) END",
     ),
     "trino_map": (
         "k, v",
         "CASE WHEN k IS NULL OR v IS NULL THEN NULL WHEN len(k) <> len(v) THEN "
-        + _fail("'Key and value arrays must be the same length'")
+        + error_sql(BAD_ARGUMENT, "Key and value arrays must be the same length")
         + " WHEN list_position(k, NULL) IS NOT NULL THEN "
-        + _fail("'map key cannot be null'")
+        + error_sql(BAD_ARGUMENT, "map key cannot be null")
         + " WHEN len(list_distinct(k)) < len(k) THEN "
-        + _fail(
-            "'Duplicate map keys (' || CAST(list_filter(k, lambda x, i: list_position(k, x) < i)[1]"
-            " AS VARCHAR) || ') are not allowed'"
+        + error_sql(
+            BAD_ARGUMENT,
+            "Duplicate map keys (",
+            "CAST(list_filter(k, lambda x, i: list_position(k, x) < i)[1] AS VARCHAR)",
+            "') are not allowed'",
         )
         + " ELSE map(k, v) END",
     ),
@@ -158,22 +160,25 @@ MACROS: dict[str, tuple[str, str]] = {
     "trino_sequence": (
         "start, stop, step",
         "CASE WHEN step = 0 THEN "
-        + _fail("'step must not be zero'")
+        + error_sql(BAD_ARGUMENT, "step must not be zero")
         + " WHEN (step > 0 AND stop < start) OR (step < 0 AND stop > start) THEN "
-        + _fail(
-            "'sequence stop value should be greater than or equal to start value if step is greater"
-            " than zero otherwise stop should be less than or equal to start'"
+        + error_sql(
+            BAD_ARGUMENT,
+            "sequence stop value should be greater than or equal to start value if step is greater"
+            " than zero otherwise stop should be less than or equal to start",
         )
         + f" WHEN (CAST(stop AS HUGEINT) - start) // step + 1 > {_MAX_SEQUENCE} THEN "
-        + _fail(f"'result of sequence function must not have more than {_MAX_SEQUENCE} entries'")
+        + error_sql(
+            BAD_ARGUMENT, f"result of sequence function must not have more than {_MAX_SEQUENCE} entries"
+        )
         + " ELSE generate_series(CAST(start AS BIGINT), CAST(stop AS BIGINT), CAST(step AS BIGINT)) END",
     ),
     "trino_slice": (
         "a, s, n",
         "CASE WHEN n < 0 THEN "
-        + _fail("'length must be greater than or equal to 0'")
+        + error_sql(BAD_ARGUMENT, "length must be greater than or equal to 0")
         + " WHEN s = 0 THEN "
-        + _fail("'SQL array indices start at 1'")
+        + error_sql(BAD_ARGUMENT, "SQL array indices start at 1")
         + " WHEN len(a) = 0 THEN a"
         " ELSE trino_slice_from(a, CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END, n) END",
     ),
@@ -185,30 +190,34 @@ MACROS: dict[str, tuple[str, str]] = {
     "trino_trim_array": (
         "a, n",
         "CASE WHEN n < 0 THEN "
-        + _fail("'size must not be negative: ' || n")
+        + error_sql(BAD_ARGUMENT, "size must not be negative: ", "n")
         + " WHEN n > len(a) THEN "
-        + _fail("'size must not exceed array cardinality ' || len(a) || ': ' || n")
+        + error_sql(BAD_ARGUMENT, "size must not exceed array cardinality ", "len(a)", "': '", "n")
         + " ELSE list_slice(a, 1, len(a) - n) END",
     ),
     "trino_repeat": (
         "x, n",
         f"CASE WHEN n > {_MAX_SEQUENCE} THEN "
-        + _fail(f"'count argument of repeat function must be less than or equal to {_MAX_SEQUENCE}'")
+        + error_sql(
+            BAD_ARGUMENT, f"count argument of repeat function must be less than or equal to {_MAX_SEQUENCE}"
+        )
         + " WHEN n < 0 THEN "
-        + _fail("'count argument of repeat function must be greater than or equal to 0'")
+        + error_sql(BAD_ARGUMENT, "count argument of repeat function must be greater than or equal to 0")
         + " ELSE repeat([x], n) END",
     ),
     "trino_ngrams": (
         "a, n",
-        "CASE WHEN n <= 0 THEN " + _fail("'N must be positive'") + " WHEN n >= len(a) THEN [a]"
+        "CASE WHEN n <= 0 THEN "
+        + error_sql(BAD_ARGUMENT, "N must be positive")
+        + " WHEN n >= len(a) THEN [a]"
         " ELSE list_transform(range(1, len(a) - n + 2), lambda i: list_slice(a, i, i + n - 1)) END",
     ),
     "trino_combinations": (
         "a, k",
         "CASE WHEN k < 0 THEN "
-        + _fail("'combination size must not be negative: ' || k")
+        + error_sql(BAD_ARGUMENT, "combination size must not be negative: ", "k")
         + f" WHEN k > {_MAX_COMBINATION} THEN "
-        + _fail(f"'combination size must not exceed {_MAX_COMBINATION}: ' || k")
+        + error_sql(BAD_ARGUMENT, f"combination size must not exceed {_MAX_COMBINATION}: ", "k")
         + " WHEN a IS NULL OR k IS NULL THEN NULL WHEN k > len(a) THEN list_slice([a], 1, 0)"
         " WHEN k = 0 THEN [list_slice(a, 1, 0)] " + _COMBINATIONS + " END",
     ),
@@ -243,10 +252,6 @@ def _install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # -- building blocks -----------------------------------------------------------------------
-def _call(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=list(args))
-
-
 _VARIABLES = itertools.count()
 
 
@@ -283,16 +288,7 @@ def _macro(name: str):
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         args = [node.this] + ([node.expression] if node.args.get("expression") is not None else [])
-        return _call(name, *args)
-
-    return rewrite
-
-
-def _anonymous_macro(name: str, arity: int):
-    def rewrite(node: exp.Anonymous) -> exp.Expression | None:
-        if len(node.expressions) != arity:
-            return None
-        return _call(name, *node.expressions)
+        return call(name, *args)
 
     return rewrite
 
@@ -310,7 +306,7 @@ def _parser_shifted(node: exp.Bracket) -> bool:
     if isinstance(index, exp.Literal):
         if index.is_string or not index.is_int:
             return False
-    elif isinstance(index, exp.Column) or _schemaless_type(index) not in _INTEGERS:
+    elif isinstance(index, exp.Column) or _schemaless_type(index) not in INTEGER_TYPES:
         return False
     if isinstance(this, exp.Column):
         return True
@@ -340,12 +336,12 @@ def _subscript(node: exp.Bracket) -> exp.Expression:
     if node.args.get("offset") == 1:  # element_at(container, index): index as written
         if not is_type(container_type, _ARRAY):
             return node  # a map: NULL for a missing key, as DuckDB answers
-        return _call("trino_element_at", node.this, node.expressions[0])
+        return call("trino_element_at", node.this, node.expressions[0])
     shifted = _parser_shifted(node)  # decided on the node as parsed, before its operands change
     if is_type(container_type, _MAP, _ARRAY):
         index = _one_based(node.expressions[0], shifted)
         name = "trino_map_subscript" if is_type(container_type, _MAP) else "trino_subscript"
-        return _call(name, node.this, index)
+        return call(name, node.this, index)
     # typed only at run time: DuckDB's subscript, with the index as written (no offset applied)
     node.set("expressions", [_one_based(node.expressions[0], shifted)])
     node.set("offset", 1)
@@ -361,7 +357,7 @@ def _array_sort(node: exp.ArraySort) -> exp.Expression:
     """NULLs last; with a comparator, each element ranked by how many it sorts after (stable)."""
     array, comparator = node.this, node.args.get("expression")
     if comparator is None:
-        return _call("list_sort", array, exp.Literal.string("ASC"), exp.Literal.string("NULLS LAST"))
+        return call("list_sort", array, exp.Literal.string("ASC"), exp.Literal.string("NULLS LAST"))
     i, j, s = _variable(), _variable(), _variable()
     a = _sql(array)
     after = _apply(comparator, [duck(f"list_extract({a}, {i})"), duck(f"list_extract({a}, {j})")])
@@ -392,7 +388,7 @@ def _matcher(name: str):
         if len(node.expressions) != 2:
             return None
         array, function = node.expressions
-        return _call(name, _call("list_transform", array, function))
+        return call(name, call("list_transform", array, function))
 
     return rewrite
 
@@ -426,36 +422,36 @@ def _sequence(node: exp.GenerateSeries) -> exp.Expression:
     """Integers count down when start > stop; a step of the wrong sign fails (dates: trino_dates)."""
     start, stop, step = node.args.get("start"), node.args.get("end"), node.args.get("step")
     operands = [start, stop] + ([step] if step is not None else [])
-    if node.args.get("is_end_exclusive") or not all(is_type(o.type, *_INTEGERS) for o in operands):
+    if node.args.get("is_end_exclusive") or not all(is_type(o.type, *INTEGER_TYPES) for o in operands):
         return node
     if step is None:
         step = duck(f"CASE WHEN {_sql(start)} <= {_sql(stop)} THEN 1 ELSE -1 END")
-    return _call("trino_sequence", start, stop, step)
+    return call("trino_sequence", start, stop, step)
 
 
 def _slice(node: exp.ArraySlice) -> exp.Expression:
     """Trino's slice(array, start, length); sqlglot keeps the length in ``end``."""
     if node.args.get("end") is None or node.args.get("step") is not None:
         return node
-    return _call("trino_slice", node.this, node.args["start"], node.args["end"])
+    return call("trino_slice", node.this, node.args["start"], node.args["end"])
 
 
 def _repeat(node: exp.Repeat) -> exp.Expression:
     """Trino's repeat(element, count) makes an array (DuckDB's repeats a string)."""
-    return _call("trino_repeat", node.this, node.args["times"])
+    return call("trino_repeat", node.this, node.args["times"])
 
 
 def _reverse(node: exp.Reverse) -> exp.Expression:
     if not is_type(node.this.type, _ARRAY):
         return node
-    return _call("list_reverse", node.this)
+    return call("list_reverse", node.this)
 
 
 def _cardinality(node: exp.ArraySize) -> exp.Expression:
     """A map's cardinality, or that of a value typed only at run time (DuckDB's array_length takes lists)."""
     if is_type(node.this.type, _ARRAY):
         return node
-    return exp.Cast(this=_call("cardinality", node.this), to=exp.DataType.build("BIGINT"))
+    return exp.Cast(this=call("cardinality", node.this), to=exp.DataType.build("BIGINT"))
 
 
 def _array_position(node: exp.ArrayPosition) -> exp.Expression:
@@ -465,13 +461,13 @@ def _array_position(node: exp.ArrayPosition) -> exp.Expression:
             "FUNCTION_NOT_FOUND",
             "Unexpected parameters for function array_position: it takes (array, element)",
         )
-    return _call("trino_array_position", node.this, node.expression)
+    return call("trino_array_position", node.this, node.expression)
 
 
 def _array_intersect(node: exp.ArrayIntersect) -> exp.Expression:
     if len(node.expressions) != 2:
         return node
-    return _call("trino_array_intersect", *node.expressions)
+    return call("trino_array_intersect", *node.expressions)
 
 
 def _concat_element(node: exp.DPipe) -> exp.Expression:
@@ -481,14 +477,14 @@ def _concat_element(node: exp.DPipe) -> exp.Expression:
     if left_array == right_array:
         return node
     if left_array:
-        return _call("list_append", node.this, node.expression)
-    return _call("list_prepend", node.this, node.expression)
+        return call("list_append", node.this, node.expression)
+    return call("list_prepend", node.this, node.expression)
 
 
 def _array_first(node: exp.ArrayFirst | exp.ArrayLast) -> exp.Expression:
     if node.args.get("expression") is not None:
         return node
-    return _call("list_extract", node.this, exp.Literal.number(1 if isinstance(node, exp.ArrayFirst) else -1))
+    return call("list_extract", node.this, exp.Literal.number(1 if isinstance(node, exp.ArrayFirst) else -1))
 
 
 def _map(node: exp.Map) -> exp.Expression:
@@ -496,7 +492,7 @@ def _map(node: exp.Map) -> exp.Expression:
     keys, values = node.args.get("keys"), node.args.get("values")
     if keys is None or values is None:
         return node
-    return _call("trino_map", node.args["keys"], node.args["values"])
+    return call("trino_map", node.args["keys"], node.args["values"])
 
 
 def _map_entries_rewrite(template: str, arity: int):
@@ -552,13 +548,13 @@ def _multimap_agg(node: exp.Anonymous) -> exp.Expression | None:
     if len(node.expressions) != 2:
         return None
     key, value = node.expressions
-    return _call("trino_multimap", _call("list", key), _call("list", value))
+    return call("trino_multimap", call("list", key), call("list", value))
 
 
 def _histogram(node: exp.Anonymous) -> exp.Expression | None:
     if len(node.expressions) != 1:
         return None
-    return _call("trino_array_histogram", _call("list", node.expressions[0]))
+    return call("trino_array_histogram", call("list", node.expressions[0]))
 
 
 def _map_agg(node: exp.Anonymous) -> exp.Expression | None:
@@ -571,12 +567,23 @@ def _map_agg(node: exp.Anonymous) -> exp.Expression | None:
     return duck(f"trino_first_entries({entries})")
 
 
+def _map_union(node: exp.Anonymous) -> exp.Expression | None:
+    """The maps' entries, a key seen again keeping its first value; NULL maps skipped, and NULL
+    when no map was (Trino's state stays empty), an empty map when only empty maps were."""
+    if len(node.expressions) != 1:
+        return None
+    m = _sql(node.expressions[0])
+    return duck(
+        f"CASE WHEN count({m}) = 0 THEN NULL ELSE trino_first_entries(flatten(list(map_entries({m})))) END"
+    )
+
+
 def _reduce_agg(node: exp.Anonymous) -> exp.Expression | None:
     """reduce_agg(value, initial, input, combine): the input function folded over the group."""
     if len(node.expressions) != 4:
         return None
     value, initial, function, _combine = node.expressions
-    return _call("list_reduce", _call("list", value), function, initial)
+    return call("list_reduce", call("list", value), function, initial)
 
 
 FAMILY = Family(
@@ -605,13 +612,13 @@ FAMILY = Family(
         exp.Map: _map,
     },
     calls={
-        "array_union": _anonymous_macro("trino_array_union", 2),
-        "arrays_overlap": _anonymous_macro("trino_arrays_overlap", 2),
-        "contains_sequence": _anonymous_macro("trino_contains_sequence", 2),
-        "array_histogram": _anonymous_macro("trino_array_histogram", 1),
-        "trim_array": _anonymous_macro("trino_trim_array", 2),
-        "ngrams": _anonymous_macro("trino_ngrams", 2),
-        "combinations": _anonymous_macro("trino_combinations", 2),
+        "array_union": renamed("trino_array_union", 2),
+        "arrays_overlap": renamed("trino_arrays_overlap", 2),
+        "contains_sequence": renamed("trino_contains_sequence", 2),
+        "array_histogram": renamed("trino_array_histogram", 1),
+        "trim_array": renamed("trino_trim_array", 2),
+        "ngrams": renamed("trino_ngrams", 2),
+        "combinations": renamed("trino_combinations", 2),
         "all_match": _matcher("trino_all_match"),
         "any_match": _matcher("trino_any_match"),
         "none_match": _matcher("trino_none_match"),
@@ -636,6 +643,7 @@ FAMILY = Family(
         "multimap_agg": _multimap_agg,
         "histogram": _histogram,
         "map_agg": _map_agg,
+        "map_union": _map_union,
         "reduce_agg": _reduce_agg,
     },
     install=(_install_macros,),

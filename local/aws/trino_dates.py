@@ -21,7 +21,18 @@ from typing import Any
 from sqlglot import exp
 
 from .errors import AthenaError
-from .trino_rewrites import Family, cast, duck, fail_when, is_type, trino_error
+from .trino_rewrites import (
+    BAD_ARGUMENT,
+    Family,
+    call,
+    cast,
+    duck,
+    fail_when,
+    is_type,
+    not_supported_error,
+    string_literal,
+    trino_error,
+)
 from .trino_temporal import UTC, ZONE, is_zoned, literal_zone, offset_minutes, written_zone
 
 _JODA = [
@@ -84,7 +95,7 @@ def joda_to_strftime(pattern: str) -> str:
                 break
         else:
             if char.isalpha():
-                raise AthenaError("INVALID_FUNCTION_ARGUMENT", f"Unsupported Joda pattern letter '{char}'")
+                raise AthenaError(BAD_ARGUMENT, f"Unsupported Joda pattern letter '{char}'")
             out.append("%%" if char == "%" else char)
             i += 1
     return "".join(out)
@@ -116,16 +127,14 @@ def _date_interval_stays_date(node: exp.Add | exp.Sub) -> exp.Expression:
 def _elapsed_date_diff(node: exp.DateDiff) -> exp.Expression:
     """Trino's date_diff counts whole units elapsed, which is DuckDB's date_sub, not its date_diff."""
     unit = (node.text("unit") or "DAY").lower()
-    return exp.Anonymous(this="DATE_SUB", expressions=[exp.Literal.string(unit), node.expression, node.this])
+    return call("DATE_SUB", exp.Literal.string(unit), node.expression, node.this)
 
 
 def _joda_parse_datetime(node: exp.ParseDatetime) -> exp.Expression:
-    fmt = node.args.get("format")
-    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+    fmt = string_literal(node.args.get("format"))
+    if fmt is None:
         return node
-    parsed = exp.Anonymous(
-        this="STRPTIME", expressions=[node.this, exp.Literal.string(joda_to_strftime(fmt.this))]
-    )
+    parsed = call("STRPTIME", node.this, exp.Literal.string(joda_to_strftime(fmt)))
     return cast(parsed, "TIMESTAMPTZ")
 
 
@@ -133,9 +142,7 @@ def _format_datetime(node: exp.Anonymous) -> exp.Expression | None:
     args = node.expressions
     if len(args) != 2 or not isinstance(args[1], exp.Literal):
         return None
-    return exp.Anonymous(
-        this="STRFTIME", expressions=[args[0], exp.Literal.string(joda_to_strftime(args[1].this))]
-    )
+    return call("STRFTIME", args[0], exp.Literal.string(joda_to_strftime(args[1].this)))
 
 
 def _to_iso8601(node: exp.Anonymous) -> exp.Expression | None:
@@ -143,7 +150,7 @@ def _to_iso8601(node: exp.Anonymous) -> exp.Expression | None:
     if len(args) != 1:
         return None
     pattern = "%Y-%m-%d" if is_type(args[0].type, _DATE) else "%Y-%m-%dT%H:%M:%S.%g"
-    return exp.Anonymous(this="STRFTIME", expressions=[args[0], exp.Literal.string(pattern)])
+    return call("STRFTIME", args[0], exp.Literal.string(pattern))
 
 
 # -- days of the week and ISO years ------------------------------------------------------------
@@ -170,7 +177,7 @@ def _millisecond(node: exp.Anonymous) -> exp.Expression | None:
     if len(node.expressions) != 1:
         return None
     return exp.Mod(
-        this=exp.Anonymous(this="MILLISECOND", expressions=node.expressions),
+        this=call("MILLISECOND", *node.expressions),
         expression=exp.Literal.number(1000),
     )
 
@@ -203,11 +210,11 @@ def _temporal_sequence(node: exp.GenerateSeries) -> exp.Expression:
             f" lambda i: {a} + to_months(CAST(i * {months} AS INTEGER))), lambda d: d {within} {z})"
         )
     else:
-        series = exp.Anonymous(this="GENERATE_SERIES", expressions=[first, last, step])
+        series = call("GENERATE_SERIES", first, last, step)
     by = step.sql("duckdb")
     wrong_sign = duck(f"({a} + {by} <= {a} AND {a} < {z}) OR ({a} + {by} >= {a} AND {a} > {z})")
     error = trino_error(
-        "INVALID_FUNCTION_ARGUMENT",
+        BAD_ARGUMENT,
         "sequence stop value should be greater than or equal to start value if step is greater than zero"
         " otherwise stop should be less than or equal to start",
     )
@@ -299,7 +306,7 @@ def to_local(instant: exp.Expression, zone: str) -> exp.Expression:
     if zone == UTC or minutes is not None:
         utc = cast(instant, "TIMESTAMP")
         return utc if not minutes else exp.Add(this=utc, expression=duck(f"INTERVAL {minutes} MINUTE"))
-    return exp.Anonymous(this="timezone", expressions=[exp.Literal.string(zone), instant])
+    return call("timezone", exp.Literal.string(zone), instant)
 
 
 def from_local(local: exp.Expression, zone: str) -> exp.Expression:
@@ -308,7 +315,7 @@ def from_local(local: exp.Expression, zone: str) -> exp.Expression:
     if zone == UTC or minutes is not None:
         shifted = local if not minutes else exp.Sub(this=local, expression=duck(f"INTERVAL {minutes} MINUTE"))
         return cast(shifted, "TIMESTAMPTZ")
-    return exp.Anonymous(this="timezone", expressions=[exp.Literal.string(zone), local])
+    return call("timezone", exp.Literal.string(zone), local)
 
 
 def _in_local_time(rewrite: Callable[[Any], exp.Expression] | None = None) -> Callable[[Any], exp.Expression]:
@@ -340,11 +347,7 @@ def _max_precision(node: exp.Cast) -> exp.Expression:
     if is_type(node.to, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ):
         params = [p for p in node.to.expressions if isinstance(p.this, exp.Literal)]
         if params and int(params[0].this.this) > 6:
-            raise AthenaError(
-                "NOT_SUPPORTED",
-                f"timestamp({params[0].this.this}) is not supported by the local Athena endpoint"
-                " (microseconds at most)",
-            )
+            raise not_supported_error(f"timestamp({params[0].this.this})", "microseconds at most")
     return node
 
 

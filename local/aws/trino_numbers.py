@@ -20,7 +20,20 @@ from collections.abc import Callable
 import duckdb
 from sqlglot import exp
 
-from .trino_rewrites import Family, cast, decimal_params, duck, fail_when, trino_error
+from .trino_rewrites import (
+    BAD_ARGUMENT,
+    Family,
+    call,
+    cast,
+    decimal_params,
+    duck,
+    error_sql,
+    fail_when,
+    renamed,
+    sql_string,
+    string_literal,
+    trino_error,
+)
 
 _T = exp.DataType.Type
 # A Trino type as the rewrites reason about it: ("decimal", p, s) or (name, 0, 0).
@@ -257,7 +270,7 @@ def _trino_division(node: exp.Div) -> exp.Expression:
     result = _arithmetic_type(node)
     if _is(result, "double", "real"):
         # IEEE: a double divided by zero is Infinity or NaN (DuckDB's integer_division fails it)
-        quotient = exp.Anonymous(this="trino_fdiv", expressions=[node.this, node.expression])
+        quotient = call("trino_fdiv", node.this, node.expression)
         return cast(quotient, "FLOAT") if _is(result, "real") else quotient
     if not _is(result, "decimal"):
         return node
@@ -427,10 +440,10 @@ def _trino_cast(node: exp.Cast) -> exp.Expression:
 def _cast_floating(node: exp.Cast, to: exp.DataType, source: str, value: exp.Expression) -> exp.Expression:
     if to.this in _INTEGER_TARGETS:
         # Trino rounds half away from zero (DuckDB: half to even); DuckDB's round does too
-        return _recast(node, exp.Anonymous(this="round", expressions=[value]))
+        return _recast(node, call("round", value))
     if to.this in _TEXT_TARGETS:
         macro = "trino_double_varchar" if source == "double" else "trino_real_varchar"
-        return exp.Anonymous(this=macro, expressions=[value])
+        return call(macro, value)
     if to.this == _T.DECIMAL:
         # Trino rounds the shortest decimal text of the double half up (BigDecimal.valueOf)
         return _recast(node, cast(value, "VARCHAR"))
@@ -446,7 +459,7 @@ def _recast(node: exp.Cast, value: exp.Expression) -> exp.Expression:
 def _checked_text(node: exp.Cast, value: exp.Expression, pattern: str, safe: bool) -> exp.Expression:
     """Java's parsers take no spaces, exponents, hex or digit separators (DuckDB's casts do)."""
     text = value
-    valid = exp.Anonymous(this="regexp_full_match", expressions=[text, exp.Literal.string(pattern)])
+    valid = call("regexp_full_match", text, exp.Literal.string(pattern))
     converted = _recast(node, text.copy())
     if safe:
         return exp.Case(ifs=[exp.If(this=valid, true=converted)])
@@ -462,14 +475,14 @@ def _text_boolean(value: exp.Expression, safe: bool) -> exp.Expression:
     """Trino reads true/false in any case, and t, f, 1, 0; nothing else (DuckDB also yes/no)."""
     text = value
     name = "trino_try_varchar_boolean" if safe else "trino_varchar_boolean"
-    return exp.Anonymous(this=name, expressions=[text])
+    return call(name, text)
 
 
 def _try(node: exp.Try) -> exp.Expression:
     """TRY turns the errors the rewrites raise into NULL (DuckDB's TRY refuses ``error()``)."""
-    for call in list(node.find_all(exp.Anonymous)):
-        if call.name.lower() == "error":
-            call.replace(exp.Null())
+    for function in list(node.find_all(exp.Anonymous)):
+        if function.name.lower() == "error":
+            function.replace(exp.Null())
     return node
 
 
@@ -486,9 +499,10 @@ def _approx_percentile(node: exp.ApproxQuantile) -> exp.Expression:
 def _typeof(node: exp.Typeof) -> exp.Expression:
     """typeof names Trino's types; a string literal is varchar(n), as in Trino."""
     value = _unwrap(node.this)
-    if isinstance(value, exp.Literal) and value.is_string:
-        return exp.Literal.string(f"varchar({len(value.this)})")
-    return exp.Anonymous(this="trino_typeof", expressions=[node.this])
+    text = string_literal(value)
+    if text is not None:
+        return exp.Literal.string(f"varchar({len(text)})")
+    return call("trino_typeof", node.this)
 
 
 # -- calls DuckDB lacks ---------------------------------------------------------------------
@@ -496,27 +510,19 @@ def _constant(sql: str) -> Callable[[exp.Anonymous], exp.Expression | None]:
     return lambda node: duck(sql) if not node.expressions else None
 
 
-def _renamed(name: str, arity: int) -> Callable[[exp.Anonymous], exp.Expression | None]:
-    def rewrite(node: exp.Anonymous) -> exp.Expression | None:
-        if len(node.expressions) != arity:
-            return None
-        return exp.Anonymous(this=name, expressions=list(node.expressions))
-
-    return rewrite
-
-
 def _width_bucket(node: exp.WidthBucket) -> exp.Expression:
     args = [node.this, node.args.get("min_value"), node.args.get("max_value"), node.args.get("num_buckets")]
     if any(a is None for a in args):
         return node
-    return exp.Anonymous(this="trino_width_bucket", expressions=list(args))
+    return call("trino_width_bucket", *args)
 
 
 def _from_base(node: exp.FromBase) -> exp.Expression:
-    return exp.Anonymous(this="trino_from_base", expressions=[node.this, node.expression])
+    return call("trino_from_base", node.this, node.expression)
 
 
-_MACROS = r"""
+_BITS_RANGE = "Bits specified in bit_count must be between 2 and 64, got "
+_MACROS = rf"""
 CREATE OR REPLACE MACRO trino_sci(neg, digits, exponent) AS
     (CASE WHEN neg THEN '-' ELSE '' END) || left(digits, 1) || '.'
     || (CASE WHEN length(digits) > 1 THEN substr(digits, 2) ELSE '0' END) || 'E' || exponent::VARCHAR;
@@ -551,7 +557,7 @@ CREATE OR REPLACE MACRO trino_try_varchar_boolean(s) AS
 CREATE OR REPLACE MACRO trino_varchar_boolean(s) AS
     CASE WHEN s IS NULL THEN NULL
          WHEN trino_try_varchar_boolean(s) IS NULL
-         THEN error('TRINO_ERROR:INVALID_CAST_ARGUMENT:Cannot cast ''' || s || ''' to BOOLEAN')
+         THEN {error_sql("INVALID_CAST_ARGUMENT", "Cannot cast '", "s", sql_string("' to BOOLEAN"))}
          ELSE trino_try_varchar_boolean(s) END;
 CREATE OR REPLACE MACRO trino_typeof(x) AS
     CASE WHEN typeof(x) = 'HUGEINT' THEN 'bigint'
@@ -561,12 +567,12 @@ CREATE OR REPLACE MACRO trino_typeof(x) AS
          WHEN typeof(x) = '"NULL"' THEN 'unknown'
          ELSE regexp_replace(lower(typeof(x)), '^(.*)\[\]$', 'array(\1)') END;
 CREATE OR REPLACE MACRO trino_width_bucket(x, bound1, bound2, n) AS
-    CASE WHEN n <= 0 THEN error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:bucketCount must be greater than 0')
-         WHEN isnan(x::DOUBLE) THEN error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:operand must not be NaN')
+    CASE WHEN n <= 0 THEN {error_sql(BAD_ARGUMENT, "bucketCount must be greater than 0")}
+         WHEN isnan(x::DOUBLE) THEN {error_sql(BAD_ARGUMENT, "operand must not be NaN")}
          WHEN NOT isfinite(bound1::DOUBLE) OR NOT isfinite(bound2::DOUBLE)
-         THEN error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:bounds must be finite')
+         THEN {error_sql(BAD_ARGUMENT, "bounds must be finite")}
          WHEN bound1 = bound2
-         THEN error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:bounds cannot equal each other')
+         THEN {error_sql(BAD_ARGUMENT, "bounds cannot equal each other")}
          WHEN bound1 < bound2 THEN
              CASE WHEN x < bound1 THEN 0::BIGINT WHEN x >= bound2 THEN n::BIGINT + 1
                   ELSE trunc(n::DOUBLE * (x::DOUBLE - bound1) / (bound2::DOUBLE - bound1) + 1)::BIGINT END
@@ -576,7 +582,7 @@ CREATE OR REPLACE MACRO trino_width_bucket(x, bound1, bound2, n) AS
     END;
 CREATE OR REPLACE MACRO trino_radix(radix) AS
     CASE WHEN radix BETWEEN 2 AND 36 THEN radix::BIGINT
-         ELSE error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:Radix must be between 2 and 36') END;
+         ELSE {error_sql(BAD_ARGUMENT, "Radix must be between 2 and 36")} END;
 CREATE OR REPLACE MACRO trino_to_base(x, radix) AS
     CASE WHEN x < 0 THEN '-' || lower(to_base(-(x::BIGINT), trino_radix(radix)::INTEGER))
          ELSE lower(to_base(x::BIGINT, trino_radix(radix)::INTEGER)) END;
@@ -588,16 +594,14 @@ CREATE OR REPLACE MACRO trino_from_base(s, radix) AS
     CASE WHEN s IS NULL OR radix IS NULL THEN NULL
          WHEN ltrim(s, '+-') = '' OR length(s) - length(ltrim(s, '+-')) > 1
               OR list_count(trino_base_digits(s, trino_radix(radix))) < length(ltrim(s, '+-'))
-         THEN error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:Not a valid base-' || radix::VARCHAR
-                    || ' number: ' || s)
+         THEN {error_sql(BAD_ARGUMENT, "Not a valid base-", "radix::VARCHAR", "' number: '", "s")}
          ELSE (CASE WHEN starts_with(s, '-') THEN -1 ELSE 1 END)
               * list_reduce(trino_base_digits(s, radix), lambda acc, d: acc * radix::HUGEINT + d,
                             0::HUGEINT)::BIGINT
     END;
 CREATE OR REPLACE MACRO trino_bit_count(x, bits) AS
     CASE WHEN bits < 2 OR bits > 64
-         THEN error('TRINO_ERROR:INVALID_FUNCTION_ARGUMENT:'
-                    || 'Bits specified in bit_count must be between 2 and 64, got ' || bits::VARCHAR)
+         THEN {error_sql(BAD_ARGUMENT, _BITS_RANGE, "bits::VARCHAR")}
          WHEN bits = 64 THEN bit_count(x::BIGINT)::BIGINT
          ELSE bit_count(x::BIGINT & ((1::BIGINT << bits::INTEGER) - 1))::BIGINT END;
 CREATE OR REPLACE MACRO trino_wrap64(v) AS
@@ -644,7 +648,7 @@ FAMILY = Family(
         exp.Skewness: _fix_aggregate,
         exp.BitwiseAndAgg: _fix_aggregate,
         exp.BitwiseOrAgg: _fix_aggregate,
-        exp.Cbrt: lambda node: exp.Anonymous(this="trino_cbrt", expressions=[node.this]),
+        exp.Cbrt: lambda node: call("trino_cbrt", node.this),
         exp.Try: _try,
         exp.ApproxQuantile: _approx_percentile,
         exp.Filter: _fix_aggregate,
@@ -659,14 +663,14 @@ FAMILY = Family(
         "nan": _constant("CAST('NaN' AS DOUBLE)"),
         "infinity": _constant("CAST('Infinity' AS DOUBLE)"),
         "e": _constant("exp(CAST(1 AS DOUBLE))"),
-        "is_finite": _renamed("isfinite", 1),
-        "every": _renamed("bool_and", 1),
-        "is_infinite": _renamed("isinf", 1),
-        "to_base": _renamed("trino_to_base", 2),
-        "bit_count": _renamed("trino_bit_count", 2),
-        "bitwise_left_shift": _renamed("trino_shift_left", 2),
-        "bitwise_right_shift": _renamed("trino_shift_right", 2),
-        "bitwise_right_shift_arithmetic": _renamed("trino_shift_right_arithmetic", 2),
+        "is_finite": renamed("isfinite", 1),
+        "every": renamed("bool_and", 1),
+        "is_infinite": renamed("isinf", 1),
+        "to_base": renamed("trino_to_base", 2),
+        "bit_count": renamed("trino_bit_count", 2),
+        "bitwise_left_shift": renamed("trino_shift_left", 2),
+        "bitwise_right_shift": renamed("trino_shift_right", 2),
+        "bitwise_right_shift_arithmetic": renamed("trino_shift_right_arithmetic", 2),
     },
     install=(_install,),
     unsupported={

@@ -26,6 +26,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, build_scope
 
 from .errors import AthenaError
+from .trino_rewrites import BAD_ARGUMENT, integer_literal, not_supported_error, string_literal
 
 UTC = "UTC"
 ZONE = "trino_zone"  # node meta: the zone of a timestamp-with-time-zone value other than UTC
@@ -70,11 +71,11 @@ def canonical_zone(text: str) -> str:
     if m := _OFFSET.match(stripped):
         hours, minutes = int(m[2]), int(m[3] or 0)
         if hours > 14 or minutes > 59:
-            raise AthenaError("INVALID_FUNCTION_ARGUMENT", f"Invalid offset minutes {hours * 60 + minutes}")
+            raise AthenaError(BAD_ARGUMENT, f"Invalid offset minutes {hours * 60 + minutes}")
         return f"{m[1]}{hours:02d}:{minutes:02d}"
     zone = _zone_ids().get(stripped.lower())
     if zone is None:
-        raise AthenaError("INVALID_FUNCTION_ARGUMENT", f"Time zone not supported: {stripped}")
+        raise AthenaError(BAD_ARGUMENT, f"Time zone not supported: {stripped}")
     return UTC if zone in ("Etc/UTC", "UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu") else zone
 
 
@@ -89,13 +90,10 @@ def offset_minutes(zone: str) -> int | None:
 
 def literal_zone(node: exp.Expression, function: str) -> str:
     """The zone a zone argument names; a zone computed per row cannot be followed statically."""
-    if isinstance(node, exp.Literal) and node.is_string:
-        return canonical_zone(node.this)
-    raise AthenaError(
-        "NOT_SUPPORTED",
-        f"{function} with a time zone that is not a string literal"
-        " is not supported by the local Athena endpoint",
-    )
+    zone = string_literal(node)
+    if zone is None:
+        raise not_supported_error(f"{function} with a time zone that is not a string literal")
+    return canonical_zone(zone)
 
 
 _ZONED_LITERAL = re.compile(
@@ -139,23 +137,13 @@ def written_zone(node: exp.Expression) -> str | None:
 
 def _offset_zone(hours: exp.Expression, minutes: exp.Expression) -> str:
     """``from_unixtime(x, hours, minutes)``'s zone, ``+hh:mm``; the minutes take the hours' sign."""
-    h, m = _integer(hours), _integer(minutes)
+    h, m = integer_literal(hours), integer_literal(minutes)
     if h is None or m is None:
         literal_zone(hours, "from_unixtime")  # fails: not a literal
         raise AssertionError("unreachable")
     total = h * 60 + (m if h >= 0 else -m)
     sign = "-" if total < 0 else "+"
     return canonical_zone(f"{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}")
-
-
-def _integer(node: exp.Expression) -> int | None:
-    """The value of an integer literal, negative ones (``-3`` parses as a negation) included."""
-    if isinstance(node, exp.Neg):
-        inner = _integer(node.this)
-        return None if inner is None else -inner
-    if isinstance(node, exp.Literal) and not node.is_string and node.this.lstrip("-").isdigit():
-        return int(node.this)
-    return None
 
 
 def retype(tree: exp.Expression) -> None:

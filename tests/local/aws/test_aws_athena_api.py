@@ -173,3 +173,48 @@ def test_a_malformed_queue_tag_fails_the_query_naming_the_tag(lake: Lake) -> Non
     status = lake.wait(lake.start("SELECT 1", WorkGroup=workgroup))["Status"]
     assert status["State"] == "FAILED"
     assert status["StateChangeReason"].startswith(f"INVALID_INPUT: workgroup tag {SELECT_QUEUE_TAG}/")
+
+
+def test_pyathena_types_each_result_column_from_the_metadata_the_endpoint_reports(lake: Lake) -> None:
+    """PyAthena converts cells by the reported column type, so Trino's types reach Python values."""
+    import datetime
+    import decimal
+
+    from dateutil.tz import gettz
+    from pyathena import connect
+
+    cursor = connect(
+        s3_staging_dir=lake.output,
+        region_name="us-east-1",
+        endpoint_url=lake.url,
+        schema_name=lake.database,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).cursor()
+    cursor.execute(
+        "SELECT sum(price), avg(price), max(price) * 3, CAST(2.5E0 AS integer), CAST(1.0E0 AS varchar),"
+        " max(TIMESTAMP '2024-01-02 03:04:05.123'),"
+        " at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'America/New_York'), JSON '{\"a\": 1}'"
+        " FROM (VALUES CAST(0.10 AS decimal(10,2)), CAST(0.20 AS decimal(10,2))) t(price)"
+    )
+    assert cursor.fetchall() == [
+        (
+            decimal.Decimal("0.30"),
+            decimal.Decimal("0.15"),
+            decimal.Decimal("0.60"),
+            3,
+            "1.0E0",
+            datetime.datetime(2024, 1, 2, 3, 4, 5, 123000),
+            datetime.datetime(2024, 1, 1, 7, tzinfo=gettz("America/New_York")),
+            {"a": 1},
+        )
+    ]
+    described = [(c[1], c[4], c[5]) for c in cursor.description]  # type, precision, scale
+    assert described[:3] == [("decimal", 38, 2), ("decimal", 10, 2), ("decimal", 20, 2)]
+    assert [c[1] for c in cursor.description[3:]] == [
+        "integer",
+        "varchar",
+        "timestamp",
+        "timestamp with time zone",
+        "json",
+    ]
