@@ -150,7 +150,28 @@ def _error_from_message(text: str) -> AthenaError | None:
     for needle, name, message in _FIXED_MESSAGE_ERRORS:
         if needle in text:
             return AthenaError(name, message)
-    return _cast_out_of_range(text)
+    return _regex_error(text) or _cast_out_of_range(text)
+
+
+# RE2 (DuckDB's regular expressions) refusing a pattern: lookaround, backreferences and
+# possessive quantifiers are Java's and run on Athena, so they are not supported here; any other
+# refusal is a malformed pattern, which Java refuses too.
+_RE2_LACKS = re.compile(r"(invalid perl operator|invalid escape sequence|bad repetition operator): (.*)")
+_RE2_REFUSES = re.compile(
+    r"(missing \)|unexpected \)|missing \]|trailing \\|invalid character class(?: range)?"
+    r"|no argument for repetition operator|invalid repetition size|invalid named capture group): (.*)"
+)
+
+
+def _regex_error(text: str) -> AthenaError | None:
+    if m := _RE2_LACKS.search(text):
+        return AthenaError(
+            "NOT_SUPPORTED",
+            f"Regular expression feature not supported by the local Athena endpoint: {m[1]}: {m[2]}",
+        )
+    if m := _RE2_REFUSES.search(text):
+        return AthenaError("INVALID_FUNCTION_ARGUMENT", f"Invalid regular expression: {m[1]}: {m[2]}")
+    return None
 
 
 def _cast_out_of_range(text: str) -> AthenaError | None:

@@ -377,8 +377,11 @@ def _fix_aggregate(node: exp.Expression) -> exp.Expression:
 def _aggregate_fix(
     agg: exp.Expression, outer: exp.Expression, rewrap: Callable[[exp.Expression], exp.Expression]
 ) -> exp.Expression | None:
-    t = _trino_type(agg.this) if isinstance(agg, (exp.Avg, exp.Sum)) else None
-    if isinstance(agg, exp.Avg) and t and t[0] == "decimal" and not isinstance(agg.this, exp.Distinct):
+    operand = agg.this
+    if isinstance(operand, exp.Distinct) and len(operand.expressions) == 1:
+        operand = operand.expressions[0]  # avg(DISTINCT x) has x's type too
+    t = _trino_type(operand) if isinstance(agg, (exp.Avg, exp.Sum)) else None
+    if isinstance(agg, exp.Avg) and t and t[0] == "decimal":
         return _exact_decimal_avg(agg, rewrap, t)
     if isinstance(agg, (exp.Avg, exp.Sum)) and _is(t, "real"):
         return cast(outer, "FLOAT")  # DuckDB sums and averages a REAL as a DOUBLE

@@ -244,6 +244,12 @@ CASES: dict[str, list[Case]] = {
     ],
     "aggregates": [
         (
+            "SELECT avg(DISTINCT x) FROM (VALUES CAST(0.10 AS decimal(10,2)), CAST(0.10 AS decimal(10,2)),"
+            " CAST(0.25 AS decimal(10,2))) t(x)",
+            [["0.18"]],
+            ["decimal"],
+        ),
+        (
             "SELECT count(*), count(x), sum(x), avg(x) FROM (VALUES 1, 2, NULL) t(x)",
             [["3", "2", "3", "1.5"]],
             None,
