@@ -356,6 +356,17 @@ def _format(node: exp.Format) -> exp.Expression:
 
 
 # -- DuckDB helpers ------------------------------------------------------------------------
+# What split_to_map and split_to_multimap refuse, in Trino's words: the opening WHEN branches.
+_SPLIT_TO_MAP_CHECKS = (
+    f"CASE WHEN ed = '' THEN {error_sql(BAD_ARGUMENT, 'entryDelimiter is empty')}"
+    f" WHEN kd = '' THEN {error_sql(BAD_ARGUMENT, 'keyValueDelimiter is empty')}"
+    " WHEN ed = kd THEN "
+    f"{error_sql(BAD_ARGUMENT, 'entryDelimiter and keyValueDelimiter must not be the same')}"
+    " WHEN list_bool_or(list_transform(trino_entries(s, ed), lambda e: len(string_split(e, kd)) <> 2))"
+    " THEN " + error_sql(BAD_ARGUMENT, "Key-value delimiter must appear exactly once in each entry")
+)
+
+
 _MACROS = {
     "trino_regexp_replace(s, p, r)": (
         "regexp_replace(s, p, array_to_string(list_transform("
@@ -394,30 +405,16 @@ _MACROS = {
         "= sub)[n], 0) END"
     ),
     "trino_split_to_map(s, ed, kd)": (
-        "CASE WHEN s IS NOT NULL AND ed IS NOT NULL AND kd IS NOT NULL THEN"
-        f" CASE WHEN ed = '' THEN {error_sql(BAD_ARGUMENT, 'entryDelimiter is empty')}"
-        f" WHEN kd = '' THEN {error_sql(BAD_ARGUMENT, 'keyValueDelimiter is empty')}"
-        " WHEN ed = kd THEN "
-        f"{error_sql(BAD_ARGUMENT, 'entryDelimiter and keyValueDelimiter must not be the same')}"
-        " WHEN list_bool_or(list_transform(trino_entries(s, ed), lambda e: len(string_split(e, kd)) "
-        "<> 2)) THEN "
-        + error_sql(BAD_ARGUMENT, "Key-value delimiter must appear exactly once in each entry")
-        + " WHEN len(list_distinct(list_transform(trino_entries(s, ed), lambda e: string_split(e, kd)[1])))"
+        f"CASE WHEN s IS NOT NULL AND ed IS NOT NULL AND kd IS NOT NULL THEN {_SPLIT_TO_MAP_CHECKS}"
+        " WHEN len(list_distinct(list_transform(trino_entries(s, ed), lambda e: string_split(e, kd)[1])))"
         " <> len(trino_entries(s, ed)) THEN "
         + error_sql(BAD_ARGUMENT, "Duplicate keys are not allowed")
         + " ELSE map_from_entries(list_transform(trino_entries(s, ed),"
         " lambda e: {'k': string_split(e, kd)[1], 'v': string_split(e, kd)[2]})) END END"
     ),
     "trino_split_to_multimap(s, ed, kd)": (
-        "CASE WHEN s IS NOT NULL AND ed IS NOT NULL AND kd IS NOT NULL THEN"
-        f" CASE WHEN ed = '' THEN {error_sql(BAD_ARGUMENT, 'entryDelimiter is empty')}"
-        f" WHEN kd = '' THEN {error_sql(BAD_ARGUMENT, 'keyValueDelimiter is empty')}"
-        " WHEN ed = kd THEN "
-        f"{error_sql(BAD_ARGUMENT, 'entryDelimiter and keyValueDelimiter must not be the same')}"
-        " WHEN list_bool_or(list_transform(trino_entries(s, ed), lambda e: len(string_split(e, kd)) "
-        "<> 2)) THEN "
-        + error_sql(BAD_ARGUMENT, "Key-value delimiter must appear exactly once in each entry")
-        + " ELSE map_from_entries(list_transform("
+        f"CASE WHEN s IS NOT NULL AND ed IS NOT NULL AND kd IS NOT NULL THEN {_SPLIT_TO_MAP_CHECKS}"
+        " ELSE map_from_entries(list_transform("
         "list_distinct(list_transform(trino_entries(s, ed), lambda e: string_split(e, kd)[1])),"
         " lambda k: {'k': k, 'v': list_transform(list_filter(trino_entries(s, ed),"
         " lambda e: string_split(e, kd)[1] = k), lambda e: string_split(e, kd)[2])})) END END"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import time
+from typing import Any
 
 import botocore.exceptions
 import pytest
@@ -148,18 +149,22 @@ def test_execution_parameters_are_substituted(lake: Lake) -> None:
     assert [d["VarCharValue"] for d in rows[1]["Data"]] == ["42", "x"]
 
 
-def test_pyathena_cursor_reads_results_through_the_endpoint(lake: Lake) -> None:
+def _pyathena_cursor(lake: Lake) -> Any:
+    """A PyAthena cursor on the endpoint, in the lake's database, as the administrator."""
     from pyathena import connect
 
-    conn = connect(
+    return connect(
         s3_staging_dir=lake.output,
         region_name="us-east-1",
         endpoint_url=lake.url,
         schema_name=lake.database,
         aws_access_key_id="test",
         aws_secret_access_key="test",
-    )
-    cursor = conn.cursor()
+    ).cursor()
+
+
+def test_pyathena_cursor_reads_results_through_the_endpoint(lake: Lake) -> None:
+    cursor = _pyathena_cursor(lake)
     cursor.execute("SELECT 1 AS a, 'x' AS b, DATE '2024-01-31' AS d, 2.50 AS m")
     import datetime
     import decimal
@@ -181,16 +186,8 @@ def test_pyathena_types_each_result_column_from_the_metadata_the_endpoint_report
     import decimal
 
     from dateutil.tz import gettz
-    from pyathena import connect
 
-    cursor = connect(
-        s3_staging_dir=lake.output,
-        region_name="us-east-1",
-        endpoint_url=lake.url,
-        schema_name=lake.database,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    ).cursor()
+    cursor = _pyathena_cursor(lake)
     cursor.execute(
         "SELECT sum(price), avg(price), max(price) * 3, CAST(2.5E0 AS integer), CAST(1.0E0 AS varchar),"
         " max(TIMESTAMP '2024-01-02 03:04:05.123'),"
