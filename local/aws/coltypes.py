@@ -23,7 +23,7 @@ from sqlglot.dialects.hive import Hive
 from sqlglot.errors import ParseError
 from sqlglot.tokens import TokenType
 
-from .trino_temporal import UTC, Shape, offset_minutes
+from .trino_temporal import TIME_KIND, UTC, YEAR_MONTH_KIND, Shape, offset_minutes
 
 
 class TypeParseError(ValueError):
@@ -226,6 +226,7 @@ _DUCK_TO_ATHENA = {
     "blob": "varbinary",
     "uuid": "uuid",
     "time": "time",
+    "time with time zone": "time with time zone",
     "interval": "interval day to second",
     "list": "array",
     "array": "array",
@@ -250,6 +251,10 @@ def athena_type(dtype: duckdb.DuckDBPyType, shape: Shape | None = None) -> tuple
     if kind == "varchar" and str(dtype) == "JSON":  # DuckDB's JSON is a VARCHAR alias; Trino's is a type
         return "json", 0, 0
     if shape is not None and name.startswith("timestamp"):
+        return name, shape.precision, 0
+    if shape is not None and shape.kind == YEAR_MONTH_KIND and kind == "interval":
+        return YEAR_MONTH_KIND, 0, 0
+    if shape is not None and shape.kind == TIME_KIND and name.startswith("time"):
         return name, shape.precision, 0
     precision = {
         "integer": 10,
@@ -377,8 +382,26 @@ def _tzinfo(zone: str) -> dt.tzinfo:
     return zoneinfo.ZoneInfo(zone)
 
 
-def _format_time(value: dt.time, _dtype: duckdb.DuckDBPyType | None) -> str:
-    return value.strftime("%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+def _format_time(value: dt.time, _dtype: duckdb.DuckDBPyType | None, precision: int = 3) -> str:
+    """``time(p)`` as Trino prints it, ``time with time zone`` followed by its offset (``+00:00``)."""
+    text = value.strftime("%H:%M:%S")
+    if precision:
+        digits = min(precision, 6)
+        text += "." + f"{value.microsecond:06d}"[:digits] + "0" * (precision - digits)
+    offset = value.utcoffset()
+    if offset is not None:
+        minutes = int(offset.total_seconds()) // 60
+        sign = "-" if minutes < 0 else "+"
+        text += f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return text
+
+
+def _format_year_month(value: dt.timedelta) -> str:
+    """An ``interval year to month`` as Trino prints it, ``Y-M``; DuckDB returns its months as 30 days."""
+    months = round(value.days / 30)
+    sign = "-" if months < 0 else ""
+    years, months = divmod(abs(months), 12)
+    return f"{sign}{years}-{months}"
 
 
 def _format_varbinary(value: bytes | bytearray | memoryview, _dtype: duckdb.DuckDBPyType | None) -> str:
@@ -440,6 +463,13 @@ _INTEGER_IDS = {
 
 
 def _format_timestamps(values: list[Any], shape: Shape) -> list[str | None]:
+    if shape.kind == TIME_KIND:
+        return [
+            _format_time(v, None, shape.precision) if isinstance(v, dt.time) else format_value(v)
+            for v in values
+        ]
+    if shape.kind == YEAR_MONTH_KIND:
+        return [_format_year_month(v) if isinstance(v, dt.timedelta) else format_value(v) for v in values]
     return [format_timestamp(v, shape) if isinstance(v, dt.datetime) else format_value(v) for v in values]
 
 

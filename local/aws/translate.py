@@ -18,7 +18,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
-from . import sandbox, trino_functions, trino_temporal
+from . import sandbox, trino_functions, trino_numbers, trino_temporal
 from .errors import AthenaError
 from .trino_rewrites import Family, NodeRewrite
 
@@ -50,20 +50,39 @@ def parse(sql: str) -> exp.Expression:
         tokens = dialect.tokenize(text)
     except TokenError as err:
         raise AthenaError("SYNTAX_ERROR", f"line 1:1: {str(err).splitlines()[0]}") from None
+    tokens = trino_numbers.join_digit_groups(tokens, text)
     sandbox.check_tokens(tokens, text)
     try:
         statements = [s for s in dialect.parser().parse(tokens, text) if s is not None]
     except ParseError as err:
         sandbox.check_unparsed(tokens, text)
+        trino_functions.check_sql_json(text)
         detail = err.errors[0] if err.errors else {}
         line, col = detail.get("line", 1), detail.get("col", 1)
         description = str(detail.get("description") or err).split("\n")[0]
         raise AthenaError("SYNTAX_ERROR", f"line {line}:{col}: {description}") from None
     if len(statements) != 1:
         raise AthenaError("SYNTAX_ERROR", "Only one sql statement is allowed")
+    if _SQL_JSON_WORD.search(text):
+        trino_functions.check_sql_json(text)
     sandbox.check_tree(statements[0], text)
+    trino_numbers.type_decimal_literals(statements[0], text)
+    if _ALL_VALUES.search(text):
+        _quantify_values(statements[0])
     trino_functions.check_calls(statements[0], text)
     return statements[0]
+
+
+_SQL_JSON_WORD = re.compile(r"json_(?:array|exists|object|query|table|value)\b", re.IGNORECASE)
+_ALL_VALUES = re.compile(r"\bALL\s*\(\s*VALUES\b", re.IGNORECASE)
+
+
+def _quantify_values(ast: exp.Expression) -> None:
+    """``x < ALL (VALUES ...)``: sqlglot reads ``ANY (VALUES ...)`` as a quantifier, ``ALL`` as a call."""
+    for node in list(ast.find_all(exp.Anonymous)):
+        operands = node.expressions
+        if node.name.upper() == "ALL" and len(operands) == 1 and isinstance(operands[0], exp.Values):
+            node.replace(exp.All(this=exp.Subquery(this=operands[0])))
 
 
 def _position(sql: str, node: exp.Expression) -> tuple[int, int]:

@@ -393,6 +393,54 @@ def _matcher(name: str):
     return rewrite
 
 
+def _field_names(values: list[exp.Expression]) -> exp.Expression:
+    return exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier(f"field{n}"), expression=value)
+            for n, value in enumerate(values)
+        ]
+    )
+
+
+def _anonymous_row(node: exp.Struct) -> exp.Expression:
+    """Athena prints a row without field names as ``{field0=.., field1=..}``, so its fields are
+    named so (DuckDB would name them ``_0``...); under a cast to a row type the row stays
+    DuckDB's unnamed struct, which a cast matches by position as Trino's does."""
+    if any(isinstance(e, (exp.PropertyEQ, exp.Alias, exp.Slice)) for e in node.expressions):
+        return node
+    if isinstance(node.parent, (exp.Cast, exp.TryCast)):
+        return node
+    if node.find_ancestor(exp.Cast, exp.TryCast) is not None:
+        return exp.Anonymous(this="row", expressions=list(node.expressions))
+    return _field_names(list(node.expressions))
+
+
+def _tuple_row(node: exp.Tuple) -> exp.Expression:
+    """``(a, b)`` as a value (a lambda's answer, an array element, a selected column) is an
+    anonymous row; elsewhere (VALUES, IN) it is syntax and stays as written."""
+    parent = node.parent
+    is_value = (
+        (isinstance(parent, exp.Lambda) and node.arg_key == "this")
+        or isinstance(parent, exp.Array)
+        or (isinstance(parent, exp.Select) and node.arg_key == "expressions")
+        or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select))
+    )
+    if not is_value or node.find_ancestor(exp.Cast, exp.TryCast) is not None:
+        return node
+    return _field_names(list(node.expressions))
+
+
+def _map_entries(node: exp.Anonymous) -> exp.Expression | None:
+    """Trino's entries are anonymous rows (DuckDB names the fields key and value)."""
+    if len(node.expressions) != 1:
+        return None
+    e = _variable()
+    return duck(
+        f"list_transform(map_entries({_sql(node.expressions[0])}),"
+        f" lambda {e}: {{'field0': {e}.key, 'field1': {e}.value}})"
+    )
+
+
 def _zip(node: exp.Anonymous) -> exp.Expression | None:
     """Rows of the i-th elements, NULL-padded to the longest array (fields named like ROW's)."""
     arrays = node.expressions
@@ -401,7 +449,7 @@ def _zip(node: exp.Anonymous) -> exp.Expression | None:
     i = _variable()
     texts = [_sql(a) for a in arrays]
     longest = ", ".join(f"len({t})" for t in texts)
-    fields = ", ".join(f"'_{n}': list_extract({t}, {i})" for n, t in enumerate(texts))
+    fields = ", ".join(f"'field{n}': list_extract({t}, {i})" for n, t in enumerate(texts))
     return _null_if_any_null(
         arrays, duck(f"list_transform(range(1, greatest({longest}) + 1), lambda {i}: {{{fields}}})")
     )
@@ -610,6 +658,8 @@ FAMILY = Family(
         exp.ArraySize: _cardinality,
         exp.DPipe: _concat_element,
         exp.Map: _map,
+        exp.Struct: _anonymous_row,
+        exp.Tuple: _tuple_row,
     },
     calls={
         "array_union": renamed("trino_array_union", 2),
@@ -623,6 +673,7 @@ FAMILY = Family(
         "any_match": _matcher("trino_any_match"),
         "none_match": _matcher("trino_none_match"),
         "zip": _zip,
+        "map_entries": _map_entries,
         "zip_with": _zip_with,
         "map_filter": _map_entries_rewrite(
             "map_from_entries(list_filter(map_entries({m}), lambda {e}: {body}))", 2

@@ -29,6 +29,7 @@ from .trino_rewrites import (
     duck,
     fail_when,
     is_type,
+    macro_installer,
     not_supported_error,
     string_literal,
     trino_error,
@@ -151,6 +152,37 @@ def _to_iso8601(node: exp.Anonymous) -> exp.Expression | None:
         return None
     pattern = "%Y-%m-%d" if is_type(args[0].type, _DATE) else "%Y-%m-%dT%H:%M:%S.%g"
     return call("STRFTIME", args[0], exp.Literal.string(pattern))
+
+
+def _from_iso8601_date(node: exp.FromISO8601Date) -> exp.Expression:
+    """ISO 8601's week dates (``2020-W10-3``), ordinal dates (``2020-123``) and reduced dates
+    (``2020``, ``2020-05``) too, which a cast to date (sqlglot's translation) refuses."""
+    return call("trino_from_iso8601_date", node.this)
+
+
+def _localtimestamp(node: exp.Localtimestamp) -> exp.Expression:
+    """``localtimestamp(p)``: DuckDB's takes no precision; the digits printed follow ``p``."""
+    return exp.Localtimestamp() if node.this is not None else node
+
+
+_MACROS = {
+    # the digits of an ISO 8601 date at 1-based ``position`` (NULL where there are none)
+    "trino_iso_part(s, position, width)": "TRY_CAST(substr(s, position, width) AS INTEGER)",
+    # Monday of ISO week 1: the week holding January 4th
+    "trino_iso_week1(y)": "make_date(y, 1, 4) - CAST(isodow(make_date(y, 1, 4)) - 1 AS INTEGER)",
+    "trino_from_iso8601_date(s)": (
+        "CASE WHEN regexp_full_match(s, '\\d{4}-W\\d{2}(-[1-7])?')"
+        " AND trino_iso_part(s, 7, 2) BETWEEN 1 AND week(make_date(trino_iso_part(s, 1, 4), 12, 28))"
+        " THEN trino_iso_week1(trino_iso_part(s, 1, 4)) + (trino_iso_part(s, 7, 2) - 1) * 7"
+        " + COALESCE(trino_iso_part(s, 10, 1) - 1, 0)"
+        " WHEN regexp_full_match(s, '\\d{4}-\\d{3}')"
+        " AND trino_iso_part(s, 6, 3) BETWEEN 1 AND dayofyear(make_date(trino_iso_part(s, 1, 4), 12, 31))"
+        " THEN make_date(trino_iso_part(s, 1, 4), 1, 1) + (trino_iso_part(s, 6, 3) - 1)"
+        " WHEN regexp_full_match(s, '\\d{4}') THEN make_date(trino_iso_part(s, 1, 4), 1, 1)"
+        " WHEN regexp_full_match(s, '\\d{4}-\\d{2}') THEN CAST(s || '-01' AS DATE)"
+        " ELSE CAST(s AS DATE) END"
+    ),
+}
 
 
 # -- days of the week and ISO years ------------------------------------------------------------
@@ -389,6 +421,8 @@ _NODES |= {
     exp.AtTimeZone: _at_time_zone,
     exp.UnixToTime: _from_unixtime,
     exp.CurrentTimezone: lambda _node: exp.Literal.string(UTC),
+    exp.FromISO8601Date: _from_iso8601_date,
+    exp.Localtimestamp: _localtimestamp,
 }
 
 FAMILY = Family(
@@ -404,5 +438,9 @@ FAMILY = Family(
         "millisecond": _in_local_time(_millisecond),
         "yow": _in_local_time(_iso_year),
         "year_of_week": _in_local_time(_iso_year),
+    },
+    install=(macro_installer(_MACROS),),
+    unsupported={
+        "from_iso8601_timestamp_nanos": "a timestamp holds microseconds, not timestamp(9)'s nanoseconds",
     },
 )

@@ -117,12 +117,14 @@ TRINO_FUNCTIONS = frozenset(
         "day_of_year",
         "degrees",
         "dense_rank",
+        "dot_product",
         "dow",
         "doy",
         "e",
         "element_at",
         "empty_approx_set",
         "ends_with",
+        "euclidean_distance",
         "every",
         "exp",
         "extract",
@@ -483,6 +485,18 @@ def check_calls(ast: exp.Expression, sql: str) -> None:
         line, col = _line_col(sql, unpositioned.start())
         name = unpositioned[1].lower()
         raise AthenaError("FUNCTION_NOT_FOUND", f"line {line}:{col}: Function '{name}' not registered")
+
+
+# The SQL/JSON functions, whose clauses (``WITH ARRAY WRAPPER``, ``RETURNING``, ``ON ERROR``,
+# ``COLUMNS``...) sqlglot cannot parse: a statement calling one fails as the gap it is.
+_SQL_JSON_CALL = re.compile(r"\b(json_(?:array|exists|object|query|table|value))\s*\(", re.IGNORECASE)
+
+
+def check_sql_json(sql: str) -> None:
+    """Refuse a statement that calls a SQL/JSON function, naming it, whether sqlglot parses its
+    clauses or not (``json_table`` would otherwise be an unknown table function)."""
+    if found := _SQL_JSON_CALL.search(_QUOTED.sub(lambda m: " " * len(m[0]), sql)):
+        raise not_supported(found[1].lower(), _line_col(sql, found.start()))
 
 
 def _missing_operand(node: exp.Func) -> bool:

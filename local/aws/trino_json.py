@@ -113,6 +113,13 @@ def _json_path_call(name: str) -> CallRewrite:
     return rewrite
 
 
+def _json_array_get(node: exp.Anonymous) -> exp.Expression | None:
+    """Trino's json_array_get is JSON, even where its text is not (a string element unquoted)."""
+    if len(node.expressions) != 2:
+        return None
+    return call("trino_as_json", call("trino_json_array_get", *node.expressions))
+
+
 def _json_array_contains(node: exp.JSONArrayContains) -> exp.Expression:
     """Trino matches elements of the value's own JSON kind only (2 is not "2")."""
     value = node.expression
@@ -154,7 +161,25 @@ def _cast(node: exp.Cast) -> exp.Expression:
         return call("trino_json_to_varchar", node.this)
     if target.is_type(_T.JSON) and is_type(node.this.type, *TEXT_TYPES):
         return call("to_json", node.this)
+    if target.is_type(_T.STRUCT) and _is_json(node.this):
+        return _json_to_row(node, target)
     return node
+
+
+def _json_to_row(node: exp.Cast, target: exp.DataType) -> exp.Expression:
+    """A JSON array casts to a row field by field in order, as an object does by name (DuckDB
+    casts objects only)."""
+    names = [field.name for field in target.expressions if isinstance(field, exp.ColumnDef)]
+    if len(names) != len(target.expressions):
+        return node
+    value = node.this
+    pairs: list[exp.Expression] = []
+    for index, name in enumerate(names):
+        element = call("json_extract", value.copy(), exp.Literal.string(f"$[{index}]"))
+        pairs += [exp.Literal.string(name), element]
+    by_position = exp.Cast(this=call("json_object", *pairs), to=target.copy())
+    is_array = exp.EQ(this=call("json_type", value.copy()), expression=exp.Literal.string("ARRAY"))
+    return exp.If(this=is_array, true=by_position, false=node)
 
 
 # -- DuckDB helpers ------------------------------------------------------------------------
@@ -262,6 +287,8 @@ def json_parse(text: str) -> str:
 
 _PYTHON_FUNCTIONS: tuple[PythonFunction, ...] = (
     ("trino_json_parse", json_parse, [sqltypes.VARCHAR], sqltypes.VARCHAR),
+    # DuckDB's cast to JSON validates the text, which json_array_get's need not be
+    ("trino_as_json", lambda text: text, [sqltypes.VARCHAR], sqltypes.DuckDBPyType("JSON")),
 )
 
 _SQL_JSON = (
@@ -281,7 +308,7 @@ FAMILY = Family(
     },
     calls={
         "json_array_length": renamed("trino_json_array_length", 1),
-        "json_array_get": renamed("trino_json_array_get", 2),
+        "json_array_get": _json_array_get,
         "json_size": _json_path_call("trino_json_size"),
         "is_json_scalar": renamed("trino_is_json_scalar", 1),
     },
@@ -292,5 +319,6 @@ FAMILY = Family(
         "json_exists": _SQL_JSON,
         "json_object": _SQL_JSON,
         "json_array": _SQL_JSON,
+        "json_table": _SQL_JSON,
     },
 )

@@ -15,10 +15,14 @@ the expression because sqlglot's annotator loses decimal parameters on arithmeti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
+from duckdb import sqltypes
 from sqlglot import exp
+from sqlglot.tokens import Token, TokenType
 
 from .trino_rewrites import (
     BAD_ARGUMENT,
@@ -29,6 +33,7 @@ from .trino_rewrites import (
     duck,
     error_sql,
     fail_when,
+    function_installer,
     renamed,
     sql_string,
     string_literal,
@@ -62,6 +67,67 @@ def literal_decimal(text: str) -> tuple[int, int]:
     integral, _, fraction = text.partition(".")
     digits = len(integral.lstrip("0")) + len(fraction)
     return max(1, digits), len(fraction)
+
+
+# -- literals as Trino reads them ---------------------------------------------------------------
+_DIGIT_GROUPS = re.compile(r"\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?(?:[eE][+-]?\d+)?")
+
+
+def join_digit_groups(tokens: list[Token], text: str) -> list[Token]:
+    """``10_000_000`` is one number in Trino; sqlglot's Athena tokenizer reads ``10`` and then a
+    name, which would alias it (``10 AS _000_000``)."""
+    if "_" not in text:
+        return tokens
+    joined: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        match = _DIGIT_GROUPS.match(text, token.start) if token.token_type == TokenType.NUMBER else None
+        if match and "_" in match.group() and match.end() - 1 > token.end:
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1].end < match.end():
+                j += 1
+            last = tokens[j]
+            if last.end == match.end() - 1:
+                number = match.group().replace("_", "")
+                joined.append(Token(TokenType.NUMBER, number, token.line, last.col, token.start, last.end))
+                i = j + 1
+                continue
+        joined.append(token)
+        i += 1
+    return joined
+
+
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d(?:_?\d)*)?(?:\.(?:\d(?:_?\d)*)?)?")
+_BEFORE_DECIMAL_LITERAL = re.compile(r"\bdecimal\s*$", re.IGNORECASE)
+
+
+def type_decimal_literals(ast: exp.Expression, text: str) -> None:
+    """``DECIMAL '1.50'`` is typed by its digits, decimal(3,2); sqlglot reads it as a cast to a
+    bare DECIMAL, which is decimal(38,0), so each such literal gets its precision and scale here,
+    where the text tells it from ``CAST('1.50' AS DECIMAL)``."""
+    if not re.search(r"\bdecimal\s*'", text, re.IGNORECASE):
+        return
+    for node in list(ast.find_all(exp.Cast)):
+        to, literal = node.args.get("to"), node.this
+        if not (
+            isinstance(to, exp.DataType)
+            and to.this == _T.DECIMAL
+            and not to.expressions
+            and isinstance(literal, exp.Literal)
+            and literal.is_string
+            and _DECIMAL_TEXT.fullmatch(literal.this)
+            and any(c.isdigit() for c in literal.this)
+        ):
+            continue
+        start = literal.meta.get("start")
+        if start is None or not _BEFORE_DECIMAL_LITERAL.search(text, 0, start):
+            continue
+        value = literal.this.replace("_", "")
+        precision, scale = literal_decimal(value.lstrip("+-"))
+        if precision <= 38:
+            node.set("this", exp.Literal.string(value))
+            node.set("to", exp.DataType.build(f"DECIMAL({precision},{scale})"))
 
 
 def _type_of_datatype(dtype: exp.DataType | None) -> TrinoType | None:
@@ -332,6 +398,26 @@ def _bitwise(node: exp.Expression) -> exp.Expression:
     return cast(node, "BIGINT")
 
 
+_SHIFT_BITS = {"tinyint": 8, "smallint": 16, "integer": 32}
+
+
+def _shift(macro: str) -> Callable[[exp.Anonymous], exp.Expression | None]:
+    """The shifts keep their value's type, shifting within its width (Trino has one per integer
+    type); a bigint, or a value whose type is unknown here, shifts as a bigint."""
+
+    def rewrite(node: exp.Anonymous) -> exp.Expression | None:
+        if len(node.expressions) != 2:
+            return None
+        value, shift = node.expressions
+        t = _trino_type(value)
+        bits = _SHIFT_BITS.get(t[0]) if t else None
+        if bits is None:
+            return call(macro, value, shift)
+        return cast(call(f"{macro}_narrow", value, shift, exp.Literal.number(bits)), _DUCK_INTEGERS[t[0]])
+
+    return rewrite
+
+
 # -- aggregates -----------------------------------------------------------------------------
 def _aggregate_wrappers(
     node: exp.Expression,
@@ -429,6 +515,10 @@ def _trino_cast(node: exp.Cast) -> exp.Expression:
     if not isinstance(to, exp.DataType) or source is None:
         return node
     value = _unwrap(node.this)
+    if to.this == _T.DECIMAL and not to.expressions:
+        # a bare DECIMAL is decimal(38,0) in Trino (DuckDB: DECIMAL(18,3))
+        node, to = node.copy(), exp.DataType.build("DECIMAL(38,0)")
+        node.set("to", to)
     if source[0] in ("double", "real"):
         return _cast_floating(node, to, source[0], value)
     if source[0] == "varchar":
@@ -522,6 +612,33 @@ def _width_bucket(node: exp.WidthBucket) -> exp.Expression:
 
 def _from_base(node: exp.FromBase) -> exp.Expression:
     return call("trino_from_base", node.this, node.expression)
+
+
+def format_number(count: int) -> str:
+    """Java's DecimalFormat rounds the double half up by its exact binary value, to three
+    significant digits, after Trino divides by a thousand per unit symbol."""
+    fractional, unit = float(count), ""
+    for symbol in "KMBTQ":
+        if fractional >= 1000 or fractional <= -1000:
+            fractional /= 1000
+            unit = symbol
+    places = 2 if fractional < 10 else 1 if fractional < 100 else 0
+    text = str(Decimal(fractional).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + unit
+
+
+def _format_number(node: exp.Anonymous) -> exp.Expression | None:
+    """A double is truncated to a long first, as Java's ``(long)`` cast does (NaN is 0, and an
+    out-of-range value the nearest long)."""
+    if len(node.expressions) != 1:
+        return None
+    value = node.expressions[0]
+    t = _trino_type(value)
+    if t is not None and t[0] in _INTEGERS:
+        return call("trino_format_number", cast(value, "BIGINT"))
+    return call("trino_format_number", call("trino_java_long", cast(value, "DOUBLE")))
 
 
 _BITS_RANGE = "Bits specified in bit_count must be between 2 and 64, got "
@@ -618,6 +735,22 @@ CREATE OR REPLACE MACRO trino_shift_right(x, s) AS
 CREATE OR REPLACE MACRO trino_shift_right_arithmetic(x, s) AS
     CASE WHEN s >= 64 THEN CASE WHEN x < 0 THEN -1::BIGINT ELSE 0::BIGINT END
          ELSE x::BIGINT >> s::INTEGER END;
+CREATE OR REPLACE MACRO trino_java_long(d) AS
+    CASE WHEN isnan(d) THEN 0::BIGINT
+         WHEN d >= 9223372036854775807::DOUBLE THEN 9223372036854775807::BIGINT
+         WHEN d <= -9223372036854775808::DOUBLE THEN (-9223372036854775807 - 1)::BIGINT
+         ELSE trunc(d)::BIGINT END;
+CREATE OR REPLACE MACRO trino_signed_low_bits(v, bits) AS
+    CASE WHEN v >= (1::HUGEINT << (bits - 1)) THEN v - (1::HUGEINT << bits) ELSE v END::BIGINT;
+CREATE OR REPLACE MACRO trino_shift_left_narrow(x, s, bits) AS
+    CASE WHEN s >= 64 THEN 0::BIGINT
+         ELSE trino_signed_low_bits(((x::HUGEINT & ((1::HUGEINT << bits) - 1)) << s::INTEGER)
+                                    & ((1::HUGEINT << bits) - 1), bits) END;
+CREATE OR REPLACE MACRO trino_shift_right_narrow(x, s, bits) AS
+    CASE WHEN s >= 64 THEN 0::BIGINT WHEN s = 0 THEN x::BIGINT
+         ELSE ((x::HUGEINT & ((1::HUGEINT << bits) - 1)) >> s::INTEGER)::BIGINT END;
+CREATE OR REPLACE MACRO trino_shift_right_arithmetic_narrow(x, s, bits) AS
+    trino_shift_right_arithmetic(x, s);
 """
 
 
@@ -671,13 +804,16 @@ FAMILY = Family(
         "is_infinite": renamed("isinf", 1),
         "to_base": renamed("trino_to_base", 2),
         "bit_count": renamed("trino_bit_count", 2),
-        "bitwise_left_shift": renamed("trino_shift_left", 2),
-        "bitwise_right_shift": renamed("trino_shift_right", 2),
-        "bitwise_right_shift_arithmetic": renamed("trino_shift_right_arithmetic", 2),
+        "bitwise_left_shift": _shift("trino_shift_left"),
+        "bitwise_right_shift": _shift("trino_shift_right"),
+        "bitwise_right_shift_arithmetic": _shift("trino_shift_right_arithmetic"),
+        "format_number": _format_number,
     },
-    install=(_install,),
+    install=(
+        _install,
+        function_installer((("trino_format_number", format_number, [sqltypes.BIGINT], sqltypes.VARCHAR),)),
+    ),
     unsupported={
         "checksum": "Trino's order-insensitive xxhash64 checksum has no DuckDB counterpart",
-        "format_number": "Trino's unit-symbol rounding is not reproduced",
     },
 )

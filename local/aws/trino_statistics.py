@@ -26,7 +26,16 @@ from duckdb import sqltypes
 from sqlglot import exp
 
 from .coltypes import java_double
-from .trino_rewrites import BAD_ARGUMENT, Family, PythonFunction, call, cast, function_installer, python_error
+from .trino_rewrites import (
+    BAD_ARGUMENT,
+    Family,
+    PythonFunction,
+    call,
+    cast,
+    function_installer,
+    is_type,
+    python_error,
+)
 
 
 def _check(condition: bool, message: str) -> None:
@@ -631,6 +640,54 @@ def cosine_similarity(left: dict[str, float | None], right: dict[str, float | No
     return _java_divide(dot, left_norm * right_norm)
 
 
+def cosine_distance(left: dict[str, float | None], right: dict[str, float | None]) -> float | None:
+    similarity = cosine_similarity(left, right)
+    return None if similarity is None else 1.0 - similarity
+
+
+def _dense(name: str, first: list[float | None], second: list[float | None]) -> list[tuple[float, float]]:
+    """Pairs of a dense vector's coordinates; Trino fails on a length mismatch, and reads a NULL
+    element as whatever its block holds there, which the endpoint does not guess."""
+    if len(first) != len(second):
+        raise python_error(BAD_ARGUMENT, "The arguments must have the same length")
+    if any(v is None for v in first) or any(v is None for v in second):
+        raise python_error(
+            "NOT_SUPPORTED",
+            f"Function '{name}' is not supported by the local Athena endpoint (a vector with a NULL element)",
+        )
+    return list(zip(first, second, strict=True))  # type: ignore[arg-type]
+
+
+def dense_cosine_similarity(first: list[float | None], second: list[float | None]) -> float:
+    """Magnitudes and dot product summed in one loop, in order, as Trino's ArrayVectorFunctions."""
+    first_magnitude = second_magnitude = dot = 0.0
+    for a, b in _dense("cosine_similarity", first, second):
+        first_magnitude += a * a
+        second_magnitude += b * b
+        dot += a * b
+    if first_magnitude == 0 or second_magnitude == 0:
+        raise python_error(BAD_ARGUMENT, "Vector magnitude cannot be zero")
+    return dot / math.sqrt(first_magnitude * second_magnitude)
+
+
+def dense_cosine_distance(first: list[float | None], second: list[float | None]) -> float:
+    return 1.0 - dense_cosine_similarity(first, second)
+
+
+def euclidean_distance(first: list[float | None], second: list[float | None]) -> float:
+    total = 0.0
+    for a, b in _dense("euclidean_distance", first, second):
+        total += (a - b) * (a - b)
+    return math.sqrt(total)
+
+
+def dot_product(first: list[float | None], second: list[float | None]) -> float:
+    total = 0.0
+    for a, b in _dense("dot_product", first, second):
+        total += a * b
+    return total
+
+
 def _l2_norm(vector: dict[str, float | None]) -> float | None:
     norm = 0.0
     for value in vector.values():
@@ -735,6 +792,7 @@ def parse_data_size(text: str) -> str:
 # -- wiring ----------------------------------------------------------------------------------
 _DOUBLE, _BIGINT, _VARCHAR = sqltypes.DOUBLE, sqltypes.BIGINT, sqltypes.VARCHAR
 _VECTOR = sqltypes.DuckDBPyType("MAP(VARCHAR, DOUBLE)")  # Trino's sparse vector, map(varchar, double)
+_DENSE = sqltypes.DuckDBPyType("DOUBLE[]")  # Trino's dense vector, array(double)
 
 _PYTHON_FUNCTIONS: tuple[PythonFunction, ...] = (
     ("trino_human_readable_seconds", human_readable_seconds, [_DOUBLE], _VARCHAR),
@@ -751,6 +809,11 @@ _DOUBLE_FUNCTIONS: tuple[PythonFunction, ...] = (
     ("trino_wilson_interval_lower", wilson_interval_lower, [_BIGINT, _BIGINT, _DOUBLE], _DOUBLE),
     ("trino_wilson_interval_upper", wilson_interval_upper, [_BIGINT, _BIGINT, _DOUBLE], _DOUBLE),
     ("trino_cosine_similarity", cosine_similarity, [_VECTOR, _VECTOR], _DOUBLE),
+    ("trino_cosine_distance", cosine_distance, [_VECTOR, _VECTOR], _DOUBLE),
+    ("trino_dense_cosine_similarity", dense_cosine_similarity, [_DENSE, _DENSE], _DOUBLE),
+    ("trino_dense_cosine_distance", dense_cosine_distance, [_DENSE, _DENSE], _DOUBLE),
+    ("trino_euclidean_distance", euclidean_distance, [_DENSE, _DENSE], _DOUBLE),
+    ("trino_dot_product", dot_product, [_DENSE, _DENSE], _DOUBLE),
 )
 
 
@@ -815,8 +878,37 @@ def _parse_data_size(node: exp.Anonymous) -> exp.Expression | None:
 _D3 = ("DOUBLE", "DOUBLE", "DOUBLE")
 _SPARSE = "MAP(VARCHAR, DOUBLE)"
 
+
+def _operands(node: exp.Expression) -> list[exp.Expression]:
+    """A call's arguments, whether sqlglot parsed it to a class of its own or not."""
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    return [arg for arg in (node.this, node.args.get("expression")) if arg is not None]
+
+
+def _vectors(name: str, dense_only: bool = False) -> Callable[[exp.Expression], exp.Expression]:
+    """Dense vectors are arrays, sparse ones maps: Trino has an overload for each."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        args = _operands(node)
+        if len(args) != 2:
+            return node
+        arrays = dense_only or any(is_type(arg.type, exp.DataType.Type.ARRAY) for arg in args)
+        target, kind = (f"trino_dense_{name}", "DOUBLE[]") if arrays else (f"trino_{name}", _SPARSE)
+        if dense_only:
+            target = f"trino_{name}"
+        return call(target, *(cast(arg, kind) for arg in args))
+
+    return rewrite
+
+
 FAMILY = Family(
     name="statistics, durations and sizes",
+    nodes={
+        exp.CosineDistance: _vectors("cosine_distance"),
+        exp.EuclideanDistance: _vectors("euclidean_distance", dense_only=True),
+        exp.DotProduct: _vectors("dot_product", dense_only=True),
+    },
     calls={
         "normal_cdf": _typed("trino_normal_cdf", *_D3),
         "inverse_normal_cdf": _typed("trino_inverse_normal_cdf", *_D3),
@@ -824,7 +916,7 @@ FAMILY = Family(
         "inverse_beta_cdf": _typed("trino_inverse_beta_cdf", *_D3),
         "wilson_interval_lower": _typed("trino_wilson_interval_lower", "BIGINT", "BIGINT", "DOUBLE"),
         "wilson_interval_upper": _typed("trino_wilson_interval_upper", "BIGINT", "BIGINT", "DOUBLE"),
-        "cosine_similarity": _typed("trino_cosine_similarity", _SPARSE, _SPARSE),
+        "cosine_similarity": _vectors("cosine_similarity"),
         "human_readable_seconds": _typed("trino_human_readable_seconds", "DOUBLE"),
         "parse_duration": _parse_duration,
         "parse_data_size": _parse_data_size,

@@ -12,6 +12,7 @@ positions, Soundex, Unicode normalization).
 
 from __future__ import annotations
 
+import decimal
 import re
 import unicodedata
 from collections.abc import Callable
@@ -301,11 +302,50 @@ def _soundex(node: exp.Soundex) -> exp.Expression:
     return call("trino_soundex", node.this)
 
 
-_JAVA_FORMAT = re.compile(r"%(?:(\d+)\$)?([-#+ 0,(<]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
+_JAVA_FORMAT = re.compile(r"%(?:(\d+)\$)?([-#+ 0,(<]*)(\d+)?(?:\.(\d+))?([tT][a-zA-Z]|[a-zA-Z%])")
+
+
+# Java's date-time conversions (``%tA``...) as strftime writes them in the English locale.
+_JAVA_DATE_CONVERSIONS = {
+    "A": "%A",
+    "a": "%a",
+    "B": "%B",
+    "b": "%b",
+    "h": "%b",
+    "d": "%d",
+    "e": "%-d",
+    "m": "%m",
+    "Y": "%Y",
+    "y": "%y",
+    "j": "%j",
+    "H": "%H",
+    "M": "%M",
+    "S": "%S",
+    "F": "%Y-%m-%d",
+    "T": "%H:%M:%S",
+}
+_JAVA_TIME_CONVERSIONS = frozenset("HMST")  # a date has no time of day: Java fails them
+_FRACTIONAL = (_T.DOUBLE, _T.FLOAT, _T.DECIMAL)
 
 
 def _format_argument(arg: exp.Expression, conversion: str, flags: str, spec: str) -> exp.Expression:
     """An argument of ``format`` as printf renders it the way Java's Formatter does."""
+    if conversion == "f":
+        if not is_type(arg.type, *_FRACTIONAL):
+            raise function_not_supported("format", "%f of a value that is not a double or decimal")
+        # Java widens a real to double before formatting it: 0.1 is 0.10000000149011612
+        value = cast(arg, "DOUBLE") if is_type(arg.type, _T.FLOAT) else arg
+        fixed = call("trino_java_fixed", cast(value, "VARCHAR"), exp.Literal.string(spec))
+        return exp.Coalesce(this=fixed, expressions=[exp.Literal.string("null")])
+    if conversion in "tT":
+        timed = spec[-1] in _JAVA_TIME_CONVERSIONS
+        if not is_type(arg.type, _T.TIMESTAMP) and not (is_type(arg.type, _T.DATE) and not timed):
+            raise function_not_supported("format", f"{spec} of a value without that field")
+        pattern = _JAVA_DATE_CONVERSIONS[spec[-1]]
+        text = call("strftime", arg, exp.Literal.string(pattern))
+        if conversion == "T":
+            text = exp.Upper(this=text)
+        return exp.Coalesce(this=text, expressions=[exp.Literal.string("null")])
     if conversion == "s":
         if not is_type(arg.type, *TEXT_TYPES, *INTEGER_TYPES, _T.BOOLEAN):
             raise function_not_supported("format", "%s of a value that is not a string, integer or boolean")
@@ -318,11 +358,21 @@ def _format_argument(arg: exp.Expression, conversion: str, flags: str, spec: str
     return fail_when(arg.copy().is_(exp.null()), null, arg)
 
 
-def _format(node: exp.Format) -> exp.Expression:
-    """Java's Formatter for the conversions printf spells alike: %s, %d, %%, %n.
+def _reproduced(conversion: str, flags: str, precision: str | None, dated: bool) -> bool:
+    """Whether a conversion and its flags are ones this module writes as Java's Formatter does."""
+    if dated:
+        return not set(flags) - set("-") and not precision
+    if conversion == "f":
+        return not set(flags) - set("-,")
+    return conversion in "sd" and not set(flags) - set("-0") and not (conversion == "d" and precision)
 
-    Java rounds %f half up and groups with ``,``; C's printf does neither, so those (and the
-    date conversions) fail rather than answer differently.
+
+def _format(node: exp.Format) -> exp.Expression:
+    """Java's Formatter for %s, %d, %%, %n, %f and the common date conversions (``%tA``, ``%tY``...).
+
+    Java rounds %f half up from the value's shortest decimal text and groups with ``,``, where C's
+    printf rounds the binary value half even, so %f goes through ``java_fixed``; a conversion or
+    flag not listed fails rather than answer differently.
     """
     text = string_literal(node.this)
     if text is None:
@@ -341,7 +391,8 @@ def _format(node: exp.Format) -> exp.Expression:
         if conversion == "n":
             out.append("\n")
             continue
-        if conversion not in "sd" or set(flags) - set("-0") or (conversion == "d" and precision):
+        dated = conversion[0] in "tT" and conversion[1:] in _JAVA_DATE_CONVERSIONS
+        if not _reproduced(conversion, flags, precision, dated):
             raise function_not_supported("format", f"the conversion {match.group(0)}")
         if index is not None:
             number = int(index) - 1
@@ -349,8 +400,11 @@ def _format(node: exp.Format) -> exp.Expression:
             number, ordinary = ordinary, ordinary + 1
         if not 0 <= number < len(args):
             raise AthenaError(BAD_ARGUMENT, f"Format specifier '{match.group(0)}' has no argument")
-        used.append(_format_argument(args[number].copy(), conversion, flags, match.group(0)))
-        out.append(f"%{flags}{width or ''}{'.' + precision if precision else ''}{conversion}")
+        used.append(_format_argument(args[number].copy(), conversion[0], flags, match.group(0)))
+        if conversion == "f" or dated:  # the helper wrote the digits; printf only pads them
+            out.append(f"%{flags.replace(',', '')}{width or ''}s")
+        else:
+            out.append(f"%{flags}{width or ''}{'.' + precision if precision else ''}{conversion}")
     out.append(text[position:].replace("%", "%%"))
     return call("printf", exp.Literal.string("".join(out)), *used)
 
@@ -506,6 +560,21 @@ def soundex(text: str) -> str:
     return "".join(out).ljust(4, "0")
 
 
+_FIXED_SPEC = re.compile(r"%(?:\d+\$)?([-,]*)\d*(?:\.(\d+))?f")
+
+
+def java_fixed(text: str, spec: str) -> str:
+    """``%.Nf`` of a double's or decimal's text as Java's Formatter writes it: half up, ``,`` groups."""
+    if text in ("nan", "NaN"):
+        return "NaN"
+    if text.lstrip("-").lower() in ("inf", "infinity"):
+        return "-Infinity" if text.startswith("-") else "Infinity"
+    m = _FIXED_SPEC.fullmatch(spec)
+    digits = int(m[2]) if m and m[2] is not None else 6
+    value = decimal.Decimal(text).quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)
+    return format(value, ",f" if m and "," in m[1] else "f")
+
+
 def luhn_check(text: str) -> bool:
     if not text or not text.isascii() or not text.isdigit():
         raise python_error("NOT_SUPPORTED", "luhn_check of a string that is not all digits")
@@ -528,6 +597,7 @@ _PYTHON_FUNCTIONS: tuple[PythonFunction, ...] = (
     ("trino_from_utf8", from_utf8, [sqltypes.BLOB, _VARCHAR], _VARCHAR),
     ("trino_soundex", soundex, [_VARCHAR], _VARCHAR),
     ("trino_luhn_check", luhn_check, [_VARCHAR], sqltypes.BOOLEAN),
+    ("trino_java_fixed", java_fixed, [_VARCHAR, _VARCHAR], _VARCHAR),
 )
 
 FAMILY = Family(

@@ -40,10 +40,20 @@ _OFFSET = re.compile(r"^([+-])(\d{1,2})(?::?(\d{2}))?$")
 
 @dataclass(frozen=True)
 class Shape:
-    """How a result column's timestamps print: fractional digits and, if zoned, the zone."""
+    """How a result column's temporal values print: fractional digits and, if zoned, the zone.
+
+    ``kind`` is the Trino type the column has where DuckDB's value does not tell it: a ``time``
+    has digits of its own, and a year-to-month interval comes back from DuckDB as days.
+    """
 
     precision: int = DEFAULT_PRECISION
     zone: str | None = None
+    kind: str = "timestamp"
+
+
+TIME_KIND = "time"
+YEAR_MONTH_KIND = "interval year to month"
+_YEAR_MONTH_UNITS = frozenset({"YEAR", "YEARS", "MONTH", "MONTHS"})
 
 
 def is_temporal(node: exp.Expression) -> bool:
@@ -154,6 +164,9 @@ def retype(tree: exp.Expression) -> None:
     time zone.
     """
     for node in reversed(list(tree.walk(bfs=False))):
+        if isinstance(node, exp.Localtimestamp) and not is_temporal(node):
+            node.type = exp.DataType.build("TIMESTAMP")  # sqlglot leaves localtimestamp(p) untyped
+            continue
         if written_zone(node) is not None or (isinstance(node, _ZONED_RESULTS) and not is_zoned(node)):
             if isinstance(node, (exp.Anonymous, *_ZONED_RESULTS)):
                 node.type = exp.DataType.build("TIMESTAMPTZ")
@@ -164,6 +177,12 @@ def retype(tree: exp.Expression) -> None:
             zoned = [child for child in node.iter_expressions() if is_zoned(child)]
             if zoned and not isinstance(node, exp.Anonymous):
                 node.type = zoned[0].type.copy()
+            elif isinstance(node, _TRUNCATING) and is_temporal(node.this):
+                # date_trunc of a timestamp is a timestamp of its precision, typed or not by sqlglot
+                node.type = node.this.type.copy()
+
+
+_TRUNCATING = (exp.TimestampTrunc, exp.DateTrunc, exp.Alias, exp.Paren)
 
 
 # -- static inference ------------------------------------------------------------------------
@@ -247,9 +266,17 @@ class _Inference:
                 return int(params[0].this.this)
             return DEFAULT_PRECISION
         if isinstance(node, exp.Func) and not isinstance(node, _PRECISION_KEEPING):
-            return DEFAULT_PRECISION  # date_parse, from_unixtime, current_timestamp...
+            return _function_precision(node)
         children = [child for child in node.iter_expressions() if is_temporal(child)]
         return max((self.precision(child) for child in children), default=DEFAULT_PRECISION)
+
+
+def _function_precision(node: exp.Func) -> int:
+    """``current_timestamp(p)`` and ``localtimestamp(p)`` have ``p`` digits; date_parse,
+    from_unixtime and the rest Trino's default."""
+    if isinstance(node, (exp.CurrentTimestamp, exp.Localtimestamp)) and node.this is not None:
+        return integer_literal(node.this) or 0
+    return DEFAULT_PRECISION
 
 
 # Functions whose timestamp result has the precision of their timestamp operands.
@@ -327,16 +354,38 @@ def result_shapes(tree: exp.Expression) -> list[Shape | None]:
     if not branches or any(node.is_star for branch in branches for node in branch.selects):
         return []
     columns = list(zip(*(branch.selects for branch in branches), strict=False))
-    if not any(is_temporal(node) for nodes in columns for node in nodes):
+    if not any(_shaped(node) for nodes in columns for node in nodes):
         return [None] * len(columns)
     inference = _Inference(tree)
     shapes: list[Shape | None] = []
     for nodes in columns:
         values = [node.unalias() if isinstance(node, exp.Alias) else node for node in nodes]
         if not any(is_temporal(value) for value in values):
-            shapes.append(None)
+            shapes.append(_time_or_interval_shape(values[0]))
             continue
         precision = max(inference.precision(value) for value in values if is_temporal(value))
         zoned = any(is_zoned(value) for value in values)
         shapes.append(Shape(precision, inference.zone(values[0]) if zoned else None))
     return shapes
+
+
+def _shaped(node: exp.Expression) -> bool:
+    return node.type is not None and node.type.this in (*_TEMPORAL, *_TIMES, _INTERVAL)
+
+
+_INTERVAL = exp.DataType.Type.INTERVAL
+_TIMES = (exp.DataType.Type.TIME, exp.DataType.Type.TIMETZ)
+
+
+def _time_or_interval_shape(node: exp.Expression) -> Shape | None:
+    """A ``time(p)`` column's digits, or a year-to-month interval, which DuckDB returns as days."""
+    if node.type is None:
+        return None
+    if node.type.this in _TIMES:
+        params = [p for p in node.type.expressions if isinstance(p.this, exp.Literal)]
+        return Shape(int(params[0].this.this) if params else DEFAULT_PRECISION, kind=TIME_KIND)
+    if node.type.this == _INTERVAL:
+        units = [i.text("unit").upper() for i in node.find_all(exp.Interval)]
+        if units and all(unit in _YEAR_MONTH_UNITS for unit in units):
+            return Shape(0, kind=YEAR_MONTH_KIND)
+    return None

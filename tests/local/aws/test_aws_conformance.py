@@ -22,6 +22,12 @@ from aws_helpers import Lake
 
 Case = tuple[str, list[list[str | None]], list[str] | None]
 
+SHIPPING = (
+    "(VALUES ('California', '94131', 25, 100), ('California', 'P332a', 5, 72),"
+    " ('California', '94025', 0, 155), ('New Jersey', '08544', 225, 490))"
+    " AS shipping(origin_state, origin_zip, packages, total_cost)"
+)
+
 QUERIES: list[Case] = [
     ("WITH a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS y FROM a) SELECT y FROM b", [["2"]], None),
     ("SELECT x FROM (VALUES 1, 2) t(x) UNION ALL SELECT 3 ORDER BY 1", [["1"], ["2"], ["3"]], None),
@@ -48,6 +54,43 @@ QUERIES: list[Case] = [
     ("SELECT x FROM (VALUES 3, 1, 2) t(x) ORDER BY x LIMIT 2", [["1"], ["2"]], None),
     ("SELECT x FROM (VALUES 3, 1, 2) t(x) ORDER BY x OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY", [["2"]], None),
     ("SELECT 1 + 1, 'x'", [["2", "x"]], None),
+    # comparison operators and conditional expressions, as Trino's reference shows them
+    ("SELECT 3 BETWEEN 2 AND 6, 3 >= 2 AND 3 <= 6", [["true", "true"]], ["boolean", "boolean"]),
+    ("SELECT 3 NOT BETWEEN 2 AND 6, 3 < 2 OR 3 > 6", [["false", "false"]], None),
+    ("SELECT NULL BETWEEN 2 AND 4, 2 BETWEEN NULL AND 6", [[None, None]], ["boolean", "boolean"]),
+    ("SELECT 2 BETWEEN 3 AND NULL, 8 BETWEEN NULL AND 6", [["false", "false"]], None),
+    ("SELECT 'Paul' BETWEEN 'John' AND 'Ringo'", [["true"]], ["boolean"]),
+    ("SELECT NULL IS NULL, 3.0 IS NULL", [["true", "false"]], None),
+    ("SELECT NULL IS DISTINCT FROM NULL, NULL IS NOT DISTINCT FROM NULL", [["false", "true"]], None),
+    *[
+        (
+            "SELECT a = b, a <> b, a IS DISTINCT FROM b, a IS NOT DISTINCT FROM b"
+            f" FROM (VALUES {pair}) t(a, b)",
+            [truth],
+            None,
+        )
+        for pair, truth in (
+            ("(1, 1)", ["true", "false", "false", "true"]),
+            ("(1, 2)", ["false", "true", "true", "false"]),
+            ("(1, NULL)", [None, None, "true", "false"]),
+            ("(CAST(NULL AS integer), CAST(NULL AS integer))", [None, None, "false", "true"]),
+        )
+    ],
+    ("SELECT 'hello' = ANY (VALUES 'hello', 'world')", [["true"]], ["boolean"]),
+    ("SELECT 21 < ALL (VALUES 19, 20, 21)", [["false"]], ["boolean"]),
+    ("SELECT 42 >= SOME (SELECT 41 UNION ALL SELECT 42 UNION ALL SELECT 43)", [["true"]], ["boolean"]),
+    # the reference prints the zip code 08544 and 490 / 225 as 19; a bigint has no leading zero and
+    # integer division truncates
+    (
+        f"SELECT TRY(CAST(origin_zip AS BIGINT)) FROM {SHIPPING}",
+        [["94131"], [None], ["94025"], ["8544"]],
+        None,
+    ),
+    (
+        f"SELECT COALESCE(TRY(total_cost / packages), 0) AS per_package FROM {SHIPPING}",
+        [["4"], ["14"], ["0"], ["2"]],
+        ["integer"],
+    ),
 ]
 
 FAMILY_MODULES = (
@@ -89,6 +132,8 @@ STATEMENT_ERRORS: list[tuple[str, str]] = [
     ("MSCK REPAIR TABLE no_such_table", "TABLE_NOT_FOUND"),
     ("SHOW PARTITIONS no_such_table", "TABLE_NOT_FOUND"),
     ("DESCRIBE no_such_table", "TABLE_NOT_FOUND"),
+    (f"SELECT CAST(origin_zip AS BIGINT) FROM {SHIPPING}", "INVALID_CAST_ARGUMENT"),
+    (f"SELECT total_cost / packages AS per_package FROM {SHIPPING}", "DIVISION_BY_ZERO"),
 ]
 FAMILY_ERRORS: dict[str, list[tuple[str, str]]] = {"queries": STATEMENT_ERRORS}
 for _module in FAMILY_MODULES:

@@ -23,6 +23,62 @@ _SORT_NULLS_LAST_DESC = (
 
 CASES: dict[str, list[Case]] = {
     "arrays": [
+        # Athena names an anonymous row's fields field0, field1...; a cast names them by position
+        ("SELECT ROW(1, 'a'), (2, 'b')", [["{field0=1, field1=a}", "{field0=2, field1=b}"]], ["row", "row"]),
+        ("SELECT CAST(ARRAY[ROW(1, 'a')] AS ARRAY(ROW(x integer, y varchar)))", [["[{x=1, y=a}]"]], None),
+        # the examples of Trino's reference page, as it states their results
+        ("SELECT ARRAY[1, 2, 4]", [["[1, 2, 4]"]], None),
+        ("SELECT ARRAY['foo', 'bar', 'bazz']", [["[foo, bar, bazz]"]], None),
+        ("SELECT ARRAY[1, 1.2, 4]", [["[1.0, 1.2, 4.0]"]], None),
+        ("SELECT ARRAY[1] || ARRAY[2]", [["[1, 2]"]], None),
+        ("SELECT ARRAY[1] || 2", [["[1, 2]"]], None),
+        ("SELECT 2 || ARRAY[1]", [["[2, 1]"]], None),
+        ("SELECT array_histogram(ARRAY[NULL, NULL])", [["{}"]], None),
+        (
+            "SELECT array_sort(ARRAY['bc', 'ab', 'dc'], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))",
+            [["[dc, bc, ab]"]],
+            None,
+        ),
+        (
+            "SELECT array_sort(ARRAY[ARRAY[2, 3, 1], ARRAY[4, 2, 1, 4], ARRAY[1, 2]], (x, y) -> "
+            "IF(cardinality(x) < cardinality(y), -1, IF(cardinality(x) = cardinality(y), 0, 1)))",
+            [["[[1, 2], [2, 3, 1], [4, 2, 1, 4]]"]],
+            None,
+        ),
+        ("SELECT combinations(ARRAY[1, 2, 3], 2)", [["[[1, 2], [1, 3], [2, 3]]"]], None),
+        ("SELECT filter(ARRAY[], x -> true)", [["[]"]], None),
+        ("SELECT filter(ARRAY[5, NULL, 7, NULL], x -> x IS NOT NULL)", [["[5, 7]"]], None),
+        (
+            "SELECT ngrams(ARRAY['foo', 'bar', 'baz', 'foo'], 3)",
+            [["[[foo, bar, baz], [bar, baz, foo]]"]],
+            None,
+        ),
+        ("SELECT ngrams(ARRAY['foo', 'bar', 'baz', 'foo'], 4)", [["[[foo, bar, baz, foo]]"]], None),
+        ("SELECT ngrams(ARRAY['foo', 'bar', 'baz', 'foo'], 5)", [["[[foo, bar, baz, foo]]"]], None),
+        ("SELECT ngrams(ARRAY[1, 2, 3, 4], 2)", [["[[1, 2], [2, 3], [3, 4]]"]], None),
+        ("SELECT reduce(ARRAY[], 0, (s, x) -> s + x, s -> s)", [["0"]], None),
+        ("SELECT reduce(ARRAY[5, 20, 50], 0, (s, x) -> s + x, s -> s)", [["75"]], None),
+        (
+            "SELECT reduce(ARRAY[5, 20, NULL, 50], 0, (s, x) -> IF(x IS NULL, s, s + x), s -> s)",
+            [["75"]],
+            None,
+        ),
+        ("SELECT trim_array(ARRAY[1, 2, 3, 4], 1)", [["[1, 2, 3]"]], None),
+        ("SELECT trim_array(ARRAY[1, 2, 3, 4], 2)", [["[1, 2]"]], None),
+        ("SELECT transform(ARRAY[], x -> x + 1)", [["[]"]], None),
+        ("SELECT transform(ARRAY[5, 6], x -> x + 1)", [["[6, 7]"]], None),
+        ("SELECT euclidean_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])", [["2.8284271247461903"]], None),
+        ("SELECT dot_product(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])", [["11.0"]], None),
+        (
+            "SELECT zip(ARRAY[1, 2], ARRAY['1b', null, '3b'])",
+            [["[{field0=1, field1=1b}, {field0=2, field1=null}, {field0=null, field1=3b}]"]],
+            None,
+        ),
+        (
+            "SELECT zip_with(ARRAY[1, 3, 5], ARRAY['a', 'b', 'c'], (x, y) -> (y, x))",
+            [["[{field0=a, field1=1}, {field0=b, field1=3}, {field0=c, field1=5}]"]],
+            None,
+        ),
         ("SELECT ARRAY[1, 2, 3]", [["[1, 2, 3]"]], ["array"]),
         ("SELECT ARRAY[1, 2, NULL, -4, NULL]", [["[1, 2, null, -4, null]"]], ["array"]),
         ("SELECT cardinality(ARRAY[1, 2, 3])", [["3"]], ["bigint"]),
@@ -143,6 +199,114 @@ CASES: dict[str, list[Case]] = {
         ("SELECT CAST(ROW(1, 'x') AS ROW(n integer, s varchar))", [["{n=1, s=x}"]], ["row"]),
     ],
     "maps and lambdas": [
+        # the examples of Trino's reference page, as it states their results
+        (
+            "SELECT numbers, transform(numbers, n -> n * n) as squared_numbers FROM (VALUES (ARRAY[1, "
+            "2]), (ARRAY[3, 4]), (ARRAY[5, 6, 7])) AS t(numbers)",
+            [["[1, 2]", "[1, 4]"], ["[3, 4]", "[9, 16]"], ["[5, 6, 7]", "[25, 36, 49]"]],
+            None,
+        ),
+        (
+            "SELECT transform(prices, n -> TRY_CAST(n AS VARCHAR) || '$') as price_tags FROM (VALUES "
+            "(ARRAY[100, 200]), (ARRAY[30, 4])) AS t(prices)",
+            [["[100$, 200$]"], ["[30$, 4$]"]],
+            None,
+        ),
+        (
+            "SELECT xvalues, a, b, transform(xvalues, x -> a * x + b) as linear_function_values FROM "
+            "(VALUES (ARRAY[1, 2], 10, 5), (ARRAY[3, 4], 4, 2)) AS t(xvalues, a, b)",
+            [["[1, 2]", "10", "5", "[15, 25]"], ["[3, 4]", "4", "2", "[14, 18]"]],
+            None,
+        ),
+        (
+            "SELECT numbers FROM (VALUES (ARRAY[1,NULL,3]), (ARRAY[10,20,30]), (ARRAY[100,200,300])) "
+            "AS t(numbers) WHERE any_match(numbers, n ->  COALESCE(n, 0) > 100)",
+            [["[100, 200, 300]"]],
+            None,
+        ),
+        (
+            "SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) sum_values FROM (VALUES "
+            "(1), (2), (3), (4), (5)) AS t(value)",
+            [["15"]],
+            None,
+        ),
+        (
+            "SELECT MAP(ARRAY['key1', 'key2', 'key3' ], ARRAY[2373, 3463, 45837])",
+            [["{key1=2373, key2=3463, key3=45837}"]],
+            None,
+        ),
+        (
+            "SELECT MAP(ARRAY['key1', 'key2', 'key3' ], ARRAY['v1', 'v2', 'v3'])",
+            [["{key1=v1, key2=v2, key3=v3}"]],
+            None,
+        ),
+        (
+            "SELECT MAP(ARRAY['key1', 'key2', 'key3' ], ARRAY[23, 34.63, 45.837])",
+            [["{key1=23.000, key2=34.630, key3=45.837}"]],
+            None,
+        ),
+        (
+            "SELECT MAP(ARRAY['key1', 'key2', 'key3' ], ARRAY['v1', NULL, 'v3'])",
+            [["{key1=v1, key2=null, key3=v3}"]],
+            None,
+        ),
+        ("SELECT MAP(ARRAY['key1', 'key2', 'key3' ], ARRAY['v1', 'v2', 'v3'])['key2']", [["v2"]], None),
+        ("SELECT map(ARRAY[1,3], ARRAY[2,4])", [["{1=2, 3=4}"]], None),
+        (
+            "SELECT map_entries(MAP(ARRAY[1, 2], ARRAY['x', 'y']))",
+            [["[{field0=1, field1=x}, {field0=2, field1=y}]"]],
+            None,
+        ),
+        (
+            "SELECT map_zip_with(MAP(ARRAY['k1', 'k2'], ARRAY[1, 2]), MAP(ARRAY['k2', 'k3'], ARRAY[4, "
+            "9]), (k, v1, v2) -> (v1, v2))",
+            [["{k1={field0=1, field1=null}, k2={field0=2, field1=4}, k3={field0=null, field1=9}}"]],
+            None,
+        ),
+        ("SELECT transform_keys(MAP(ARRAY[], ARRAY[]), (k, v) -> k + 1)", [["{}"]], None),
+        (
+            "SELECT transform_keys(MAP(ARRAY [1, 2, 3], ARRAY ['a', 'b', 'c']), (k, v) -> k + 1)",
+            [["{2=a, 3=b, 4=c}"]],
+            None,
+        ),
+        (
+            "SELECT transform_keys(MAP(ARRAY ['a', 'b', 'c'], ARRAY [1, 2, 3]), (k, v) -> v * v)",
+            [["{1=1, 4=2, 9=3}"]],
+            None,
+        ),
+        (
+            "SELECT transform_keys(MAP(ARRAY ['a', 'b'], ARRAY [1, 2]), (k, v) -> k || CAST(v as VARCHAR))",
+            [["{a1=1, b2=2}"]],
+            None,
+        ),
+        (
+            "SELECT transform_keys(MAP(ARRAY [1, 2], ARRAY [1.0, 1.4]), (k, v) -> MAP(ARRAY[1, 2], "
+            "ARRAY['one', 'two'])[k])",
+            [["{one=1.0, two=1.4}"]],
+            None,
+        ),
+        ("SELECT transform_values(MAP(ARRAY[], ARRAY[]), (k, v) -> v + 1)", [["{}"]], None),
+        (
+            "SELECT transform_values(MAP(ARRAY [1, 2, 3], ARRAY [10, 20, 30]), (k, v) -> v + k)",
+            [["{1=11, 2=22, 3=33}"]],
+            None,
+        ),
+        (
+            "SELECT transform_values(MAP(ARRAY [1, 2, 3], ARRAY ['a', 'b', 'c']), (k, v) -> k * k)",
+            [["{1=1, 2=4, 3=9}"]],
+            None,
+        ),
+        (
+            "SELECT transform_values(MAP(ARRAY ['a', 'b'], ARRAY [1, 2]), (k, v) -> k || CAST(v as VARCHAR))",
+            [["{a=a1, b=b2}"]],
+            None,
+        ),
+        (
+            "SELECT transform_values(MAP(ARRAY [1, 2], ARRAY [1.0, 1.4]), (k, v) -> MAP(ARRAY[1, 2], "
+            "ARRAY['one', 'two'])[k] || '_' || CAST(v AS VARCHAR))",
+            [["{1=one_1.0, 2=two_1.4}"]],
+            None,
+        ),
         ("SELECT transform(ARRAY[1, 2], x -> x * 10)", [["[10, 20]"]], None),
         ("SELECT transform(ARRAY[5, NULL, 6], x -> coalesce(x, 0) + 1)", [["[6, 1, 7]"]], None),
         ("SELECT transform(ARRAY['x', 'abc', 'z'], x -> x || '0')", [["[x0, abc0, z0]"]], None),

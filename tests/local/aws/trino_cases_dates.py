@@ -277,6 +277,161 @@ CASES: dict[str, list[Case]] = {
         ),
         ("SELECT CAST(DATE '2024-01-02' AS timestamp)", [["2024-01-02 00:00:00.000"]], ["timestamp"]),
         ("SELECT CAST(DATE '2024-01-02' AS varchar)", [["2024-01-02"]], ["varchar"]),
+        ("SELECT date '2012-08-08' + interval '2' day", [["2012-08-10"]], ["date"]),
+        ("SELECT time '01:00' + interval '3' hour", [["04:00:00"]], ["time"]),
+        (
+            "SELECT timestamp '2012-08-08 01:00' + interval '29' hour",
+            [["2012-08-09 06:00:00"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT timestamp '2012-10-31 01:00' + interval '1' month",
+            [["2012-11-30 01:00:00"]],
+            ["timestamp"],
+        ),
+        ("SELECT interval '2' day + interval '3' hour", [["2 03:00:00.000"]], ["interval day to second"]),
+        ("SELECT interval '3' year + interval '5' month", [["3-5"]], ["interval year to month"]),
+        ("SELECT date '2012-08-08' - interval '2' day", [["2012-08-06"]], ["date"]),
+        ("SELECT time '01:00' - interval '3' hour", [["22:00:00"]], ["time"]),
+        (
+            "SELECT timestamp '2012-08-08 01:00' - interval '29' hour",
+            [["2012-08-06 20:00:00"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT timestamp '2012-10-31 01:00' - interval '1' month",
+            [["2012-09-30 01:00:00"]],
+            ["timestamp"],
+        ),
+        ("SELECT interval '2' day - interval '3' hour", [["1 21:00:00.000"]], ["interval day to second"]),
+        ("SELECT interval '3' year - interval '5' month", [["2-7"]], ["interval year to month"]),
+        (
+            "SELECT timestamp '2012-10-31 01:00 UTC'",
+            [["2012-10-31 01:00:00 UTC"]],
+            ["timestamp with time zone"],
+        ),
+        (
+            "SELECT timestamp '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'",
+            [["2012-10-30 18:00:00 America/Los_Angeles"]],
+            ["timestamp with time zone"],
+        ),
+        (
+            "SELECT from_iso8601_timestamp('2020-05-11')",
+            [["2020-05-11 00:00:00.000 UTC"]],
+            ["timestamp with time zone"],
+        ),
+        (
+            "SELECT from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00')",
+            [["2020-05-11 11:15:05.055 +01:00"]],
+            ["timestamp with time zone"],
+        ),
+        ("SELECT from_iso8601_date('2020-05-11')", [["2020-05-11"]], ["date"]),
+        ("SELECT from_iso8601_date('2020-W10')", [["2020-03-02"]], ["date"]),
+        ("SELECT from_iso8601_date('2020-123')", [["2020-05-02"]], ["date"]),
+        (
+            "SELECT at_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')",
+            [["2022-11-01 02:08:07.321 America/Los_Angeles"]],
+            ["timestamp with time zone"],
+        ),
+        (
+            "SELECT with_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')",
+            [["2022-11-01 09:08:07.321 America/Los_Angeles"]],
+            ["timestamp with time zone"],
+        ),
+        (
+            "SELECT date_trunc('millisecond', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-22 03:04:05.321"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('second', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-22 03:04:05.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('minute', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-22 03:04:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('hour', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-22 03:00:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('day', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-22 00:00:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('week', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-20 00:00:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('month', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-08-01 00:00:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('quarter', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-07-01 00:00:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('year', TIMESTAMP '2001-08-22 03:04:05.321')",
+            [["2001-01-01 00:00:00.000"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('day' , TIMESTAMP '2022-10-20 05:10:00')",
+            [["2022-10-20 00:00:00"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('month' , TIMESTAMP '2022-10-20 05:10:00')",
+            [["2022-10-01 00:00:00"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_trunc('year', TIMESTAMP '2022-10-20 05:10:00')",
+            [["2022-01-01 00:00:00"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_add('second', 86, TIMESTAMP '2020-03-01 00:00:00')",
+            [["2020-03-01 00:01:26"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_add('hour', 9, TIMESTAMP '2020-03-01 00:00:00')",
+            [["2020-03-01 09:00:00"]],
+            ["timestamp"],
+        ),
+        (
+            "SELECT date_add('day', -1, TIMESTAMP '2020-03-01 00:00:00 UTC')",
+            [["2020-02-29 00:00:00 UTC"]],
+            ["timestamp with time zone"],
+        ),
+        (
+            "SELECT date_diff('second', TIMESTAMP '2020-03-01 00:00:00', TIMESTAMP '2020-03-02 00:00:00')",
+            [["86400"]],
+            ["bigint"],
+        ),
+        (
+            "SELECT date_diff('hour', TIMESTAMP '2020-03-01 00:00:00 UTC', TIMESTAMP '2020-03-02"
+            " 00:00:00 UTC')",
+            [["24"]],
+            ["bigint"],
+        ),
+        ("SELECT date_diff('day', DATE '2020-03-01', DATE '2020-03-02')", [["1"]], ["bigint"]),
+        (
+            "SELECT date_format(TIMESTAMP '2022-10-20 05:10:00', '%m-%d-%Y %H')",
+            [["10-20-2022 05"]],
+            ["varchar"],
+        ),
+        ("SELECT date_parse('2022/10/20/05', '%Y/%m/%d/%H')", [["2022-10-20 05:00:00.000"]], ["timestamp"]),
+        ("SELECT extract(YEAR FROM TIMESTAMP '2022-10-20 05:10:00')", [["2022"]], ["bigint"]),
     ],
 }
 
@@ -296,5 +451,25 @@ ERRORS: dict[str, list[tuple[str, str]]] = {
         ("SELECT epoch(TIMESTAMP '2024-01-01 00:00:00')", "FUNCTION_NOT_FOUND"),
         ("SELECT make_date(2024, 1, 1)", "FUNCTION_NOT_FOUND"),
         ("SELECT isodow(DATE '2024-01-01')", "FUNCTION_NOT_FOUND"),
+        ("SELECT from_iso8601_timestamp_nanos('2020-05-11T11:15:05')", "NOT_SUPPORTED"),
+        ("SELECT from_iso8601_timestamp_nanos('2020-05-11T11:15:05.123456789+01:00')", "NOT_SUPPORTED"),
+        ("SELECT from_unixtime_nanos(100)", "NOT_SUPPORTED"),
+        ("SELECT from_unixtime_nanos(DECIMAL '1234')", "NOT_SUPPORTED"),
+        ("SELECT from_unixtime_nanos(DECIMAL '1234.499')", "NOT_SUPPORTED"),
+        ("SELECT from_unixtime_nanos(DECIMAL '-1234')", "NOT_SUPPORTED"),
+        (
+            "SELECT date_diff('second', TIMESTAMP '2020-06-01 12:30:45.000000000', TIMESTAMP"
+            " '2020-06-02 12:30:45.123456789')",
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT date_diff('millisecond', TIMESTAMP '2020-06-01 12:30:45.000000000', TIMESTAMP"
+            " '2020-06-02 12:30:45.123456789')",
+            "NOT_SUPPORTED",
+        ),
+        ("SELECT timezone(TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo')", "FUNCTION_NOT_FOUND"),
+        ("SELECT timezone(TIMESTAMP '2024-01-01 12:00:00 +01:00')", "FUNCTION_NOT_FOUND"),
+        ("SELECT timezone(TIMESTAMP '2024-02-29 12:00:00 UTC')", "FUNCTION_NOT_FOUND"),
+        ("SELECT timezone(TIME '12:00:00+09:00')", "FUNCTION_NOT_FOUND"),
     ],
 }

@@ -15,6 +15,11 @@ _FAMILY = "statistics, durations and sizes"
 
 CASES: dict[str, list[Case]] = {
     _FAMILY: [
+        # the examples of Trino's reference page, as it states their results
+        ("SELECT parse_data_size('1B')", [["1"]], None),
+        ("SELECT parse_data_size('1kB')", [["1024"]], None),
+        ("SELECT parse_data_size('1MB')", [["1048576"]], None),
+        ("SELECT parse_data_size('2.3MB')", [["2411724"]], None),
         ("SELECT normal_cdf(0, 1, 1.96)", [["0.9750021048517796"]], ["double"]),
         (
             "SELECT normal_cdf(10, 9, 10), normal_cdf(-1.5, 2.1, -7.8)",

@@ -206,6 +206,96 @@ CASES: dict[str, list[Case]] = {
             [["X<1>"]],
             None,
         ),
+        ("select luhn_check('79927398713')", [["true"]], ["boolean"]),
+        ("select luhn_check('79927398714')", [["false"]], ["boolean"]),
+        ("SELECT overlay('abc' PLACING 'XYZ' FROM 3)", [["abXYZ"]], None),
+        ("SELECT overlay('Txxxxas' PLACING 'hom' FROM 2 FOR 4)", [["Thomas"]], None),
+        (
+            "SELECT name FROM (VALUES 'CHINA', 'FRANCE', 'CANADA') AS nation(name) WHERE SOUNDEX(name)"
+            " = SOUNDEX('CHYNA')",
+            [["CHINA"]],
+            None,
+        ),
+        ("SELECT translate('abcd', '', '')", [["abcd"]], ["varchar"]),
+        ("SELECT translate('abcd', 'a', 'z')", [["zbcd"]], None),
+        ("SELECT translate('abcda', 'a', 'z')", [["zbcdz"]], None),
+        ("SELECT translate('Palhoça', 'ç','c')", [["Palhoca"]], None),
+        ("SELECT translate('abcd', 'b', U&'\\+01F600')", [["a😀cd"]], None),
+        ("SELECT translate('abcd', 'a', '')", [["bcd"]], None),
+        ("SELECT translate('abcd', 'a', 'zy')", [["zbcd"]], None),
+        ("SELECT translate('abcd', 'ac', 'z')", [["zbd"]], None),
+        ("SELECT translate('abcd', 'aac', 'zq')", [["zbd"]], None),
+        ("SELECT trim('!' FROM '!foo!')", [["foo"]], None),
+        ("SELECT trim(LEADING FROM '  abcd')", [["abcd"]], None),
+        ("SELECT trim(BOTH '$' FROM '$var$')", [["var"]], None),
+        ("SELECT trim(TRAILING 'ER' FROM upper('worker'))", [["WORK"]], None),
+        ("SELECT regexp_count('1a 2b 14m', '\\s*[a-z]+\\s*')", [["3"]], ["bigint"]),
+        ("SELECT regexp_extract_all('1a 2b 14m', '\\d+')", [["[1, 2, 14]"]], ["array"]),
+        ("SELECT regexp_extract_all('1a 2b 14m', '(\\d+)([a-z]+)', 2)", [["[a, b, m]"]], ["array"]),
+        ("SELECT regexp_extract('1a 2b 14m', '\\d+')", [["1"]], ["varchar"]),
+        ("SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 2)", [["a"]], ["varchar"]),
+        ("SELECT regexp_like('1a 2b 14m', '\\d+b')", [["true"]], ["boolean"]),
+        (
+            "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b')",
+            [["8"]],
+            ["integer"],
+        ),
+        (
+            "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 5)",
+            [["8"]],
+            ["integer"],
+        ),
+        (
+            "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12)",
+            [["19"]],
+            ["integer"],
+        ),
+        (
+            "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12, 1)",
+            [["19"]],
+            ["integer"],
+        ),
+        (
+            "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12, 2)",
+            [["31"]],
+            ["integer"],
+        ),
+        (
+            "SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\\b\\d+\\b', 12, 3)",
+            [["-1"]],
+            ["integer"],
+        ),
+        (
+            "SELECT * FROM (VALUES 'America', 'Asia', 'Africa', 'Europe', 'Australia', 'Antarctica') AS"
+            " t (continent) WHERE continent LIKE 'E%'",
+            [["Europe"]],
+            None,
+        ),
+        (
+            "SELECT * FROM (VALUES 'America', 'Asia', 'Africa', 'Europe', 'Australia', 'Antarctica') AS"
+            " t (continent) WHERE continent NOT LIKE 'E%'",
+            [["America"], ["Asia"], ["Africa"], ["Australia"], ["Antarctica"]],
+            None,
+        ),
+        (
+            "SELECT * FROM (VALUES 'America', 'Asia', 'Africa', 'Europe', 'Australia', 'Antarctica') AS"
+            " t (continent) WHERE continent LIKE 'A__A'",
+            [],
+            None,
+        ),
+        ("SELECT 'South_America' LIKE 'South\\_America' ESCAPE '\\'", [["true"]], ["boolean"]),
+        ("SELECT format('%.5f', pi())", [["3.14159"]], ["varchar"]),
+        ("SELECT format('%,.2f', 1234567.89)", [["1,234,567.89"]], ["varchar"]),
+        (
+            "SELECT format('%1$tA, %1$tB %1$te, %1$tY', date '2006-07-04')",
+            [["Tuesday, July 4, 2006"]],
+            ["varchar"],
+        ),
+        (
+            "SELECT format('%.2f|%8.3f|%-8.1f|', 0.125E0, -2.5E0, DECIMAL '1.25')",
+            [["0.13|  -2.500|1.3     |"]],
+            None,
+        ),
     ],
     "JSON": [
         ("SELECT json_extract_scalar('{\"a\": {\"b\": 7}}', '$.a.b')", [["7"]], None),
@@ -330,6 +420,83 @@ CASES: dict[str, list[Case]] = {
             [["{k1=1, k2=23, k3=456}"]],
             ["map"],
         ),
+        ("SELECT CAST(NULL AS JSON)", [[None]], ["json"]),
+        ("SELECT CAST(1 AS JSON)", [["1"]], ["json"]),
+        ("SELECT CAST(9223372036854775807 AS JSON)", [["9223372036854775807"]], ["json"]),
+        ("SELECT CAST('abc' AS JSON)", [['"abc"']], ["json"]),
+        ("SELECT CAST(true AS JSON)", [["true"]], ["json"]),
+        ("SELECT CAST(1.234 AS JSON)", [["1.234"]], ["json"]),
+        ("SELECT CAST(ARRAY[1, 23, 456] AS JSON)", [["[1,23,456]"]], ["json"]),
+        ("SELECT CAST(ARRAY[1, NULL, 456] AS JSON)", [["[1,null,456]"]], ["json"]),
+        ("SELECT CAST(ARRAY[ARRAY[1, 23], ARRAY[456]] AS JSON)", [["[[1,23],[456]]"]], ["json"]),
+        (
+            "SELECT CAST(CAST(ROW(123, 'abc', true) AS ROW(v1 BIGINT, v2 VARCHAR, v3 BOOLEAN)) AS JSON)",
+            [['{"v1":123,"v2":"abc","v3":true}']],
+            ["json"],
+        ),
+        ("SELECT CAST(JSON '\"2001-01-31\"' AS DATE)", [["2001-01-31"]], ["date"]),
+        ("SELECT CAST(JSON '\"01:23:45.678\"' AS TIME(3))", [["01:23:45.678"]], ["time"]),
+        ("SELECT CAST(JSON 'null' AS DATE)", [[None]], ["date"]),
+        ("SELECT CAST(JSON 'null' AS VARCHAR)", [[None]], ["varchar"]),
+        ("SELECT CAST(JSON '1' AS INTEGER)", [["1"]], ["integer"]),
+        ("SELECT CAST(JSON '9223372036854775807' AS BIGINT)", [["9223372036854775807"]], ["bigint"]),
+        ("SELECT CAST(JSON '\"abc\"' AS VARCHAR)", [["abc"]], ["varchar"]),
+        ("SELECT CAST(JSON 'true' AS BOOLEAN)", [["true"]], ["boolean"]),
+        ("SELECT CAST(JSON '1.234' AS DOUBLE)", [["1.234"]], ["double"]),
+        ("SELECT CAST(JSON '[1,23,456]' AS ARRAY(INTEGER))", [["[1, 23, 456]"]], ["array"]),
+        ("SELECT CAST(JSON '[1,null,456]' AS ARRAY(INTEGER))", [["[1, null, 456]"]], ["array"]),
+        ("SELECT CAST(JSON '[[1,23],[456]]' AS ARRAY(ARRAY(INTEGER)))", [["[[1, 23], [456]]"]], ["array"]),
+        (
+            'SELECT CAST(JSON \'{"v1":123,"v2":"abc","v3":true}\' AS ROW(v1 BIGINT, v2 VARCHAR, v3 BOOLEAN))',
+            [["{v1=123, v2=abc, v3=true}"]],
+            ["row"],
+        ),
+        (
+            "SELECT CAST(JSON '[123,\"abc\",true]' AS ROW(v1 BIGINT, v2 VARCHAR, v3 BOOLEAN))",
+            [["{v1=123, v2=abc, v3=true}"]],
+            ["row"],
+        ),
+        ("SELECT CAST(JSON '[[1, 23], 456]' AS ARRAY(JSON))", [["[[1,23], 456]"]], ["array"]),
+        (
+            'SELECT CAST(JSON \'{"k1": [1, 23], "k2": 456}\' AS MAP(VARCHAR, JSON))',
+            [["{k1=[1,23], k2=456}"]],
+            ["map"],
+        ),
+        ("SELECT CAST(JSON '[null]' AS ARRAY(JSON))", [["[null]"]], ["array"]),
+        ("SELECT is_json_scalar('1')", [["true"]], ["boolean"]),
+        ("SELECT is_json_scalar('[1, 2, 3]')", [["false"]], ["boolean"]),
+        ("SELECT json_array_contains('[1, 2, 3]', 2)", [["true"]], ["boolean"]),
+        ('SELECT json_array_get(\'["a", [3, 9], "c"]\', 0)', [["a"]], ["json"]),
+        ('SELECT json_array_get(\'["a", [3, 9], "c"]\', 1)', [["[3,9]"]], ["json"]),
+        ('SELECT json_array_get(\'["c", [3, 9], "a"]\', -1)', [["a"]], ["json"]),
+        ('SELECT json_array_get(\'["c", [3, 9], "a"]\', -2)', [["[3,9]"]], ["json"]),
+        ("SELECT json_array_get('[]', 0)", [[None]], ["json"]),
+        ('SELECT json_array_get(\'["a", "b", "c"]\', 10)', [[None]], ["json"]),
+        ('SELECT json_array_get(\'["c", "b", "a"]\', -10)', [[None]], ["json"]),
+        ("SELECT json_array_length('[1, 2, 3]')", [["3"]], ["bigint"]),
+        ("SELECT json_format(JSON '[1, 2, 3]')", [["[1,2,3]"]], ["varchar"]),
+        ("SELECT json_format(JSON '\"a\"')", [['"a"']], ["varchar"]),
+        ('SELECT json_format(JSON \'{"a": 1, "b": 2}\')', [['{"a":1,"b":2}']], ["varchar"]),
+        ("SELECT json_format(JSON '\"abc\"')", [['"abc"']], ["varchar"]),
+        ("SELECT json_format(JSON '42')", [["42"]], ["varchar"]),
+        ("SELECT json_format(JSON 'true')", [["true"]], ["varchar"]),
+        ("SELECT json_format(JSON 'null')", [["null"]], ["varchar"]),
+        ("SELECT CAST(JSON '42' AS VARCHAR)", [["42"]], ["varchar"]),
+        ("SELECT CAST(JSON 'true' AS VARCHAR)", [["true"]], ["varchar"]),
+        ("SELECT json_parse('[1, 2, 3]')", [["[1,2,3]"]], ["json"]),
+        ("SELECT json_parse('\"abc\"')", [['"abc"']], ["json"]),
+        ("SELECT json_parse('42')", [["42"]], ["json"]),
+        ("SELECT json_parse('true')", [["true"]], ["json"]),
+        ("SELECT json_parse('null')", [["null"]], ["json"]),
+        ("SELECT CAST('not_json' AS JSON)", [['"not_json"']], ["json"]),
+        ('SELECT CAST(\'["a": 1, "b": 2]\' AS JSON)', [['"[\\"a\\": 1, \\"b\\": 2]"']], ["json"]),
+        ("SELECT CAST('[1, 2, 3]' AS JSON)", [['"[1, 2, 3]"']], ["json"]),
+        ("SELECT CAST('\"abc\"' AS JSON)", [['"\\"abc\\""']], ["json"]),
+        ("SELECT CAST('42' AS JSON)", [['"42"']], ["json"]),
+        ("SELECT CAST('true' AS JSON)", [['"true"']], ["json"]),
+        ("SELECT CAST('null' AS JSON)", [['"null"']], ["json"]),
+        ('SELECT json_size(\'{"x": {"a": 1, "b": 2}}\', \'$.x\')', [["2"]], ["bigint"]),
+        ("SELECT json_size('{\"x\": [1, 2, 3]}', '$.x')", [["3"]], ["bigint"]),
     ],
     "URL": [
         ("SELECT url_extract_protocol('http://localhost:8080/req_path')", [["http"]], ["varchar"]),
@@ -412,6 +579,8 @@ CASES: dict[str, list[Case]] = {
             [["a b&c=d/é", "x y/z"]],
             None,
         ),
+        ("SELECT url_extract_protocol('https://127.0.0.1:8080/req_path')", [["https"]], ["varchar"]),
+        ("SELECT url_extract_protocol('ftp://path/file')", [["ftp"]], ["varchar"]),
     ],
 }
 
@@ -447,9 +616,6 @@ ERRORS: dict[str, list[tuple[str, str]]] = {
             "SELECT regexp_replace('new york', '(\\w)(\\w*)', x -> upper(x[1]) || lower(x[2]))",
             "NOT_SUPPORTED",
         ),
-        ("SELECT format('%.5f', pi())", "NOT_SUPPORTED"),
-        ("SELECT format('%,.2f', 1234567.89)", "NOT_SUPPORTED"),
-        ("SELECT format('%1$tA, %1$tB %1$te, %1$tY', date '2006-07-04')", "NOT_SUPPORTED"),
         ("SELECT word_stem('running')", "NOT_SUPPORTED"),
         ("SELECT word_stem('running', 'en')", "NOT_SUPPORTED"),
         ("SELECT title_case('hello world')", "FUNCTION_NOT_FOUND"),
@@ -466,6 +632,122 @@ ERRORS: dict[str, list[tuple[str, str]]] = {
         ("SELECT json_array(true, 12e-1, 'text')", "NOT_SUPPORTED"),
         ("SELECT json_valid('{}')", "FUNCTION_NOT_FOUND"),
         ("SELECT json_extract_string('{\"a\": 1}', '$.a')", "FUNCTION_NOT_FOUND"),
+        (
+            "SELECT id, json_exists(description, 'lax $.children[*]?(@ > 10)') AS children_above_ten"
+            ' FROM (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102,'
+            ' \'{"comment" : "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows'
+            ' best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_exists(description, 'strict $.children[2]?(@ > 10)' UNKNOWN ON ERROR) AS c"
+            ' FROM (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102,'
+            ' \'{"comment" : "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows'
+            ' best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_query(description, 'lax $.children') AS children FROM (VALUES (101,"
+            ' \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102, \'{"comment" : "problematic",'
+            ' "children" : [8, 11]}\'), (103, \'{"comment" : "knows best", "children" : [2]}\')) AS'
+            " customers(id, description)",
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_query(description, 'lax $.children[*]' WITHOUT ARRAY WRAPPER NULL ON"
+            ' ERROR) AS children FROM (VALUES (101, \'{"comment" : "nice", "children" : [10, 13,'
+            ' 16]}\'), (102, \'{"comment" : "problematic", "children" : [8, 11]}\'), (103, \'{"comment"'
+            ' : "knows best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_query(description, 'lax $.children[last]' WITH ARRAY WRAPPER) AS"
+            ' last_child FROM (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102,'
+            ' \'{"comment" : "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows'
+            ' best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_query(description, 'strict $.children[*]?(@ > 12)' WITH ARRAY WRAPPER"
+            ' EMPTY ARRAY ON EMPTY) AS children FROM (VALUES (101, \'{"comment" : "nice", "children" :'
+            ' [10, 13, 16]}\'), (102, \'{"comment" : "problematic", "children" : [8, 11]}\'), (103,'
+            ' \'{"comment" : "knows best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_query(description, 'strict $.comment' KEEP QUOTES) AS q,"
+            " json_query(description, 'strict $.comment' OMIT QUOTES) AS u FROM (VALUES (101,"
+            ' \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102, \'{"comment" : "problematic",'
+            ' "children" : [8, 11]}\'), (103, \'{"comment" : "knows best", "children" : [2]}\')) AS'
+            " customers(id, description)",
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_value(description, 'lax $.comment' RETURNING char(12)) AS comment FROM"
+            ' (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102, \'{"comment" :'
+            ' "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows best", "children" :'
+            " [2]}')) AS customers(id, description)",
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_value(description, 'lax $.children[0]' RETURNING tinyint) AS child FROM"
+            ' (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102, \'{"comment" :'
+            ' "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows best", "children" :'
+            " [2]}')) AS customers(id, description)",
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_value(description, 'strict $.children[2]' DEFAULT 'err' ON ERROR) AS child"
+            ' FROM (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102,'
+            ' \'{"comment" : "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows'
+            ' best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT id, json_value(description, 'lax $.children[2]' DEFAULT 'missing' ON EMPTY) AS"
+            ' child FROM (VALUES (101, \'{"comment" : "nice", "children" : [10, 13, 16]}\'), (102,'
+            ' \'{"comment" : "problematic", "children" : [8, 11]}\'), (103, \'{"comment" : "knows'
+            ' best", "children" : [2]}\')) AS customers(id, description)',
+            "NOT_SUPPORTED",
+        ),
+        (
+            'SELECT * FROM json_table(\'[{"id":1,"name":"Africa","wikiDataId":"Q15"}]\', \'strict $\''
+            " COLUMNS (NESTED PATH 'strict $[*]' COLUMNS (id integer PATH 'strict $.id', name varchar"
+            " PATH 'strict $.name')))",
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT * FROM JSON_TABLE('[]', 'lax $' AS \"root_path\" COLUMNS(a varchar(1) PATH 'lax"
+            ' "A"\', NESTED PATH \'lax $[*]\' AS "nested_path" COLUMNS (b varchar(1) PATH \'lax "B"\'))'
+            ' PLAN ("root_path" OUTER "nested_path"))',
+            "NOT_SUPPORTED",
+        ),
+        (
+            "SELECT json_array('[  \"text\"  ] ' FORMAT JSON, X'5B0035005D00' FORMAT JSON ENCODING UTF16)",
+            "NOT_SUPPORTED",
+        ),
+        ("SELECT json_array(json_query('{\"key\" : [  \"value\"  ]}', 'lax $.key'))", "NOT_SUPPORTED"),
+        (
+            "SELECT json_array(DATE '2001-01-31', UUID '12151fd2-7586-11e9-8f9e-2a86e4085a59')",
+            "NOT_SUPPORTED",
+        ),
+        ("SELECT json_array()", "NOT_SUPPORTED"),
+        ("SELECT json_array(true, null, 1)", "NOT_SUPPORTED"),
+        ("SELECT json_array(true, null, 1 ABSENT ON NULL)", "NOT_SUPPORTED"),
+        ("SELECT json_array(true, null, 1 NULL ON NULL)", "NOT_SUPPORTED"),
+        ("SELECT json_array(true, 1 RETURNING VARCHAR(100))", "NOT_SUPPORTED"),
+        ("SELECT json_array(true, 1 RETURNING VARBINARY)", "NOT_SUPPORTED"),
+        ("SELECT json_array(true, 1 RETURNING VARBINARY FORMAT JSON ENCODING UTF16)", "NOT_SUPPORTED"),
+        ("SELECT json_object(KEY 'key1' VALUE 1, KEY 'key2' VALUE true)", "NOT_SUPPORTED"),
+        ("SELECT json_object('key1' VALUE 1, 'key2' VALUE true)", "NOT_SUPPORTED"),
+        ("SELECT json_object('x' : true, 'y' : 12e-1, 'z' : 'text')", "NOT_SUPPORTED"),
+        ("SELECT json_object()", "NOT_SUPPORTED"),
+        ("SELECT json_object('x' : null, 'y' : 1 ABSENT ON NULL)", "NOT_SUPPORTED"),
+        ("SELECT json_object('x' : null, 'x' : 1 WITH UNIQUE KEYS)", "NOT_SUPPORTED"),
+        ("SELECT json_object('x' : 1 RETURNING VARCHAR(100))", "NOT_SUPPORTED"),
+        ('SELECT j.* AS (payload) FROM (VALUES (CAST(\'{"a":1,"b":2}\' AS JSON))) AS t(j)', "SYNTAX_ERROR"),
+        ("SELECT CAST(JSON '42' AS DATE)", "INVALID_CAST_ARGUMENT"),
+        ('SELECT json_parse(\'["a": 1, "b": 2]\')', "INVALID_FUNCTION_ARGUMENT"),
     ],
     "URL": [
         ("SELECT url_decode('%zz')", "INVALID_FUNCTION_ARGUMENT"),
