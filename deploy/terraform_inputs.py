@@ -2,9 +2,10 @@
 
 Terraform cannot import Python, and the DAG cannot read HCL, so the names
 both depend on (buckets, prefixes, Glue databases, the crawler and its S3
-targets, the Athena workgroup, connection ids, the Airflow version MWAA runs)
-are written once by this module from include/pipeline.yaml (through
-lakehouse.catalog_spec, which the local stack uses too) and requirements.txt.
+targets, the Athena workgroup, connection ids, the Airflow version MWAA runs,
+the CloudWatch metrics and SNS topics the runs report to) are written once by
+this module from include/pipeline.yaml (through lakehouse.catalog_spec, which
+the local stack uses too), lakehouse.metrics_names and requirements.txt.
 Terraform reads the file with jsondecode into locals, not variables, so a
 tfvars file cannot override a name the DAG depends on. A test fails when the
 committed file is stale.
@@ -38,13 +39,15 @@ def airflow_version(requirements: Path = REPO / "requirements.txt") -> str:
 def terraform_inputs() -> dict[str, Any]:
     from lakehouse.catalog_spec import crawler_spec
     from lakehouse.config import pipeline_config
+    from lakehouse.metrics_names import terraform_inputs as monitoring_inputs
     from lakehouse.names import BATCHES_PREFIX, LEASES_PREFIX, SUPERSEDED_PREFIX, WATERMARKS_PREFIX
 
     config = pipeline_config()
     lake = config.lake
     crawler = crawler_spec(config, role="(created by terraform)")
     return {
-        "_generated": "by `make terraform-inputs` from include/pipeline.yaml and requirements.txt",
+        "_generated": "by `make terraform-inputs` from include/pipeline.yaml, "
+        "plugins/lakehouse/metrics_names.py and requirements.txt",
         "airflow_version": airflow_version(),
         "lake_bucket": lake.bucket,
         "lake_prefixes": [
@@ -74,6 +77,7 @@ def terraform_inputs() -> dict[str, Any]:
         },
         "connections": {"postgres": config.source.conn_id, "aws": lake.aws_conn_id},
         "schedule_cron": config.schedule.cron,
+        "monitoring": monitoring_inputs(),
     }
 
 

@@ -110,22 +110,49 @@ def share_botocore_data() -> None:
         botocore.session.create_loader = cache(botocore.loaders.create_loader)
 
 
-def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None = None) -> dict[str, Any]:
-    """Run lakehouse_daily for `day` in this process and say how it went, task by task."""
+def _registered_dag(dag_id: str | None = None) -> tuple[Any, Path]:
+    """`dag_id` (lakehouse_daily's unless told) from its file in the configured dags folder,
+    registered; and that file."""
     from airflow.configuration import conf
     from airflow.dag_processing.dagbag import DagBag
 
     # after Airflow: on a replayed MWAA worker the plugins folder reaches sys.path through it
     from lakehouse.names import DAG_ID
 
+    dag_id = dag_id or DAG_ID
     # the configured dags folder: this checkout's dags/ locally, MWAA's layout in deploy/mwaa_replay.py
-    dag_file = Path(conf.get("core", "dags_folder")) / f"{DAG_ID}.py"
+    dag_file = Path(conf.get("core", "dags_folder")) / f"{dag_id}.py"
     bag = DagBag(dag_folder=str(dag_file))
     if bag.import_errors:
-        raise RuntimeError(f"{DAG_ID} does not import:\n" + "\n".join(bag.import_errors.values()))
-    dag = bag.get_dag(DAG_ID)
+        raise RuntimeError(f"{dag_id} does not import:\n" + "\n".join(bag.import_errors.values()))
+    dag = bag.get_dag(dag_id)
     register(dag)  # this file's DAG, whichever dags folder it comes from
     share_botocore_data()
+    return dag, dag_file
+
+
+def run_rollback(dataset: str, to: str) -> dict[str, Any]:
+    """Run lakehouse_rollback in this process (a manual run, no logical date) and say how it went."""
+    dag, dag_file = _registered_dag("lakehouse_rollback")
+    started = time.monotonic()
+    run = dag.test(logical_date=None, run_conf={"dataset": dataset, "to": to})
+    instances = run.get_task_instances()
+    return {
+        "dataset": dataset,
+        "to": to,
+        "state": str(run.state),
+        "seconds": round(time.monotonic() - started, 1),
+        "run_id": run.run_id,
+        "dag_file": str(dag_file),
+        "failed": sorted(ti.task_id for ti in instances if ti.state in FAILED_TASK_STATES),
+        "states": {f"{ti.task_id}[{ti.map_index}]": str(ti.state) for ti in instances},
+        "task_seconds": _task_seconds(instances),
+    }
+
+
+def run_day(day: date, *, full_refresh: bool = False, tables: list[str] | None = None) -> dict[str, Any]:
+    """Run lakehouse_daily for `day` in this process and say how it went, task by task."""
+    dag, dag_file = _registered_dag()
     started = time.monotonic()
     run = dag.test(
         logical_date=logical_date_for(day), run_conf={"full_refresh": full_refresh, "tables": tables or []}

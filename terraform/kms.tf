@@ -1,8 +1,9 @@
 # One customer-managed key for the stack: S3 objects, the crawler's output and
-# logs, Athena results, MWAA, CloudWatch log groups and the Postgres secret. IAM
-# policies in this account grant its use (the account statement delegates to
-# IAM); only CloudWatch Logs is named here, because log groups encrypt as the
-# service. `terraform destroy` schedules its deletion, so nothing outside this
+# logs, Athena results, MWAA, CloudWatch log groups, the Postgres secret and the
+# SNS topics. IAM policies in this account grant its use (the account statement
+# delegates to IAM); services are named here only where they use the key as
+# themselves: CloudWatch Logs for log groups, CloudWatch alarms and AWS Budgets
+# publishing to the encrypted topics, SNS delivering to encrypted subscribers. `terraform destroy` schedules its deletion, so nothing outside this
 # stack may depend on it: the account's Glue catalog has a key of its own below.
 
 data "aws_iam_policy_document" "kms_key_policy" {
@@ -50,10 +51,67 @@ data "aws_iam_policy_document" "kms_key_policy" {
       values   = ["arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:*"]
     }
   }
+
+  # An encrypted topic takes a message from a service only if that service may
+  # use the topic's key (SNS's encryption docs). Which alarms and budgets may
+  # publish at all is the topic policies' say (modules/monitoring).
+  statement {
+    sid       = "CloudWatchAlarmsPublishToEncryptedTopics"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "BudgetsPublishToEncryptedTopics"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "Service"
+      identifiers = ["budgets.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:budgets::${local.account_id}:*"]
+    }
+  }
+
+  statement {
+    sid       = "SnsDeliversThisAccountsTopics"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
 }
 
 resource "aws_kms_key" "lakehouse" {
-  description             = "${local.name}: lake, crawler, Athena results, MWAA, logs and secrets"
+  description             = "${local.name}: lake, crawler, Athena results, MWAA, logs, secrets and topics"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.kms_key_policy.json

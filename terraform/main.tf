@@ -90,6 +90,9 @@ module "mwaa" {
   security_group_id     = module.network.mwaa_security_group_id
   secrets_prefix        = var.secrets_prefix
   postgres_conn_id      = local.lakehouse.connections.postgres
+  metrics_namespace     = local.lakehouse.monitoring.namespace
+  # sns:Publish on these and no other topic
+  notification_topic_arns = values(module.monitoring.topic_arns)
 
   lake = {
     bucket_arn         = module.lake_bucket.arn
@@ -99,6 +102,23 @@ module "mwaa" {
     database_names     = values(local.lakehouse.databases)
     crawler_arn        = module.catalog.crawler_arn
   }
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name                           = local.name
+  region                         = var.region
+  account_id                     = local.account_id
+  partition                      = local.partition
+  kms_key_arn                    = aws_kms_key.lakehouse.arn
+  monitoring                     = local.lakehouse.monitoring
+  subscriptions                  = var.notification_subscriptions
+  budget_limit_usd               = var.monthly_budget_usd
+  budget_alert_threshold_percent = var.budget_alert_threshold_percent
+  freshness_max_age_hours        = var.freshness_max_age_hours
+  cost_allocation_tags           = local.cost_allocation_tags
+  activate_cost_allocation_tags  = var.activate_cost_allocation_tags
 }
 
 module "github_deploy" {

@@ -57,3 +57,13 @@ output "github_deploy_role_arn" {
   description = "Role the deploy workflow assumes (AWS_DEPLOY_ROLE_ARN); null when github_repository is empty."
   value       = one(module.github_deploy[*].role_arn)
 }
+
+output "notification_topic_arns" {
+  description = "SNS topic per kind: pipeline (run summaries, failed tasks, alarms), quality (audits), cost (the budget)."
+  value       = module.monitoring.topic_arns
+}
+
+output "dashboard_name" {
+  description = "The CloudWatch dashboard of the runs' metrics."
+  value       = module.monitoring.dashboard_name
+}

@@ -2,10 +2,6 @@ provider "aws" {
   region = var.region
 
   default_tags {
-    tags = merge(var.tags, {
-      Project     = var.project
-      Environment = var.environment
-      ManagedBy   = "terraform"
-    })
+    tags = merge(var.tags, local.cost_allocation_tags, { ManagedBy = "terraform" })
   }
 }

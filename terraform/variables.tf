@@ -204,6 +204,65 @@ variable "create_github_oidc_provider" {
   default     = true
 }
 
+variable "notification_subscriptions" {
+  description = "Who hears the pipeline's topics: topic is pipeline (run summaries, failed tasks, the failed-run and freshness alarms), quality (audit failures and warnings) or cost (the budget); protocol and endpoint as SNS takes them (email, https, sqs, lambda, ...). Email subscriptions wait for their confirmation."
+  type = list(object({
+    topic    = string
+    protocol = string
+    endpoint = string
+  }))
+  default = []
+
+  validation {
+    condition = alltrue([
+      for s in var.notification_subscriptions :
+      contains(["pipeline", "quality", "cost"], s.topic)
+      && contains(["email", "email-json", "http", "https", "sqs", "lambda", "sms", "application", "firehose"], s.protocol)
+      && s.endpoint != ""
+    ])
+    error_message = "notification_subscriptions: each {topic = pipeline | quality | cost, protocol = an SNS protocol (email, https, sqs, lambda, ...), endpoint = non-empty}."
+  }
+}
+
+variable "monthly_budget_usd" {
+  description = "The stack's monthly AWS budget in USD (what carries its Stack tag); the cost topic hears when actual spend passes budget_alert_threshold_percent of it, or the month's forecast passes all of it."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.monthly_budget_usd > 0
+    error_message = "monthly_budget_usd: more than 0."
+  }
+}
+
+variable "budget_alert_threshold_percent" {
+  description = "Percent of monthly_budget_usd at which actual spend alerts the cost topic."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.budget_alert_threshold_percent > 0 && var.budget_alert_threshold_percent <= 1000
+    error_message = "budget_alert_threshold_percent: more than 0, at most 1000."
+  }
+}
+
+variable "freshness_max_age_hours" {
+  description = "Hours gold may be old (now minus the end of its latest business day) before the freshness alarm notifies the pipeline topic; also how long the pipeline may report nothing. The default lets the 02:00 run publish by 06:00 UTC."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.freshness_max_age_hours >= 1 && var.freshness_max_age_hours <= 168 && floor(var.freshness_max_age_hours) == var.freshness_max_age_hours
+    error_message = "freshness_max_age_hours: a whole number from 1 to 168 (CloudWatch evaluates hourly periods over at most 7 days)."
+  }
+}
+
+variable "activate_cost_allocation_tags" {
+  description = "Activate the Project, Environment and Stack tag keys as cost allocation tags. Billing knows a key only after resources carrying it were billed (about a day after the first apply), and only an Organization's management account (or a standalone account) may activate: turn on then, there, or activate them in the Billing console."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

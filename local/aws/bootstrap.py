@@ -2,10 +2,11 @@
 
 Buckets, Glue databases, the Athena workgroup and the bronze crawler, all from
 include/pipeline.yaml (through lakehouse.catalog_spec, which Terraform's inputs
-come from too), and the IAM roles Terraform gives MWAA, the crawler and the
+come from too), the IAM roles Terraform gives MWAA, the crawler and the
 deploy, with the policies rendered from terraform/ (iam_render.py), which the
-endpoint then enforces. Idempotent: a role's policies are put back to what
-terraform/ says on every run. Used by `make up`, the tests, and docker-compose's
+endpoint then enforces, and the SNS topics terraform/ declares, which those
+policies let the DAG publish to. Idempotent: a role's policies are put back to
+what terraform/ says on every run. Used by `make up`, the tests, and docker-compose's
 aws-init service:
 
     python -m local.aws.bootstrap --endpoint http://local-aws:4566
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .iam_render import RenderedRole
+    from .iam_render import RenderedRole, RenderedTopic
 
 CRAWLER_ROLE = "module.catalog.aws_iam_role.crawler"
 
@@ -45,6 +46,18 @@ def create_roles(iam: Any, roles: Iterable[RenderedRole] | None = None) -> None:
             iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=json.dumps(policy))
 
 
+def create_topics(sns: Any, topics: Iterable[RenderedTopic] | None = None) -> None:
+    """The topics terraform/ declares (by default every one it creates locally). CreateTopic of a
+    name that exists returns it, so this is idempotent; the KMS key is left out, as the endpoint
+    does not model KMS."""
+    from .iam_render import local_topics
+
+    for topic in local_topics().values() if topics is None else topics:
+        arn = sns.create_topic(Name=topic.name)["TopicArn"]
+        if arn != topic.arn:
+            raise RuntimeError(f"{topic.address}: the endpoint made {arn}, terraform/ says {topic.arn}")
+
+
 def crawler_role_arn() -> str:
     from .iam_render import local_roles
 
@@ -66,6 +79,7 @@ def bootstrap_aws(url: str) -> None:
     glue = session.client("glue", endpoint_url=url)
     athena = session.client("athena", endpoint_url=url)
     create_roles(session.client("iam", endpoint_url=url))
+    create_topics(session.client("sns", endpoint_url=url))
     existing_buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
     for bucket in buckets(config):
         if bucket not in existing_buckets:

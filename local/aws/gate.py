@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +30,12 @@ from .request_actions import (
     S3Request,
     Unmapped,
     athena_asks,
+    budgets_asks,
+    cloudwatch_asks,
     glue_asks,
     query_protocol_asks,
     s3_asks,
+    sqs_asks,
 )
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -82,15 +86,27 @@ def request_body(environ: dict[str, Any]) -> bytes:
     return raw
 
 
-# X-Amz-Target prefixes of the JSON services, by the service moto routes them to
-_JSON_TARGETS = {"glue": "AWSGlue", "athena": "AmazonAthena"}
+# X-Amz-Target prefixes of the JSON services, by the service (signing name) moto routes them to
+_JSON_TARGETS = {
+    "glue": "AWSGlue",
+    "athena": "AmazonAthena",
+    "sqs": "AmazonSQS",
+    "monitoring": "GraniteServiceVersion20100801",  # CloudWatch
+    "budgets": "AWSBudgetServiceGateway",
+}
+_QUERY_SERVICES = ("sts", "iam", "sns")
+# services that speak JSON to current SDKs and the query protocol (no target) to older ones
+_JSON_OR_QUERY = ("sqs", "monitoring")
+# JSON services that AWS made query-compatible: SDKs read the error code from a header
+_QUERY_COMPATIBLE = ("sqs", "monitoring")
 
 
 def _protocol(environ: dict[str, Any], service: str | None) -> str:
-    if service in _JSON_TARGETS or (service not in ("s3", "sts", "iam") and environ.get("HTTP_X_AMZ_TARGET")):
-        return "json"
-    if service in ("sts", "iam"):
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if service in _QUERY_SERVICES or (service in _JSON_OR_QUERY and not target):
         return "query"
+    if service in _JSON_TARGETS or (service != "s3" and target):
+        return "json"
     return "s3"
 
 
@@ -101,6 +117,8 @@ def _target_mismatch(environ: dict[str, Any], service: str | None) -> bool:
     expected = _JSON_TARGETS.get(service or "")
     if expected is None:
         return bool(target)
+    if not target and service in _JSON_OR_QUERY:
+        return False
     return target.partition(".")[0] != expected
 
 
@@ -109,10 +127,17 @@ _ENDPOINT_PATHS = ("/moto-api", "/latest/", "/favicon.ico")
 HEALTH_PATH = "/moto-api/"
 
 
-def _refusal(protocol: str, code: str, message: str, environ: dict[str, Any]) -> Refusal:
+def _refusal(
+    protocol: str, code: str, message: str, environ: dict[str, Any], service: str | None = None
+) -> Refusal:
     if protocol == "json":
+        headers = [("Content-Type", JSON_CONTENT_TYPE)]
+        if service in _QUERY_COMPATIBLE and code == "AccessDeniedException":
+            # as SQS and CloudWatch answer: the query protocol's code, for SDKs to report
+            code = "com.amazon.coral.service#AccessDeniedException"
+            headers.append(("x-amzn-query-error", "AccessDenied;Sender"))
         body = json.dumps({"__type": code, "Message": message, "message": message}).encode()
-        return Refusal("400 Bad Request", [("Content-Type", JSON_CONTENT_TYPE)], body)
+        return Refusal("400 Bad Request", headers, body)
     if protocol == "query":
         xml = (
             "<ErrorResponse><Error><Type>Sender</Type>"
@@ -135,6 +160,13 @@ _UNKNOWN_KEY = {
     "query": ("InvalidClientTokenId", "The security token included in the request is invalid."),
 }
 _DENIED_CODE = {"s3": "AccessDenied", "json": "AccessDeniedException", "query": "AccessDenied"}
+# SNS calls a refusal an AuthorizationError, and names the action SNS:Publish in it
+_SNS_DENIED_CODE = "AuthorizationError"
+_SNS_ACTION = re.compile(r"\bsns:(?=[A-Z])")
+
+
+def _denied_code(protocol: str, service: str | None) -> str:
+    return _SNS_DENIED_CODE if service == "sns" else _DENIED_CODE[protocol]
 
 
 class Gate:
@@ -190,13 +222,14 @@ class Gate:
                 for ask in asks:
                     check(ask.action, ask.resources, {**context, **ask.context})
         except AccessDenied as err:
-            return _refusal(protocol, _DENIED_CODE[protocol], err.message, environ)
+            message = _SNS_ACTION.sub("SNS:", err.message) if service == "sns" else err.message
+            return _refusal(protocol, _denied_code(protocol, service), message, environ, service)
         except Unmapped as err:
             message = (
                 f"User: {principal.arn} is not authorized to perform: {err} on the local endpoint, "
                 "which cannot tell what IAM permission it needs and so refuses it"
             )
-            return _refusal(protocol, _DENIED_CODE[protocol], message, environ)
+            return _refusal(protocol, _denied_code(protocol, service), message, environ, service)
         return None
 
     def _asks(self, environ: dict[str, Any], protocol: str, service: str, region: str) -> list[Ask]:
@@ -206,7 +239,7 @@ class Gate:
             query = parse_qs(str(environ.get("QUERY_STRING", "")), keep_blank_values=True)
             body = parse_qs(request_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
             form = {k: v[0] for k, v in {**query, **body}.items()}  # the body's wins, as in moto
-            return query_protocol_asks(service, form, LOCAL_ACCOUNT_ID)
+            return query_protocol_asks(service, form, LOCAL_ACCOUNT_ID, region)
         bucket, key = self._s3_location(environ)
         headers = {
             name[5:].replace("_", "-").lower(): str(value)
@@ -242,6 +275,12 @@ class Gate:
                 workgroup_of=self._workgroup_of,
                 named_query_workgroup=self._named_query_workgroup,
             )
+        if target == "AmazonSQS":
+            return sqs_asks(action, body, LOCAL_ACCOUNT_ID, region)
+        if target == "GraniteServiceVersion20100801":
+            return cloudwatch_asks(action, body, LOCAL_ACCOUNT_ID, region)
+        if target == "AWSBudgetServiceGateway":
+            return budgets_asks(action, body, LOCAL_ACCOUNT_ID)
         raise Unmapped(f"{target}.{action}")
 
 

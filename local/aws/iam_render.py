@@ -2,7 +2,8 @@
 
 The endpoint must enforce what AWS would: the roles and policies terraform/ defines, with the
 lake's real names, not a hand-kept copy that drifts from them. terraform_eval evaluates the
-HCL; this module picks out the roles and the policies attached to them.
+HCL; this module picks out the roles and the policies attached to them, and the SNS topics
+those policies let the roles publish to, which bootstrap creates as it creates the roles.
 """
 
 from __future__ import annotations
@@ -89,6 +90,36 @@ def _by_role(
         entry = (label, evaluator.argument(instance, value))
         grouped.setdefault(evaluator.argument(instance, "role"), []).append(entry)
     return grouped
+
+
+@dataclass(frozen=True)
+class RenderedTopic:
+    address: str  # e.g. 'module.monitoring.aws_sns_topic.this["pipeline"]'
+    name: str
+    arn: str
+
+
+def render_topics(
+    terraform_dir: Path = TERRAFORM_DIR,
+    variables: Mapping[str, Any] | None = None,
+    account_id: str = LOCAL_ACCOUNT_ID,
+) -> dict[str, RenderedTopic]:
+    """Every aws_sns_topic of every instantiated module, by address."""
+    evaluator = Evaluator(
+        terraform_dir, local_variables() if variables is None else variables, account_id=account_id
+    )
+    return {
+        topic.address: RenderedTopic(
+            topic.address, evaluator.attribute(topic, "name"), evaluator.attribute(topic, "arn")
+        )
+        for topic in evaluator.instances("aws_sns_topic")
+    }
+
+
+@cache
+def local_topics() -> dict[str, RenderedTopic]:
+    """The topics as the local stack renders them (local_variables()), once per process."""
+    return render_topics()
 
 
 @cache

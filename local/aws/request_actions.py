@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .access import glue_table_arns, s3_bucket_arn, s3_object_arn
 
@@ -457,13 +457,201 @@ def _athena_workgroups(
     raise Unmapped(f"athena:{action}")
 
 
-# -- STS and IAM (query protocol) ------------------------------------------------------------
+# -- SNS (query protocol) --------------------------------------------------------------------
+_SNS_TOPIC_NAMED = {
+    "DeleteTopic",
+    "GetTopicAttributes",
+    "SetTopicAttributes",
+    "Subscribe",
+    "ConfirmSubscription",
+    "ListSubscriptionsByTopic",
+    "AddPermission",
+    "RemovePermission",
+    "GetDataProtectionPolicy",
+    "PutDataProtectionPolicy",
+}
+_SNS_SUBSCRIPTION_NAMED = {"Unsubscribe", "GetSubscriptionAttributes", "SetSubscriptionAttributes"}
+
+
+def sns_asks(action: str, form: Mapping[str, Any], account: str, region: str) -> list[Ask]:
+    """Topic actions on the topic; PublishBatch is authorized as sns:Publish, a subscription's
+    actions on the topic its ARN extends."""
+    name = f"sns:{action}"
+    if action == "CreateTopic":
+        return [Ask(name, (f"arn:aws:sns:{region}:{account}:{form.get('Name') or ''}",))]
+    if action in ("Publish", "PublishBatch"):
+        # every destination the request names: which one SNS (or moto) picks is not ours to guess
+        named = [str(form[key]) for key in ("TopicArn", "TargetArn") if form.get(key)]
+        named += ["*"] if form.get("PhoneNumber") else []
+        if not named:
+            raise Unmapped(f"sns:{action} naming no topic, target or phone number")
+        return [Ask("sns:Publish", tuple(named))]
+    if action in _SNS_TOPIC_NAMED:
+        return [Ask(name, (str(form.get("TopicArn") or ""),))]
+    if action in _SNS_SUBSCRIPTION_NAMED:
+        return [Ask(name, (str(form.get("SubscriptionArn") or "").rpartition(":")[0],))]
+    if action in ("ListTopics", "ListSubscriptions"):
+        return [Ask(name, ("*",))]
+    if action in ("TagResource", "UntagResource", "ListTagsForResource"):
+        return [Ask(name, (str(form.get("ResourceArn") or ""),))]
+    raise Unmapped(name)
+
+
+# -- SQS (JSON, or the query protocol of older clients) -----------------------------------------
+_SQS_QUEUE_NAMED = {
+    "SendMessage",
+    "ReceiveMessage",
+    "DeleteMessage",
+    "ChangeMessageVisibility",
+    "GetQueueAttributes",
+    "SetQueueAttributes",
+    "PurgeQueue",
+    "DeleteQueue",
+    "ListQueueTags",
+    "TagQueue",
+    "UntagQueue",
+    "AddPermission",
+    "RemovePermission",
+    "ListDeadLetterSourceQueues",
+}
+# batch calls are authorized as the action they batch
+_SQS_BATCHES = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
+
+
+def _queue_arn(queue_url: str, region: str) -> str:
+    """A queue URL's ARN: the URL's path is /<account>/<name>, whatever its host."""
+    parts = urlsplit(queue_url).path.strip("/").split("/")
+    if len(parts) != 2 or not all(parts):
+        raise Unmapped(f"an SQS request whose QueueUrl is not .../<account>/<name>: {queue_url!r}")
+    return f"arn:aws:sqs:{region}:{parts[0]}:{parts[1]}"
+
+
+def sqs_asks(action: str, body: Mapping[str, Any], account: str, region: str) -> list[Ask]:
+    """Queue actions on the queue its URL (or, creating or finding one, its name) names."""
+    iam_action = _SQS_BATCHES.get(action, action)
+    name = f"sqs:{iam_action}"
+    if iam_action in _SQS_QUEUE_NAMED:
+        return [Ask(name, (_queue_arn(str(body.get("QueueUrl") or ""), region),))]
+    if action in ("CreateQueue", "GetQueueUrl"):
+        owner = str(body.get("QueueOwnerAWSAccountId") or account)
+        return [Ask(name, (f"arn:aws:sqs:{region}:{owner}:{body.get('QueueName') or ''}",))]
+    if action == "ListQueues":
+        return [Ask(name, ("*",))]
+    raise Unmapped(name)
+
+
+# -- CloudWatch metrics and alarms (JSON, or the query protocol) -------------------------------
+_CLOUDWATCH_ANY = {
+    "GetMetricData",
+    "GetMetricStatistics",
+    "ListMetrics",
+    "GetMetricWidgetImage",
+    "DescribeAlarmsForMetric",
+    "DescribeAlarms",
+    "DescribeAlarmHistory",  # of every alarm, unless it names one
+    "ListDashboards",
+}
+_CLOUDWATCH_ALARM_NAMED = {"PutMetricAlarm", "PutCompositeAlarm", "SetAlarmState"}
+_CLOUDWATCH_ALARMS_NAMED = {"DeleteAlarms", "EnableAlarmActions", "DisableAlarmActions"}
+
+
+def _names(body: Mapping[str, Any], key: str) -> list[str]:
+    """A list parameter, from a JSON body's list or the query protocol's Key.member.N fields."""
+    value = body.get(key)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    prefix = f"{key}.member."
+    numbered = [(k[len(prefix) :], v) for k, v in body.items() if k.startswith(prefix)]
+    return [str(v) for _, v in sorted(numbered, key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0)]
+
+
+def _cloudwatch_resources(action: str, body: Mapping[str, Any], account: str, region: str) -> tuple[str, ...]:
+    alarm = f"arn:aws:cloudwatch:{region}:{account}:alarm:"
+    dashboard = f"arn:aws:cloudwatch::{account}:dashboard/"
+    if action in _CLOUDWATCH_ALARM_NAMED or (action == "DescribeAlarmHistory" and body.get("AlarmName")):
+        return (alarm + str(body.get("AlarmName") or ""),)
+    if action in _CLOUDWATCH_ANY:
+        return ("*",)
+    if action in _CLOUDWATCH_ALARMS_NAMED:
+        return tuple(alarm + n for n in _names(body, "AlarmNames")) or ("*",)
+    if action in ("PutDashboard", "GetDashboard"):
+        return (dashboard + str(body.get("DashboardName") or ""),)
+    if action == "DeleteDashboards":
+        return tuple(dashboard + n for n in _names(body, "DashboardNames")) or ("*",)
+    if action in ("TagResource", "UntagResource", "ListTagsForResource"):
+        return (str(body.get("ResourceARN") or ""),)
+    raise Unmapped(f"cloudwatch:{action}")
+
+
+def cloudwatch_asks(action: str, body: Mapping[str, Any], account: str, region: str) -> list[Ask]:
+    """PutMetricData has no resource and carries its namespace as ``cloudwatch:namespace``, which
+    is how a policy limits it; alarms and dashboards are authorized on their ARNs."""
+    if action == "PutMetricData":
+        return [
+            Ask(f"cloudwatch:{action}", ("*",), {"cloudwatch:namespace": str(body.get("Namespace") or "")})
+        ]
+    return [Ask(f"cloudwatch:{action}", _cloudwatch_resources(action, body, account, region))]
+
+
+# -- Budgets (JSON) -----------------------------------------------------------------------------
+# AWS Budgets authorizes its API with two actions on the budget: one to change it, one to read it.
+_BUDGETS_MODIFY = {
+    "CreateBudget",
+    "UpdateBudget",
+    "DeleteBudget",
+    "CreateNotification",
+    "UpdateNotification",
+    "DeleteNotification",
+    "CreateSubscriber",
+    "UpdateSubscriber",
+    "DeleteSubscriber",
+}
+_BUDGETS_VIEW = {
+    "DescribeBudget",
+    "DescribeNotificationsForBudget",
+    "DescribeSubscribersForNotification",
+    "DescribeBudgetPerformanceHistory",
+}
+
+
+def budgets_asks(action: str, body: Mapping[str, Any], account: str) -> list[Ask]:
+    """ModifyBudget or ViewBudget on the budget named; budgets are global, so the ARN has no region."""
+    # the name the call acts on, read where the service reads it
+    holder = {"CreateBudget": "Budget", "UpdateBudget": "NewBudget"}.get(action)
+    inner = body.get(holder) if holder else body
+    budget = inner.get("BudgetName") if isinstance(inner, dict) else None
+    owner = body.get("AccountId") or account
+    arn = f"arn:aws:budgets::{owner}:budget/{budget or ''}"
+    if action in _BUDGETS_MODIFY:
+        return [Ask("budgets:ModifyBudget", (arn,))]
+    if action in _BUDGETS_VIEW:
+        return [Ask("budgets:ViewBudget", (arn,))]
+    if action == "DescribeBudgets":
+        return [Ask("budgets:ViewBudget", ("*",))]
+    if action in ("TagResource", "UntagResource", "ListTagsForResource"):
+        return [Ask(f"budgets:{action}", (str(body.get("ResourceARN") or ""),))]
+    raise Unmapped(f"budgets:{action}")
+
+
+# -- STS and IAM, and the query protocol's SNS, SQS and CloudWatch ------------------------------
 _NEEDS_NO_PERMISSION = {"GetCallerIdentity", "GetSessionToken", "DecodeAuthorizationMessage"}
 
 
-def query_protocol_asks(service: str, form: Mapping[str, str], account: str) -> list[Ask]:
-    """STS and IAM: the action is a form field; GetCallerIdentity needs no permission at all."""
+def query_protocol_asks(
+    service: str, form: Mapping[str, str], account: str, region: str = "us-east-1"
+) -> list[Ask]:
+    """The action is a form field; STS's GetCallerIdentity needs no permission at all."""
     action = form.get("Action", "")
+    if service == "sns":
+        return sns_asks(action, form, account, region)
+    if service == "sqs":
+        return sqs_asks(action, form, account, region)
+    if service == "monitoring":
+        return cloudwatch_asks(action, form, account, region)
     if service == "sts":
         if action in _NEEDS_NO_PERMISSION:
             return []

@@ -2,10 +2,11 @@
 
 Requests are routed by their ``X-Amz-Target`` header. Athena query-execution actions go to
 ``AthenaService`` and the crawler lifecycle actions to ``CrawlerService``; everything else
-(S3, STS, the rest of Glue and Athena) is served by moto, whose multipart completion is
-replaced by one that copies the object once (s3_multipart.py). Both extensions keep their
-data in moto's stores, so a table written by a CTAS is what ``glue.get_table`` returns; those
-stores live in memory, and persistence.py keeps the lake's part of them in a state directory.
+(S3, STS, IAM, SNS, SQS, CloudWatch, Budgets, the rest of Glue and Athena) is served by moto,
+whose multipart completion is replaced by one that copies the object once (s3_multipart.py).
+Both extensions keep their data in moto's stores, so a table written by a CTAS is what
+``glue.get_table`` returns; those stores live in memory, and persistence.py keeps the lake's
+part of them in a state directory.
 """
 
 from __future__ import annotations
@@ -58,8 +59,15 @@ def _account_for(access_key: str | None) -> str:
 
 
 _READ_ONLY_PREFIXES = ("Get", "BatchGet", "List", "Search", "Describe", "Query")
-# JSON-protocol services that can't change a table's data or definition.
-_NO_DATA_SERVICES = ("AmazonAthena", "AWSSecurityTokenServiceV20110615")
+# JSON-protocol services that can't change a table's data or definition (SNS, SQS, CloudWatch
+# and Budgets reach neither the lake nor the catalog: their calls must not invalidate its caches).
+_NO_DATA_SERVICES = (
+    "AmazonAthena",
+    "AWSSecurityTokenServiceV20110615",
+    "AmazonSQS",
+    "GraniteServiceVersion20100801",
+    "AWSBudgetServiceGateway",
+)
 
 
 def action_name(environ: dict[str, Any]) -> str:
@@ -256,7 +264,8 @@ class LocalAwsApp:
 
 
 class LocalAwsServer:
-    """One HTTP endpoint for S3, Glue, STS and Athena on host:port (port 0 picks a free one).
+    """One HTTP endpoint for S3, Glue, STS, IAM, Athena, SNS, SQS, CloudWatch and Budgets on host:port
+    (port 0 picks a free one).
 
     With a `state_dir` the lake (S3 objects, the Glue catalog) is restored from it once the port
     is bound (a port in use fails before the state is touched) and before anything is served,

@@ -1365,6 +1365,12 @@ _RESOURCE_RULES: dict[str, dict[str, Callable[[_Facts], Any]]] = {
     "aws_mwaa_environment": _named(lambda f: f.arn("airflow", f"environment/{f.arg('name')}")),
     "aws_cloudwatch_log_group": _named(lambda f: f.arn("logs", f"log-group:{f.arg('name')}")),
     "aws_secretsmanager_secret": {"name": lambda f: f.arg("name")},
+    # an SNS topic's id is its ARN
+    "aws_sns_topic": {
+        "name": lambda f: f.arg("name"),
+        "arn": lambda f: f.arn("sns", f.arg("name")),
+        "id": lambda f: f.arn("sns", f.arg("name")),
+    },
 }
 
 

@@ -230,11 +230,51 @@ class AthenaLimits(Strict):
         return self.query_timeout_minutes * 60.0
 
 
+class Maintenance(Strict):
+    """lakehouse_maintenance: when it runs, and how long what the lake no longer serves is kept.
+
+    Superseded versions are what a rollback restores, so their retention is the
+    rollback window; a failed run's staging is kept a while so that it can be
+    looked into; query results are Athena's, never the lake's.
+    """
+
+    cron: str = Field(
+        default="0 16 * * *",
+        pattern=r"^\S+ \S+ \S+ \S+ \S+$",
+        description="daily, after lakehouse_daily's window (its start plus its run timeout); the"
+        " lake's lease keeps the two apart whenever a run is late",
+    )
+    run_timeout_hours: int = Field(
+        default=4, ge=1, le=24, description="a run is failed past this, and the lease it holds expires"
+    )
+    superseded_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        description="the rollback window: a version a publish replaced is kept this long, then deleted",
+    )
+    abandoned_staging_days: int = Field(
+        default=1,
+        ge=1,
+        le=3650,
+        description="a failed run's staging (a _runs/ location no table or record points at, a table"
+        " in the staging database) is deleted once this old",
+    )
+    athena_results_days: int = Field(
+        default=7, ge=1, le=3650, description="query results under the Athena output location"
+    )
+
+    @property
+    def run_timeout(self) -> timedelta:
+        return timedelta(hours=self.run_timeout_hours)
+
+
 class PipelineConfig(Strict):
     schedule: Schedule = Field(default_factory=Schedule)
     lake: Lake = Field(default_factory=Lake)
     athena: AthenaLimits = Field(default_factory=AthenaLimits)
     quality: Quality = Field(default_factory=Quality)
+    maintenance: Maintenance = Field(default_factory=Maintenance)
     source: Source
     gold: list[GoldDataset] = Field(default_factory=list)
 
@@ -248,6 +288,18 @@ class PipelineConfig(Strict):
                     f"gold.{index}.affected_by: {', '.join(unknown)} are not source tables with a"
                     f" business_date_column (those are: {', '.join(sorted(dated))})"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _staging_outlives_a_run(self) -> PipelineConfig:
+        """A run may still use its staging (a publish retried) until its timeout fails it."""
+        kept = self.maintenance.abandoned_staging_days * 24
+        if kept < self.schedule.run_timeout_hours:
+            raise ValueError(
+                f"maintenance.abandoned_staging_days: {self.maintenance.abandoned_staging_days} keeps"
+                f" staging for less than schedule.run_timeout_hours ({self.schedule.run_timeout_hours}):"
+                " a run still going could lose its staging"
+            )
         return self
 
     def affecting(self, dataset: GoldDataset) -> list[str]:

@@ -8,6 +8,8 @@ each prove one property of it:
   day 2  a simulated day, incremental, with a product priced far above the
          catalogue (its audit warns and publishes); Athena's queue holds the
          queries that plan and audit payments 25 s: they must still succeed
+         Then lakehouse_rollback serves day 1's silver.products again (audited,
+         read through Athena) and rolls forward to day 2's run.
   day 3  a simulated day plus a late update to a 20-day-old order. The first
          run reads a copy of the source with one anomaly in each of four
          datasets (ANOMALIES): exactly those audits fail, nothing is published
@@ -117,6 +119,7 @@ class Scenario:
     verdicts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # run -> dataset -> verdict
     gold_vs_oracle: dict[str, dict[str, tuple[list, list]]] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    rollbacks: dict[str, dict] = field(default_factory=dict)  # runs of lakehouse_rollback
 
 
 def gold_snapshot() -> dict[str, list]:
@@ -257,6 +260,53 @@ def _run_day2(scenario: Scenario, run_day: Any, workgroup: str) -> None:
         "select max(unit_price) from silver.products", database="silver"
     ).rows
     compare_with_oracle(scenario, "day2")
+
+
+PRODUCTS_SQL = "select product_id, unit_price from silver.products order by product_id"
+ROLLBACK_DAG_ID = "lakehouse_rollback"
+
+
+def _served_products() -> list:
+    return query(PRODUCTS_SQL, database="silver").rows
+
+
+def _roll_day2_back_and_forward(scenario: Scenario) -> None:
+    """Day 2's products (its warning published anyway) rolled back to day 1's, then forward again."""
+    from local.run_dag import run_rollback
+
+    scenario.facts["products_day2"] = _served_products()
+    scenario.rollbacks["back"] = run_rollback("silver.products", "previous")
+    scenario.facts["products_rolled_back"] = _served_products()
+    scenario.rollbacks["forward"] = run_rollback("silver.products", scenario.runs["day2"]["run_id"])
+    scenario.facts["products_rolled_forward"] = _served_products()
+    for name, run in scenario.rollbacks.items():
+        prefix = f"reports/{ROLLBACK_DAG_ID}/silver.products/"
+        (key,) = [
+            k
+            for k in keys_under(scenario.s3, scenario.bucket, prefix)
+            if f"/{run['run_id']}/result.json" in k
+        ]
+        body = scenario.s3.get_object(Bucket=scenario.bucket, Key=key)["Body"].read()
+        scenario.verdicts[f"rollback_{name}"] = {"products": json.loads(body)["verdict"]}
+    scenario.facts["rollback_asset_events"] = asset_events(ROLLBACK_DAG_ID)
+    seconds = ", ".join(f"{name} {run['seconds']:.1f} s" for name, run in scenario.rollbacks.items())
+    FIGURES.append(f"scenario runs of lakehouse_rollback (silver.products): {seconds}")
+
+
+def asset_events(dag_id: str) -> list[tuple[str, str]]:
+    """(asset name, run id) of each Asset event the runs of `dag_id` emitted."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        rows = session.execute(
+            select(AssetModel.name, AssetEvent.source_run_id)
+            .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+            .where(AssetEvent.source_dag_id == dag_id)
+            .order_by(AssetEvent.timestamp)
+        )
+        return [(name, run_id) for name, run_id in rows]
 
 
 def _simulate_day3(conn: psycopg.Connection) -> tuple[int, str]:
@@ -412,6 +462,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
     pg.ensure_database(source.database)
     source.use(source.database)
     delete_earlier_runs(DAG_ID)
+    delete_earlier_runs(ROLLBACK_DAG_ID)
     session = boto3.session.Session(
         aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
     )
@@ -430,8 +481,10 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         replace_shop(scenario.conn, generate_shop(SPEC))
         scenario.runs["day1"] = run_day(DAY1, full_refresh=True)
         compare_with_oracle(scenario, "day1")
+        scenario.facts["products_day1"] = _served_products()
 
         _run_day2(scenario, run_day, lake.workgroup)
+        _roll_day2_back_and_forward(scenario)
         scenario.facts["late_order"] = _simulate_day3(scenario.conn)
         _run_day3_failed_audit(scenario, source, run_day)
         scenario.conn = psycopg.connect(pg.dsn(source.database), autocommit=True)

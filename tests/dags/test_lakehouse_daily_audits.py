@@ -5,7 +5,8 @@ Two levels:
   DAG on a copy of the source with one anomaly in each of four datasets
   (ANOMALIES). Exactly those audits fail, each naming the expectation, the
   count, a sample and its report; nothing is published and gold is skipped.
-  Its day 2 carries a warning-only anomaly, which publishes.
+  Its day 2 carries a warning-only anomaly, which publishes; lakehouse_rollback
+  then serves day 1's version again, audited, and rolls forward to day 2's.
 - further anomalies proven at ExpectationSuiteAuditOperator on one staged
   dataset each: the day-3 partition the scenario published, staged again with
   the anomaly, audited by the real operator in a DAG of its own (dag.test).
@@ -74,6 +75,33 @@ def test_a_warning_only_anomaly_publishes_with_the_warning_recorded(scenario: Sc
     assert warning["sample"] == [f"{WARNING_PRICE}.0"]
     assert "warnings (1, published anyway)" in verdict["message"]
     assert scenario.facts["price_published"] == [[f"{WARNING_PRICE}.00"]]
+
+
+def test_rolling_back_the_warned_day_serves_the_earlier_rows_and_rolling_forward_restores_it(
+    scenario: Scenario,
+) -> None:
+    """lakehouse_rollback to `previous` after day 2 serves day 1's products through Athena; to day 2's
+    run id it serves day 2's again. Each run audits what it restores before publishing it."""
+    back, forward = scenario.rollbacks["back"], scenario.rollbacks["forward"]
+    assert (back["state"], forward["state"]) == ("success", "success"), (back["failed"], forward["failed"])
+    day1, day2 = scenario.facts["products_day1"], scenario.facts["products_day2"]
+    assert day1 != day2 and [f"{WARNING_PRICE}.00"] in [row[1:] for row in day2]
+    assert scenario.facts["products_rolled_back"] == day1
+    assert scenario.facts["products_rolled_forward"] == day2
+    rolled_back = scenario.verdicts["rollback_back"]["products"]
+    assert rolled_back["passed"] and not rolled_back["warnings"]
+    rolled_forward = scenario.verdicts["rollback_forward"]["products"]
+    assert rolled_forward["passed"] and [w["check"] for w in rolled_forward["warnings"]] == [
+        "expect_column_values_to_be_between(unit_price)"
+    ], "the version rolled forward to carries day 2's warning again"
+    events = scenario.facts["rollback_asset_events"]
+    for run in (back, forward):
+        assert [name for name, run_id in events if run_id == run["run_id"]] == ["silver.products"]
+
+
+def test_a_rollback_run_takes_seconds(scenario: Scenario) -> None:
+    for run in scenario.rollbacks.values():
+        assert run["seconds"] < 60, run["task_seconds"]
 
 
 def assert_failed_verdict(verdict: dict[str, Any], dag_id: str, dataset: str, expected: list[str]) -> None:

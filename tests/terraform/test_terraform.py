@@ -1,15 +1,17 @@
-"""terraform/: formatted, zero failed checkov checks, and in agreement with the DAG's config.
+"""terraform/: formatted, valid, zero failed checkov checks, and in agreement with the DAG's config.
 
-No provider can be downloaded here, so `terraform validate`/`plan` cannot run;
-these tests read the HCL itself (python-hcl2) and prove what matters to the
-DAG: every name it depends on reaches Terraform from pipeline.yaml and
-requirements.txt through the generated terraform/lakehouse.json, and every IAM
-grant names its actions.
+No provider can be downloaded here, so `terraform plan` cannot run, and `terraform validate`
+runs only where a provider mirror is installed; these tests read the HCL itself (python-hcl2,
+and local/aws/terraform_eval.py where a value must be computed) and prove what matters to the
+DAG: every name it depends on reaches Terraform from pipeline.yaml, metrics_names.py and
+requirements.txt through the generated terraform/lakehouse.json, and every IAM grant names its
+actions.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,8 +25,11 @@ import sqlglot
 from hcl2.utils import SerializationOptions
 
 from deploy.terraform_inputs import airflow_version, render
+from lakehouse import metrics_names
 from lakehouse.catalog_spec import crawler_spec
 from lakehouse.config import pipeline_config
+from local.aws.iam_render import LOCAL_ACCOUNT_ID, LOCAL_REGION, local_variables
+from local.aws.terraform_eval import Evaluator
 
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO / "terraform"
@@ -294,6 +299,7 @@ def test_the_execution_role_reaches_only_this_stacks_buckets_databases_workgroup
         "${compact([var.kms_key_arn, var.catalog_kms_key_arn])}",
         "${local.arn_prefix}:sqs:",
         "${local.arn_prefix}:airflow:",
+        "${var.notification_topic_arns}",
     )
     # "*" alone is PutMetricData's, conditioned on MWAA's namespace (previous test).
     unscoped = [r for r in resources if r != "*" and not any(token in r for token in scoped)]
@@ -436,3 +442,217 @@ def test_the_example_tfvars_sets_only_declared_variables_and_every_required_one(
     required = {name for name, body in root.items() if "default" not in body}
     assert required <= set(example), f"dev.tfvars.example lacks {required - set(example)}"
     assert example["environment"] == "dev"
+
+
+# --- monitoring: topics, dashboard, alarms, budget, cost-allocation tags -------------------------
+
+MONITORING = TERRAFORM / "modules/monitoring/main.tf"
+PROVIDER_MIRROR = Path("/opt/tf-plugins")
+
+
+@cache
+def local_evaluator() -> Evaluator:
+    """terraform/ evaluated with the local stack's inputs, for values only a computation shows."""
+    return Evaluator(TERRAFORM, local_variables(), account_id=LOCAL_ACCOUNT_ID)
+
+
+def test_the_metric_names_and_topics_reach_terraform_from_metrics_names() -> None:
+    inputs = json.loads((TERRAFORM / "lakehouse.json").read_text())
+    assert inputs["monitoring"] == metrics_names.terraform_inputs()
+    assert module_call("monitoring")["monitoring"] == "${local.lakehouse.monitoring}"
+    assert module_call("mwaa")["metrics_namespace"] == "${local.lakehouse.monitoring.namespace}"
+    topics = resource(MONITORING, "aws_sns_topic.this")
+    assert topics["for_each"] == "${var.monitoring.topics}"
+    assert topics["name"] == "${var.name}-${each.value}"
+    assert module_call("monitoring")["name"] == "${local.name}"
+
+
+def test_the_topics_are_encrypted_with_the_stack_key_which_their_publishing_services_may_use() -> None:
+    topics = resource(MONITORING, "aws_sns_topic.this")
+    assert topics["kms_master_key_id"] == "${var.kms_key_arn}"
+    assert module_call("monitoring")["kms_key_arn"] == "${aws_kms_key.lakehouse.arn}"
+    policy = policy_document(TERRAFORM / "kms.tf", "aws_iam_policy_document.kms_key_policy")
+    by_service = {
+        identifier: set(statement["actions"])
+        for statement in policy["statement"]
+        for principal in statement.get("principals", [])
+        if principal["type"] == "Service"
+        for identifier in principal["identifiers"]
+    }
+    for service in ("cloudwatch.amazonaws.com", "budgets.amazonaws.com", "sns.amazonaws.com"):
+        assert {"kms:Decrypt", "kms:GenerateDataKey"} <= by_service[service], service
+
+
+def test_alarms_and_budgets_may_publish_to_their_topics_for_this_account_only() -> None:
+    evaluator = local_evaluator()
+
+    def publishers(kind: str) -> dict[str, dict[str, Any]]:
+        rendered = evaluator.evaluate(
+            f'data.aws_iam_policy_document.topic["{kind}"].json', "module.monitoring"
+        )
+        return {
+            s["Principal"]["Service"]: s["Condition"]
+            for s in json.loads(rendered)["Statement"]
+            if s["Effect"] == "Allow"
+        }
+
+    account = LOCAL_ACCOUNT_ID
+    assert publishers("pipeline") == {
+        "cloudwatch.amazonaws.com": {
+            "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{LOCAL_REGION}:{account}:alarm:*"},
+            "StringEquals": {"aws:SourceAccount": account},
+        }
+    }
+    assert publishers("cost") == {
+        "budgets.amazonaws.com": {
+            "ArnLike": {"aws:SourceArn": f"arn:aws:budgets::{account}:*"},
+            "StringEquals": {"aws:SourceAccount": account},
+        }
+    }
+    assert publishers("quality") == {}
+
+
+def test_the_execution_role_may_publish_to_the_topics_and_do_nothing_else_with_sns() -> None:
+    body = policy_document(TERRAFORM / "modules/mwaa/iam.tf", "aws_iam_policy_document.execution")
+    sns = [s for s in body["statement"] if any(a.startswith("sns:") for a in s["actions"])]
+    assert [(s["sid"], s["actions"], s["resources"]) for s in sns] == [
+        ("PublishNotifications", ["sns:Publish"], "${var.notification_topic_arns}")
+    ]
+    assert module_call("mwaa")["notification_topic_arns"] == "${values(module.monitoring.topic_arns)}"
+    outputs = parsed(TERRAFORM / "modules/monitoring/outputs.tf")["output"]
+    (topic_arns,) = [o["topic_arns"] for o in outputs if "topic_arns" in o]
+    assert topic_arns["value"] == "${{for kind, topic in aws_sns_topic.this : kind => topic.arn}}"
+
+
+def test_the_dashboard_graphs_every_metric_the_runs_put() -> None:
+    dashboard = resource(MONITORING, "aws_cloudwatch_dashboard.pipeline")
+    assert dashboard["dashboard_body"] == "${jsonencode({widgets = local.widgets})}"
+    widgets = local_evaluator().evaluate("local.widgets", "module.monitoring")
+    graphed = json.dumps(widgets)
+    environment = "airflow-lakehouse-local"
+    for metric in metrics_names.METRICS.values():
+        if len(metric.dimensions) == 1:
+            assert [metrics_names.NAMESPACE, metric.name, "Environment", environment] in [
+                line for w in widgets for line in w["properties"]["metrics"]
+            ], metric.name
+        else:
+            search = (
+                f"SEARCH('{{{metrics_names.NAMESPACE},{','.join(metric.dimensions)}}} "
+                f'MetricName="{metric.name}" Environment="{environment}"\', '
+                f"'{metric.statistic}', 86400)"
+            )
+            assert json.dumps(search)[1:-1] in graphed, metric.name
+    assert all(w["properties"]["region"] == LOCAL_REGION for w in widgets)
+
+
+def test_alarms_on_failed_runs_and_freshness_notify_the_pipeline_topic() -> None:
+    evaluator = local_evaluator()
+    environment = "airflow-lakehouse-local"
+    pipeline_topic = metrics_names.topic_arn(
+        environment, metrics_names.PIPELINE_TOPIC, LOCAL_REGION, LOCAL_ACCOUNT_ID
+    )
+    alarms = {
+        instance.address: {
+            name: evaluator.argument(instance, name)
+            for name in ("namespace", "metric_name", "dimensions", "alarm_actions", "treat_missing_data")
+        }
+        for instance in evaluator.instances("aws_cloudwatch_metric_alarm")
+    }
+
+    watched = {"namespace": metrics_names.NAMESPACE, "dimensions": {"Environment": environment}}
+    assert alarms == {
+        "module.monitoring.aws_cloudwatch_metric_alarm.failed_runs": {
+            **watched,
+            "metric_name": metrics_names.RUNS_FAILED.name,
+            "alarm_actions": [pipeline_topic],
+            "treat_missing_data": "notBreaching",
+        },
+        "module.monitoring.aws_cloudwatch_metric_alarm.freshness": {
+            **watched,
+            "metric_name": metrics_names.DATA_FRESHNESS.name,
+            "alarm_actions": [pipeline_topic],
+            "treat_missing_data": "breaching",  # a pipeline that reports nothing is stale too
+        },
+    }
+
+
+def test_the_budget_counts_this_stacks_costs_and_alerts_the_cost_topic() -> None:
+    budget = resource(MONITORING, "aws_budgets_budget.stack")
+    assert budget["budget_type"] == "COST"
+    assert budget["limit_amount"] == '${format("%.2f", var.budget_limit_usd)}'
+    assert module_call("monitoring")["budget_limit_usd"] == "${var.monthly_budget_usd}"
+    assert budget["cost_filter"][0]["name"] == "TagKeyValue"
+    assert budget["cost_filter"][0]["values"] == [
+        '${format("user:Stack$%s", var.cost_allocation_tags["Stack"])}'
+    ]
+    notified = [n["subscriber_sns_topic_arns"] for n in budget["notification"]]
+    assert notified == [['${aws_sns_topic.this["cost"].arn}']] * 2
+    assert {n["notification_type"] for n in budget["notification"]} == {"ACTUAL", "FORECASTED"}
+
+
+def test_every_resource_carries_the_cost_allocation_tags() -> None:
+    providers = [
+        (path, body)
+        for path in tf_files()
+        for entry in parsed(path).get("provider", [])
+        for body in entry.values()
+    ]
+    assert [path.name for path, _ in providers] == ["providers.tf"], (
+        "one provider: every resource gets its tags"
+    )
+    (provider,) = [body for _, body in providers]
+    assert "alias" not in provider
+    default_tags = provider["default_tags"][0]["tags"]
+    # later arguments of merge win: var.tags cannot override the cost-allocation tags
+    assert default_tags == '${merge(var.tags, local.cost_allocation_tags, {ManagedBy = "terraform"})}'
+    tags = local_evaluator().evaluate("local.cost_allocation_tags")
+    assert tags == {
+        "Project": "airflow-lakehouse",
+        "Environment": "local",
+        "Stack": "airflow-lakehouse-local",
+    }
+    assert module_call("monitoring")["cost_allocation_tags"] == "${local.cost_allocation_tags}"
+    overriding = [
+        address
+        for _, address, body in blocks("resource")
+        if isinstance(body.get("tags"), dict) and set(body["tags"]) & set(tags)
+    ]
+    assert overriding == []
+    activation = resource(MONITORING, "aws_ce_cost_allocation_tag.this")
+    assert activation["for_each"] == "${var.activate_cost_allocation_tags ? var.cost_allocation_tags : {}}"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed on this machine")
+@pytest.mark.skipif(not PROVIDER_MIRROR.is_dir(), reason=f"no AWS provider mirror at {PROVIDER_MIRROR}")
+def test_terraform_validates_with_the_aws_provider_from_the_mirror(tmp_path: Path) -> None:
+    """`terraform validate` of a copy whose provider constraint admits the mirror's version: the
+    mirror holds one AWS provider, not necessarily of the major version versions.tf asks for."""
+    mirrored = sorted(p.name for p in (PROVIDER_MIRROR / "registry.terraform.io/hashicorp/aws").iterdir())
+    copy = tmp_path / "terraform"
+    shutil.copytree(TERRAFORM, copy, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "*.tfvars"))
+    versions = copy / "versions.tf"
+    constrained, count = re.subn(
+        r'^(\s+version\s+=\s+)"[^"]+"', rf'\g<1>"{mirrored[-1]}"', versions.read_text(), flags=re.M
+    )
+    assert count == 1
+    versions.write_text(constrained)
+    (tmp_path / "cli.tfrc").write_text(
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{PROVIDER_MIRROR}"\n'
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(tmp_path / "cli.tfrc"), "CHECKPOINT_DISABLE": "1"}
+    env |= {"TF_IN_AUTOMATION": "1", "TF_DATA_DIR": str(tmp_path / ".terraform")}
+    for args in (["init", "-backend=false", "-input=false"], ["validate"]):
+        result = subprocess.run(
+            ["terraform", *args, "-no-color"],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert result.returncode == 0, f"terraform {' '.join(args)}:\n{result.stdout}\n{result.stderr}"

@@ -52,6 +52,9 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         audit may read through its lookups (their plans are pulled from XCom).
     :param day: the run's business day (templated).
     :param query_timeout: the longest each of its Athena queries may take, queueing included.
+    :param plan: the staged plan to audit (StagePlan.to_xcom()), for a DAG that stages otherwise
+        than with the daily DAG's `plan` tasks (lakehouse_rollback); None: pulled from this run's
+        `plan` task of the dataset, as are those of `layer_datasets`.
     """
 
     aws_hook_class = BoundedAthenaHook
@@ -66,6 +69,7 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         query_timeout: timedelta,
         layer_datasets: Sequence[str] = (),
         day: str = BUSINESS_DAY_TEMPLATE,
+        plan: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -75,6 +79,7 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         self.query_timeout = query_timeout
         self.layer_datasets = list(dict.fromkeys([dataset, *layer_datasets]))
         self.day = day
+        self.plan = plan
 
     @property
     def _hook_parameters(self) -> dict[str, Any]:
@@ -103,8 +108,8 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         from lakehouse.wap.plan import StagePlan
 
         ti = context["ti"]
-        plans = {}
-        for name in self.layer_datasets:
+        plans = {} if self.plan is None else {self.dataset: StagePlan.from_xcom(self.plan)}
+        for name in self.layer_datasets if self.plan is None else ():
             data = ti.xcom_pull(task_ids=names.wap_task_id(self.layer, name, "plan"), key=names.PLAN_KEY)
             if data:
                 plans[name] = StagePlan.from_xcom(data)

@@ -4,8 +4,10 @@ Nothing is copied: each staged partition already sits in its own run-scoped
 location, so publishing is one Glue call per partition (create or update it to
 point there), which readers see atomically, partition by partition. A whole
 dataset (no partitions) is published by moving the table's location. The
-locations that stop being live are written to a manifest, kept for rollback
-and for a later clean-up, never deleted here.
+locations that stop being live are written to a record beside the one of
+every other change to the dataset (lakehouse.wap.records), with the
+locations made live and the run, kept for rollback and for a later clean-up;
+nothing is deleted here.
 
 Affected partitions that came out empty (every record in them deleted) are
 dropped from the live table, so they stop showing stale rows.
@@ -13,13 +15,11 @@ dropped from the live table, so they stop showing stale rows.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from lakehouse.names import SUPERSEDED_PREFIX
 from lakehouse.wap.plan import StagePlan
+from lakehouse.wap.records import PUBLISH, TABLE, record_key, write_record
 
 TABLE_INPUT_KEYS = ("Name", "Description", "Owner", "Retention", "PartitionKeys", "TableType", "Parameters")
 
@@ -48,33 +48,6 @@ def _partition_input(partition: dict) -> dict:
     return {"Values": partition["Values"], "StorageDescriptor": partition["StorageDescriptor"]}
 
 
-def _previously_superseded(s3: Any, bucket: str, key: str) -> list[dict[str, Any]]:
-    """What an earlier, interrupted try of this publish already recorded (kept, never overwritten)."""
-    try:
-        return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())["locations"]
-    except s3.exceptions.NoSuchKey:
-        return []
-
-
-def _record_superseded(
-    s3: Any, bucket: str, key: str, plan: StagePlan, entries: list[dict[str, Any]]
-) -> None:
-    """Write the manifest before anything is repointed, merged with what an interrupted try wrote.
-
-    Recording first means a publish that dies half-way and is retried never
-    loses the locations it already replaced, nor lists a live one as old.
-    """
-    known = _previously_superseded(s3, bucket, key)
-    merged = known + [entry for entry in entries if entry not in known]
-    body = {
-        "dataset": plan.dataset,
-        "recorded_at": datetime.now(UTC).isoformat(),
-        "superseded_by": plan.location,
-        "locations": merged,
-    }
-    s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(body, indent=2).encode())
-
-
 @dataclass
 class PartitionChanges:
     """What publishing a partitioned staging does to the live partitions, decided before any change."""
@@ -84,6 +57,7 @@ class PartitionChanges:
     deletes: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     superseded: list[dict[str, Any]] = field(default_factory=list)
+    live_after: dict[str, str] = field(default_factory=dict)  # partition -> its location once published
 
 
 def _partition_changes(glue: Any, plan: StagePlan, live: dict | None) -> PartitionChanges:
@@ -97,6 +71,7 @@ def _partition_changes(glue: Any, plan: StagePlan, live: dict | None) -> Partiti
     for partition in _all_partitions(glue, plan.staging_database, plan.temp_table):
         value = partition["Values"][0]
         changes.published.append(value)
+        changes.live_after[value] = partition["StorageDescriptor"]["Location"]
         current = existing.get(value)
         if current is None:
             changes.creates.append(partition)
@@ -113,8 +88,14 @@ def _partition_changes(glue: Any, plan: StagePlan, live: dict | None) -> Partiti
     return changes
 
 
-def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
-    """Point the live table at the staged data; return what changed and what was superseded."""
+def publish(
+    glue: Any, s3: Any, plan: StagePlan, bucket: str, *, run_id: str = "", dag_id: str = ""
+) -> dict[str, Any]:
+    """Point the live table at the staged data; return what changed and what was superseded.
+
+    `run_id` (and `dag_id`) name the run in the change's record: the version a
+    rollback asks for by run id.
+    """
     staged = _table_or_none(glue, plan.staging_database, plan.temp_table)
     if staged is None:
         raise LookupError(f"staged table {plan.staging_database}.{plan.temp_table} not found")
@@ -131,9 +112,19 @@ def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
         if table_location != old_location:
             superseded.insert(0, {"location": old_location})
 
-    manifest_key = f"{SUPERSEDED_PREFIX}/{plan.layer}/{plan.name}/{plan.temp_table}.json"
-    if superseded:
-        _record_superseded(s3, bucket, manifest_key, plan, superseded)
+    manifest_key = record_key(plan.layer, plan.name, plan.temp_table)
+    write_record(
+        s3,
+        bucket,
+        manifest_key,
+        dataset=plan.dataset,
+        superseded_by=plan.location,
+        superseded={entry.get("partition", TABLE): entry["location"] for entry in superseded},
+        published=changes.live_after if plan.partition_column else {TABLE: plan.location},
+        kind=PUBLISH,
+        run_id=run_id,
+        dag_id=dag_id,
+    )
 
     # ... then repoint: one Glue call per partition, each atomic for readers
     if live is None:
@@ -170,4 +161,5 @@ def publish(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any]:
         "location": plan.location,
         "superseded": len(superseded),
         "superseded_manifest": f"s3://{bucket}/{manifest_key}" if superseded else "",
+        "record": f"s3://{bucket}/{manifest_key}",
     }

@@ -191,7 +191,9 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     config = pipeline_config()
     glue, s3 = _clients(config.lake.aws_conn_id)
     staged = StagePlan.from_xcom(plan)
-    published = publish(glue, s3, staged, config.lake.bucket)
+    published = publish(
+        glue, s3, staged, config.lake.bucket, run_id=context["run_id"], dag_id=context["dag"].dag_id
+    )
     if staged.batches:
         bucket = config.lake.bucket
         merged = [Batch(**batch) for batch in staged.batches]

@@ -68,7 +68,7 @@ data "aws_iam_policy_document" "execution" {
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["AmazonMWAA"]
+      values   = [var.metrics_namespace]
     }
   }
 
@@ -138,9 +138,10 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid    = "AthenaResults"
     effect = "Allow"
+    # DeleteObject: lakehouse_maintenance removes query results past their retention
     actions = [
-      "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
-      "s3:ListBucket", "s3:GetBucketLocation",
+      "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts", "s3:ListBucket", "s3:GetBucketLocation",
     ]
     resources = [var.lake.results_bucket_arn, "${var.lake.results_bucket_arn}/*"]
   }
@@ -176,6 +177,15 @@ data "aws_iam_policy_document" "execution" {
     effect    = "Allow"
     actions   = ["glue:StartCrawler", "glue:GetCrawler"]
     resources = [var.lake.crawler_arn]
+  }
+
+  # The runs' notifications (a failed task, an audit's findings, a published
+  # day's summary) go to the stack's topics; nothing else on them is granted.
+  statement {
+    sid       = "PublishNotifications"
+    effect    = "Allow"
+    actions   = ["sns:Publish"]
+    resources = var.notification_topic_arns
   }
 
   statement {

@@ -99,6 +99,16 @@ variable "postgres_conn_id" {
   type        = string
 }
 
+variable "metrics_namespace" {
+  description = "The CloudWatch namespace the role may put metrics in: MWAA's own, which the runs' metrics share (lakehouse.json's monitoring.namespace)."
+  type        = string
+}
+
+variable "notification_topic_arns" {
+  description = "The SNS topics the DAGs publish notifications to: the role may publish to these and do nothing else with them."
+  type        = list(string)
+}
+
 variable "lake" {
   description = "What lakehouse_daily touches: the lake bucket and its prefixes, the Athena results bucket, the workgroup, the Glue databases and the crawler."
   type = object({

@@ -20,6 +20,7 @@ import pytest
 from hcl2.utils import SerializationOptions
 from terraform_copies import terraform_without_statement
 
+from lakehouse.metrics_names import NAMESPACE, TOPIC_SUFFIXES, topic_name
 from local.aws.iam_render import (
     DEPLOY_ROLE,
     EXECUTION_ROLE,
@@ -28,8 +29,10 @@ from local.aws.iam_render import (
     TERRAFORM_DIR,
     deploy_role,
     execution_role,
+    local_topics,
     local_variables,
     render_roles,
+    render_topics,
 )
 from local.aws.terraform_eval import Evaluator, TerraformEvalError
 
@@ -107,6 +110,30 @@ def test_the_execution_roles_policy_names_the_lakes_bucket_prefixes_workgroup_cr
         assert {f"{glue}:database/{database}", f"{glue}:table/{database}/*"} <= resources
     listing = by_sid(policy)["ListLakePrefixes"]["Condition"]["StringLike"]["s3:prefix"]
     assert listing == [f"{prefix}*" for prefix in LAKEHOUSE["lake_prefixes"]]
+
+
+def test_the_execution_role_publishes_to_exactly_the_topics_terraform_declares() -> None:
+    (policy,) = execution_role().inline_policies.values()
+    topics = local_topics()
+    grant = by_sid(policy)["PublishNotifications"]
+
+    assert {topic.name for topic in topics.values()} == {
+        topic_name("airflow-lakehouse-local", kind) for kind in TOPIC_SUFFIXES
+    }
+    assert grant["Action"] == "sns:Publish"
+    assert set(as_list(grant["Resource"])) == {topic.arn for topic in topics.values()}
+    assert [a for a in actions_of(policy) if a.startswith("sns:")] == ["sns:Publish"]
+    metrics = by_sid(policy)["PutEnvironmentMetrics"]
+    assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": NAMESPACE}}
+
+
+def test_the_topics_follow_the_environment() -> None:
+    topics = render_topics(TERRAFORM_DIR, {**local_variables(), "environment": "prod"})
+
+    assert {topic.arn for topic in topics.values()} == {
+        f"arn:aws:sns:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:{topic_name('airflow-lakehouse-prod', kind)}"
+        for kind in TOPIC_SUFFIXES
+    }
 
 
 def test_the_execution_roles_statements_are_iam_tfs_statements_with_their_actions() -> None:

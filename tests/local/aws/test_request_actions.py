@@ -9,9 +9,12 @@ from local.aws.request_actions import (
     S3Request,
     Unmapped,
     athena_asks,
+    budgets_asks,
+    cloudwatch_asks,
     glue_asks,
     query_protocol_asks,
     s3_asks,
+    sqs_asks,
 )
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -151,3 +154,68 @@ def test_who_am_i_needs_no_permission_and_iam_calls_name_their_role() -> None:
     assert query_protocol_asks("sts", {"Action": "GetCallerIdentity"}, ACCOUNT) == []
     put = query_protocol_asks("iam", {"Action": "PutRolePolicy", "RoleName": "r"}, ACCOUNT)
     assert put == [Ask("iam:PutRolePolicy", (f"arn:aws:iam::{ACCOUNT}:role/r",))]
+
+
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:pipeline"
+
+
+def sns(action: str, **form: str) -> list[Ask]:
+    return query_protocol_asks("sns", {"Action": action, **form}, ACCOUNT, REGION)
+
+
+def test_sns_calls_are_authorized_on_their_topic_and_a_batch_as_publish() -> None:
+    assert sns("Publish", TopicArn=TOPIC, Message="m") == [Ask("sns:Publish", (TOPIC,))]
+    assert sns("PublishBatch", TopicArn=TOPIC) == [Ask("sns:Publish", (TOPIC,))]
+    other = TOPIC.replace("pipeline", "other")
+    assert sns("Publish", TopicArn=TOPIC, TargetArn=other) == [Ask("sns:Publish", (TOPIC, other))]
+    assert sns("CreateTopic", Name="pipeline") == [Ask("sns:CreateTopic", (TOPIC,))]
+    assert sns("Subscribe", TopicArn=TOPIC, Protocol="sqs") == [Ask("sns:Subscribe", (TOPIC,))]
+    assert sns("Unsubscribe", SubscriptionArn=f"{TOPIC}:0b5c") == [Ask("sns:Unsubscribe", (TOPIC,))]
+    assert sns("ListTopics") == [Ask("sns:ListTopics", ("*",))]
+    with pytest.raises(Unmapped):
+        sns("Publish", Message="to nobody")
+    with pytest.raises(Unmapped):
+        sns("CreatePlatformApplication", Name="p")
+
+
+def test_sqs_calls_are_authorized_on_the_queue_their_url_names_and_batches_as_what_they_batch() -> None:
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"
+    url = f"http://127.0.0.1:4566/{ACCOUNT}/q"
+    assert sqs_asks("SendMessage", {"QueueUrl": url}, ACCOUNT, REGION) == [Ask("sqs:SendMessage", (queue,))]
+    assert sqs_asks("DeleteMessageBatch", {"QueueUrl": url}, ACCOUNT, REGION)[0].action == "sqs:DeleteMessage"
+    assert sqs_asks("CreateQueue", {"QueueName": "q"}, ACCOUNT, REGION) == [Ask("sqs:CreateQueue", (queue,))]
+    assert query_protocol_asks("sqs", {"Action": "ReceiveMessage", "QueueUrl": url}, ACCOUNT, REGION) == [
+        Ask("sqs:ReceiveMessage", (queue,))
+    ]
+    with pytest.raises(Unmapped):
+        sqs_asks("SendMessage", {"QueueUrl": "http://127.0.0.1:4566/q"}, ACCOUNT, REGION)
+
+
+def test_put_metric_data_carries_its_namespace_and_alarms_and_dashboards_their_arns() -> None:
+    put = cloudwatch_asks("PutMetricData", {"Namespace": "AmazonMWAA"}, ACCOUNT, REGION)
+    assert put == [Ask("cloudwatch:PutMetricData", ("*",), {"cloudwatch:namespace": "AmazonMWAA"})]
+    assert cloudwatch_asks("GetMetricData", {}, ACCOUNT, REGION) == [Ask("cloudwatch:GetMetricData", ("*",))]
+    alarm = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:"
+    deleted = query_protocol_asks(
+        "monitoring",
+        {"Action": "DeleteAlarms", "AlarmNames.member.2": "b", "AlarmNames.member.1": "a"},
+        ACCOUNT,
+        REGION,
+    )
+    assert deleted == [Ask("cloudwatch:DeleteAlarms", (f"{alarm}a", f"{alarm}b"))]
+    dashboard = cloudwatch_asks("PutDashboard", {"DashboardName": "d"}, ACCOUNT, REGION)
+    assert dashboard == [Ask("cloudwatch:PutDashboard", (f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/d",))]
+    with pytest.raises(Unmapped):
+        cloudwatch_asks("PutMetricStream", {}, ACCOUNT, REGION)
+
+
+def test_budgets_are_modified_or_viewed_on_their_global_arn() -> None:
+    arn = f"arn:aws:budgets::{ACCOUNT}:budget/stack"
+    created = budgets_asks("CreateBudget", {"AccountId": ACCOUNT, "Budget": {"BudgetName": "stack"}}, ACCOUNT)
+    assert created == [Ask("budgets:ModifyBudget", (arn,))]
+    smuggled = {"AccountId": ACCOUNT, "BudgetName": "other", "Budget": {"BudgetName": "stack"}}
+    assert budgets_asks("CreateBudget", smuggled, ACCOUNT) == created
+    viewed = budgets_asks("DescribeBudget", {"AccountId": ACCOUNT, "BudgetName": "stack"}, ACCOUNT)
+    assert viewed == [Ask("budgets:ViewBudget", (arn,))]
+    with pytest.raises(Unmapped):
+        budgets_asks("CreateBudgetAction", {"BudgetName": "stack"}, ACCOUNT)

@@ -155,3 +155,38 @@ def test_gold_can_only_be_affected_by_source_tables_with_a_business_date(tmp_pat
     del content["gold"][0]["affected_by"]
     default = load_config(write(tmp_path, content))
     assert default.affecting(default.gold[0]) == ["orders"]  # by default every table with a business date
+
+
+def test_maintenance_keeps_what_the_issue_asks_unless_told(tmp_path: Path) -> None:
+    maintenance = load_config(write(tmp_path, VALID)).maintenance
+    assert (maintenance.superseded_days, maintenance.abandoned_staging_days) == (7, 1)
+    assert maintenance.athena_results_days == 7
+    assert pipeline_config().maintenance == maintenance, "pipeline.yaml states the defaults"
+
+
+@pytest.mark.parametrize(
+    ("maintenance", "key", "reason"),
+    [
+        ({"superseded_days": 0}, "maintenance.superseded_days", "greater than or equal to 1"),
+        ({"abandoned_staging_days": "a week"}, "maintenance.abandoned_staging_days", "valid integer"),
+        ({"athena_results_days": -1}, "maintenance.athena_results_days", "greater than or equal to 1"),
+        ({"cron": "nightly"}, "maintenance.cron", "should match pattern"),
+        ({"run_timeout_hours": 0}, "maintenance.run_timeout_hours", "greater than or equal to 1"),
+        ({"keep_days": 3}, "maintenance.keep_days", "Extra inputs are not permitted"),
+    ],
+)
+def test_malformed_retention_names_the_key_and_the_reason(
+    tmp_path: Path, maintenance: dict, key: str, reason: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, {**VALID, "maintenance": maintenance}))
+    assert f"  {key}: " in str(error.value) and reason in str(error.value), str(error.value)
+
+
+def test_abandoned_staging_outlives_a_running_run(tmp_path: Path) -> None:
+    content = {**VALID, "schedule": {"run_timeout_hours": 36}, "maintenance": {"abandoned_staging_days": 1}}
+    reason = r"maintenance.abandoned_staging_days: 1 keeps staging for less than schedule.run_timeout_hours"
+    with pytest.raises(ConfigError, match=reason):
+        load_config(write(tmp_path, content))
+    content["maintenance"]["abandoned_staging_days"] = 2
+    assert load_config(write(tmp_path, content)).maintenance.abandoned_staging_days == 2
