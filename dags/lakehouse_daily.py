@@ -37,6 +37,11 @@ only when every silver audit passed (all or nothing). `publish`
 repoints the Glue catalog at the staged files, partition by partition, and
 lists the superseded locations; `drop_stage` drops the temp table. Gold publishes emit Airflow Assets.
 
+**Alerts**: a task that fails after its retries notifies the pipeline topic (its
+cause and log URL), an audit with findings the data-quality topic, and the
+`report_run` teardown puts the run's figures to CloudWatch and, when the run
+published, sends a one-line summary (README, "What happens when...").
+
 **Reports**: [gold tables and the latest audit reports](/lakehouse/report)
 (served by the api-server from the lake; `plugins/lakehouse_plugin.py`).
 
@@ -52,7 +57,7 @@ import pendulum
 from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from lakehouse import names
+from lakehouse import names, run_report
 from lakehouse.config import pipeline_config
 from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
@@ -201,5 +206,9 @@ with DAG(
         write_audit_publish("gold", dataset.name, [group for group, *_ in silver], outlets=[asset])
 
     release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)
-    for leaf in [t for t in dag.tasks if not t.downstream_list and t.task_id != "release_lake"]:
-        leaf >> release
+    # a teardown too: it runs whatever the outcome, and its own never decides the run's
+    report = task(run_report.report_run, task_id="report_run")().as_teardown(setups=acquire)
+    teardowns = ("release_lake", "report_run")
+    for leaf in [t for t in dag.tasks if not t.downstream_list and t.task_id not in teardowns]:
+        leaf >> report
+    report >> release

@@ -136,6 +136,7 @@ def stack_env(
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__LAKEHOUSE__ENVIRONMENT": "airflow-lakehouse-local",  # names the topics and metrics
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__FERNET_KEY": _fernet_key(),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,

@@ -424,6 +424,91 @@ def _run_day3_without_the_crawler_grant(scenario: Scenario, run_day: Any) -> Non
         put(granted)
 
 
+@dataclass
+class Listeners:
+    """An SQS queue subscribed (as the account's administrator) to each topic the runs publish to."""
+
+    sqs: Any
+    queues: dict[str, str]
+
+    @classmethod
+    def subscribe(cls, endpoint_url: str) -> Listeners:
+        import boto3
+
+        from lakehouse.alerts import LOCAL_ENVIRONMENT
+        from lakehouse.metrics_names import PIPELINE_TOPIC, QUALITY_TOPIC, topic_arn
+        from local.aws.iam_render import LOCAL_ACCOUNT_ID, LOCAL_REGION
+
+        session = boto3.session.Session(
+            aws_access_key_id="test", aws_secret_access_key="test", region_name=LOCAL_REGION
+        )
+        sqs, sns = (
+            session.client("sqs", endpoint_url=endpoint_url),
+            session.client("sns", endpoint_url=endpoint_url),
+        )
+        queues = {}
+        for kind in (PIPELINE_TOPIC, QUALITY_TOPIC):
+            url = sqs.create_queue(QueueName=f"scenario-{kind}-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
+            sns.subscribe(
+                TopicArn=topic_arn(LOCAL_ENVIRONMENT, kind, LOCAL_REGION, LOCAL_ACCOUNT_ID),
+                Protocol="sqs",
+                Endpoint=arn,
+                Attributes={"RawMessageDelivery": "true"},
+            )
+            queues[kind] = url
+        return cls(sqs, queues)
+
+    def drain(self) -> dict[str, list[str]]:
+        received: dict[str, list[str]] = {}
+        for kind, url in self.queues.items():
+            bodies = received.setdefault(kind, [])
+            while True:
+                reply = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+                messages = reply.get("Messages", [])
+                if not messages:
+                    break
+                bodies += [m["Body"] for m in messages]
+                for m in messages:
+                    self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return received
+
+
+def metrics_put(endpoint_url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Each metric the runs put in the local environment, by name and dimensions: its sum."""
+    import boto3
+
+    from lakehouse.alerts import LOCAL_ENVIRONMENT
+    from lakehouse.metrics_names import ENVIRONMENT, NAMESPACE
+
+    cloudwatch = boto3.client(
+        "cloudwatch",
+        endpoint_url=endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    now = datetime.now(UTC)
+    sums = {}
+    for metric in cloudwatch.list_metrics(Namespace=NAMESPACE)["Metrics"]:
+        dims = tuple((d["Name"], d["Value"]) for d in metric["Dimensions"])
+        if (ENVIRONMENT, LOCAL_ENVIRONMENT) not in dims:
+            continue
+        points = cloudwatch.get_metric_statistics(
+            Namespace=NAMESPACE,
+            MetricName=metric["MetricName"],
+            Dimensions=metric["Dimensions"],
+            StartTime=now - timedelta(hours=3),
+            EndTime=now + timedelta(minutes=5),
+            Period=86400,
+            Statistics=["Sum"],
+        )["Datapoints"]
+        sums[(metric["MetricName"], dims)] = sum(p["Sum"] for p in points)
+    return sums
+
+
 def grants_used(endpoint_url: str) -> list[dict[str, Any]]:
     """(role, statement Sid, action) the endpoint allowed role sessions since it started."""
     import urllib.request
@@ -458,6 +543,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
     from local.shop.load import replace_shop
 
     bootstrap_aws(endpoint_url)
+    listeners = Listeners.subscribe(endpoint_url)
     source = Source(pg, f"test_daily_{uuid.uuid4().hex[:8]}")
     pg.ensure_database(source.database)
     source.use(source.database)
@@ -491,6 +577,8 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         _run_day3(scenario, run_day, mwaa_worker)
         _run_day5_after_a_skipped_day4(scenario, run_day)
         scenario.facts["grants_used"] = grants_used(endpoint_url)
+        scenario.facts["notifications"] = listeners.drain()
+        scenario.facts["metrics"] = metrics_put(endpoint_url)
         seconds = ", ".join(f"{name} {run['seconds']:.0f} s" for name, run in scenario.runs.items())
         FIGURES.append(f"scenario runs of lakehouse_daily: {seconds}")
     finally:

@@ -119,3 +119,9 @@ def test_every_task_runs_while_the_run_holds_the_lakes_lease(dagbag: DagBag) -> 
     others = {t.task_id for t in dag.tasks} - {acquire.task_id, release.task_id}
     assert acquire.get_flat_relative_ids(upstream=False) >= others | {release.task_id}
     assert release.get_flat_relative_ids(upstream=True) >= others | {acquire.task_id}
+
+
+def test_the_run_report_runs_whatever_the_outcome_while_the_lease_is_held(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    report = dag.get_task("report_run")
+    assert report.is_teardown and "release_lake" in report.downstream_task_ids

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from analytics_oracle import EXPECTED, close
 from oracle import ORACLE_SQL
-from scenario import ANOMALIES, DAY3, DAY4, DAY5, QUEUE_SECONDS, Scenario
+from scenario import ANOMALIES, DAY1, DAY2, DAY3, DAY4, DAY5, QUEUE_SECONDS, Scenario
 
 from local.paths import REPO_ROOT
 
@@ -88,7 +88,6 @@ UNUSED_BY_THE_RUNS = {
     ("AthenaResults", "s3:AbortMultipartUpload"): "Athena on AWS writes large results in parts",
     ("AthenaResults", "s3:ListMultipartUploadParts"): "Athena on AWS writes large results in parts",
     ("AthenaResults", "s3:ListBucket"): "Athena on AWS lists the results location as the caller",
-    ("PublishNotifications", "sns:Publish"): "the Airflow side of issue 24 (notifications) is not built yet",
     ("AthenaResults", "s3:DeleteObject"): "lakehouse_maintenance deletes old results (not in the scenario)",
 }
 
@@ -215,3 +214,69 @@ def test_each_athena_named_query_rolls_up_gold_as_postgres_does(scenario: Scenar
     actual = scenario.facts["analytics"][name]
     assert expected, f"{name}: the oracle has no rows, so the comparison would prove nothing"
     assert close(actual, expected, precision), (actual[:5], expected[:5])
+
+
+def test_each_failed_task_of_the_failed_runs_sends_its_cause_and_log_to_the_pipeline_topic(
+    scenario: Scenario,
+) -> None:
+    messages = scenario.facts["notifications"]["pipeline"]
+    for run, task, cause in [
+        *[
+            ("day3_failed_audit", f"silver_{d}.audit", f"audit of silver.{d} for {DAY3} failed")
+            for d in ANOMALIES
+        ],
+        ("day3_without_crawler_grant", "crawl_bronze", "AccessDeniedException"),
+    ]:
+        run_id = scenario.runs[run]["run_id"]
+        (body,) = [m for m in messages if f"run: {run_id}" in m and f"task {task} failed" in m]
+        assert body.startswith(f"lakehouse_daily: task {task} failed (after its retries)")
+        assert f"business day: {DAY3}" in body
+        assert "dataset: " in body and "cause: AirflowFailException: " in body and cause in body
+        assert "\nlog: http" in body
+
+
+def test_the_warning_only_audit_sends_its_expectation_and_count_to_the_quality_topic(
+    scenario: Scenario,
+) -> None:
+    run_id = scenario.runs["day2"]["run_id"]
+    (body,) = [m for m in scenario.facts["notifications"]["quality"] if f"run: {run_id}" in m]
+    assert body.startswith(f"lakehouse_daily: audit of silver.products for {DAY2}: 0 critical, 1 warnings")
+    (finding,) = [line for line in body.splitlines() if line.startswith("- [warning]")]
+    assert "unit_price" in finding and "(1 rows)" in finding, finding
+    assert "task: silver_products.audit" in body and "\nlog: http" in body
+    failed = scenario.runs["day3_failed_audit"]["run_id"]
+    failures = [m for m in scenario.facts["notifications"]["quality"] if f"run: {failed}" in m]
+    # an audit that only warned in that run sends its message too; the four that failed, one each
+    assert len([m for m in failures if m.splitlines()[0].endswith("(nothing published)")]) == len(ANOMALIES)
+    for dataset, (_, expected) in ANOMALIES.items():
+        (body,) = [m for m in failures if f"dataset: silver.{dataset}" in m]
+        assert "1 critical" in body and expected[0].split(":")[0] in body
+
+
+def test_a_run_that_published_sends_its_one_line_summary(scenario: Scenario) -> None:
+    pipeline = scenario.facts["notifications"]["pipeline"]
+    for run, day in [("day1", DAY1), ("day2", DAY2), ("day5", DAY5)]:
+        run_id = scenario.runs[run]["run_id"]
+        (line,) = [m for m in pipeline if m.startswith(f"lakehouse_daily {run_id} published {day}:")]
+        assert "\n" not in line and "rows exported" in line and "partitions published" in line
+    day2 = [
+        m for m in pipeline if m.startswith(f"lakehouse_daily {scenario.runs['day2']['run_id']} published")
+    ]
+    assert day2[0].endswith(", 1 audit warnings")
+    failed = scenario.runs["day3_failed_audit"]["run_id"]
+    assert not [m for m in pipeline if m.startswith(f"lakehouse_daily {failed} published")]
+
+
+def test_the_runs_put_their_figures_to_cloudwatch(scenario: Scenario) -> None:
+    from lakehouse.alerts import LOCAL_ENVIRONMENT
+
+    env = ("Environment", LOCAL_ENVIRONMENT)
+    metrics = scenario.facts["metrics"]
+    assert metrics[("RowsExported", (env, ("Table", "orders")))] > 0
+    assert metrics[("BytesExported", (env, ("Table", "orders")))] > 0
+    assert metrics[("AthenaBytesScanned", (env, ("Stage", "silver")))] > 0
+    assert metrics[("AuditWarnings", (env, ("Dataset", "silver.products")))] >= 1
+    assert metrics[("AuditFailures", (env, ("Dataset", "silver.payments")))] >= 1
+    assert metrics[("RunsFailed", (env,))] >= 2, "day 3's failed audit and the missing crawler grant"
+    assert metrics[("RunsPublished", (env,))] >= 5
+    assert ("DataFreshnessSeconds", (env,)) in metrics

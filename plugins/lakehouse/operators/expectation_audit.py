@@ -164,10 +164,30 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
                 s3, bucket, prefix, folder, {"verdict": verdict.to_json(), "great_expectations": gx_result}
             )
         self.log.info("%s", verdict.message())
+        self._report(ti, verdict.to_json(all_partitions=False))
         if not verdict.passed:
             # a failed audit is a finding about the data, not a glitch: retrying cannot help
             raise AirflowFailException(verdict.message())
         return verdict.to_json(all_partitions=False)
+
+    def _report(self, ti: Any, verdict: dict[str, Any]) -> None:
+        """Findings go to the quality topic and the audit counts to CloudWatch; neither may fail the audit."""
+        from lakehouse import alerts
+        from lakehouse.metrics_names import AUDIT_FAILURES, AUDIT_WARNINGS, QUALITY_TOPIC
+
+        dataset = verdict["dataset"]
+        alerts.put_metrics(
+            self.aws_conn_id,
+            [
+                alerts.datum(AUDIT_FAILURES, len(verdict["critical"]), Dataset=dataset),
+                alerts.datum(AUDIT_WARNINGS, len(verdict["warnings"]), Dataset=dataset),
+            ],
+        )
+        if verdict["critical"] or verdict["warnings"]:
+            title, body = alerts.audit_message(
+                verdict, dag_id=ti.dag_id, run_id=ti.run_id, task_id=ti.task_id, log_url=ti.log_url
+            )
+            alerts.notify(self.aws_conn_id, QUALITY_TOPIC, title, body)
 
     def _parameters(self, config: PipelineConfig) -> dict[str, Any]:
         """The suite parameters ($PARAMETER) every suite may use; naive UTC, as Athena's timestamps."""

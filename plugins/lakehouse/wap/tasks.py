@@ -231,11 +231,20 @@ def report_failure(context: dict[str, Any]) -> None:
         dataset = f"bronze.{getattr(ti, 'rendered_map_index', None) or ti.map_index}"
     elif dataset is None:
         dataset = "bronze (all tables)"
+    day, cause = business_day(context), failure_cause(context)
     logging.getLogger("lakehouse").error(
-        "%s failed: %s (task %s) for %s: %s",
-        ti.dag_id,
-        dataset,
-        ti.task_id,
-        business_day(context),
-        failure_cause(context),
+        "%s failed: %s (task %s) for %s: %s", ti.dag_id, dataset, ti.task_id, day, cause
     )
+    from lakehouse import alerts
+    from lakehouse.metrics_names import PIPELINE_TOPIC
+
+    title, body = alerts.failure_message(
+        dag_id=ti.dag_id,
+        run_id=ti.run_id,
+        task_id=ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]",
+        dataset=dataset,
+        day=day,
+        cause=cause,
+        log_url=getattr(ti, "log_url", ""),
+    )
+    alerts.notify(pipeline_config().lake.aws_conn_id, PIPELINE_TOPIC, title, body)

@@ -42,6 +42,8 @@ resource "aws_mwaa_environment" "this" {
       variables_prefix   = "${var.secrets_prefix}/variables"
     })
     "core.load_examples" = "false"
+    # the name the DAG's notifications and metrics derive their topics and Environment dimension from
+    "lakehouse.environment" = var.name
   }
 
   network_configuration {
