@@ -8,13 +8,21 @@ strict pattern here, so the SQL templates can interpolate them safely.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lakehouse.paths import include_dir
 
@@ -186,9 +194,38 @@ class Schedule(Strict):
         " so a run that died without releasing it frees the lake",
     )
 
+    publish_by: str = Field(
+        default="06:00",
+        description="HH:MM, UTC: the time by which a day's gold should be published;"
+        " lakehouse_freshness checks then and notifies when it is not",
+    )
+
+    @field_validator("publish_by", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: object) -> str:
+        # YAML reads an unquoted time without its leading zero as a sexagesimal integer
+        if not isinstance(value, str):
+            raise ValueError(f'a time of day in quotes, "HH:MM" (UTC), not {value!r}')
+        hours, colon, minutes = value.partition(":")
+        if not (colon and len(hours) == len(minutes) == 2 and hours.isdigit() and minutes.isdigit()):
+            raise ValueError(f'a time of day "HH:MM" (UTC), not {value!r}')
+        if int(hours) > 23 or int(minutes) > 59:
+            raise ValueError(f"{value!r} is not a time of day (00:00 to 23:59)")
+        return value
+
     @property
     def run_timeout(self) -> timedelta:
         return timedelta(hours=self.run_timeout_hours)
+
+    @property
+    def publish_time(self) -> time:
+        hours, minutes = self.publish_by.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
+    def publish_cron(self) -> str:
+        """A daily cron at publish_by (UTC)."""
+        return f"{self.publish_time.minute} {self.publish_time.hour} * * *"
 
 
 class Quality(Strict):

@@ -89,12 +89,20 @@ def _partition_changes(glue: Any, plan: StagePlan, live: dict | None) -> Partiti
 
 
 def publish(
-    glue: Any, s3: Any, plan: StagePlan, bucket: str, *, run_id: str = "", dag_id: str = ""
+    glue: Any,
+    s3: Any,
+    plan: StagePlan,
+    bucket: str,
+    *,
+    run_id: str = "",
+    dag_id: str = "",
+    day: str = "",
 ) -> dict[str, Any]:
     """Point the live table at the staged data; return what changed and what was superseded.
 
     `run_id` (and `dag_id`) name the run in the change's record: the version a
-    rollback asks for by run id.
+    rollback asks for by run id. `day` is the run's business day, recorded so that
+    the freshness check can tell which day a dataset was last published for.
     """
     staged = _table_or_none(glue, plan.staging_database, plan.temp_table)
     if staged is None:
@@ -124,6 +132,7 @@ def publish(
         kind=PUBLISH,
         run_id=run_id,
         dag_id=dag_id,
+        day=day,
     )
 
     # ... then repoint: one Glue call per partition, each atomic for readers

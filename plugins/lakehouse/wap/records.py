@@ -62,6 +62,7 @@ class Record:
     superseded: dict[str, str] = field(default_factory=dict)  # partition (TABLE) -> location replaced
     published: dict[str, str] = field(default_factory=dict)  # partition (TABLE) -> location made live
     restores: str = ""  # a rollback: the key of the record whose state it gave back
+    day: str = ""  # a publish by lakehouse_daily: the business day of its run
 
     @property
     def touched(self) -> set[str]:
@@ -79,6 +80,7 @@ class Record:
             superseded=_mapping(body.get("locations", [])),
             published=_mapping(body["published"]),
             restores=body.get("restores", ""),
+            day=body.get("day", ""),
         )
 
 

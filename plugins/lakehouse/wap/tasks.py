@@ -192,7 +192,13 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     glue, s3 = _clients(config.lake.aws_conn_id)
     staged = StagePlan.from_xcom(plan)
     published = publish(
-        glue, s3, staged, config.lake.bucket, run_id=context["run_id"], dag_id=context["dag"].dag_id
+        glue,
+        s3,
+        staged,
+        config.lake.bucket,
+        run_id=context["run_id"],
+        dag_id=context["dag"].dag_id,
+        day=names.business_day(context),
     )
     if staged.batches:
         bucket = config.lake.bucket

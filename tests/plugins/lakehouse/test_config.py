@@ -183,6 +183,33 @@ def test_malformed_retention_names_the_key_and_the_reason(
     assert f"  {key}: " in str(error.value) and reason in str(error.value), str(error.value)
 
 
+def test_gold_is_due_by_six_utc_unless_told(tmp_path: Path) -> None:
+    schedule = load_config(write(tmp_path, VALID)).schedule
+    assert schedule.publish_by == "06:00" and schedule.publish_cron == "0 6 * * *"
+    assert pipeline_config().schedule.publish_by == schedule.publish_by, "pipeline.yaml states the default"
+    told = load_config(write(tmp_path, {**VALID, "schedule": {"publish_by": "07:30"}})).schedule
+    assert told.publish_cron == "30 7 * * *"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("schedule:\n  publish_by: 6:00\n", "a time of day in quotes"),  # YAML's sexagesimal integer
+        ({"schedule": {"publish_by": "6am"}}, 'a time of day "HH:MM" (UTC)'),
+        ({"schedule": {"publish_by": "6:00"}}, 'a time of day "HH:MM" (UTC)'),
+        ({"schedule": {"publish_by": "24:00"}}, "is not a time of day"),
+        ({"schedule": {"publish_by": "06:60"}}, "is not a time of day"),
+    ],
+)
+def test_a_malformed_publish_by_names_the_key_and_the_reason(
+    tmp_path: Path, content: dict | str, reason: str
+) -> None:
+    content = yaml.safe_dump(VALID) + content if isinstance(content, str) else {**VALID, **content}
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, content))
+    assert "  schedule.publish_by: " in str(error.value) and reason in str(error.value), str(error.value)
+
+
 def test_abandoned_staging_outlives_a_running_run(tmp_path: Path) -> None:
     content = {**VALID, "schedule": {"run_timeout_hours": 36}, "maintenance": {"abandoned_staging_days": 1}}
     reason = r"maintenance.abandoned_staging_days: 1 keeps staging for less than schedule.run_timeout_hours"
