@@ -62,7 +62,6 @@ from lakehouse.config import pipeline_config
 from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
 from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
-from lakehouse.operators.lake_lease import LakeLeaseSensor
 from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
 from lakehouse.wap import tasks
 
@@ -159,16 +158,7 @@ with DAG(
     },
 ) as dag:
     # one writer at a time: a backfill beside the schedule, or a second trigger, waits here
-    acquire = LakeLeaseSensor(
-        task_id="acquire_lake",
-        bucket=lake.bucket,
-        lease=tasks.LEASE_NAME,
-        ttl=config.schedule.run_timeout,
-        aws_conn_id=lake.aws_conn_id,
-        mode="reschedule",
-        poke_interval=30,
-        timeout=config.schedule.run_timeout.total_seconds(),
-    )
+    acquire = tasks.acquire_lake(config.schedule.run_timeout)
     select = task(tasks.selected_exports, task_id="select_tables")()
     acquire >> select
     exports = PostgresToBronzeOperator.partial(

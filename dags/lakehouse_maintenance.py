@@ -35,7 +35,6 @@ from airflow.timetables.trigger import CronTriggerTimetable
 
 from lakehouse.config import pipeline_config
 from lakehouse.maintenance import maintain_lake
-from lakehouse.operators.lake_lease import LakeLeaseSensor
 from lakehouse.wap import tasks
 
 config = pipeline_config()
@@ -67,16 +66,7 @@ with DAG(
     },
 ) as dag:
     # one writer at a time: a publish or a rollback waits while this run deletes, and this one waits for them
-    acquire = LakeLeaseSensor(
-        task_id="acquire_lake",
-        bucket=lake.bucket,
-        lease=tasks.LEASE_NAME,
-        ttl=maintenance.run_timeout,
-        aws_conn_id=lake.aws_conn_id,
-        mode="reschedule",
-        poke_interval=60,
-        timeout=maintenance.run_timeout.total_seconds(),
-    )
+    acquire = tasks.acquire_lake(maintenance.run_timeout, poke_interval=60)
     clean = task(maintain_lake, task_id="clean", multiple_outputs=False)()
     release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)
     acquire >> clean >> release

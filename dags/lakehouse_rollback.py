@@ -40,7 +40,6 @@ from airflow.sdk import DAG, AssetAlias, Param, task
 
 from lakehouse.config import pipeline_config
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
-from lakehouse.operators.lake_lease import LakeLeaseSensor
 from lakehouse.wap import rollback, rollback_tasks, tasks
 
 config = pipeline_config()
@@ -77,16 +76,7 @@ with DAG(
         ),
     },
 ) as dag:
-    acquire = LakeLeaseSensor(
-        task_id="acquire_lake",
-        bucket=lake.bucket,
-        lease=tasks.LEASE_NAME,
-        ttl=config.schedule.run_timeout,
-        aws_conn_id=lake.aws_conn_id,
-        mode="reschedule",
-        poke_interval=30,
-        timeout=config.schedule.run_timeout.total_seconds(),
-    )
+    acquire = tasks.acquire_lake(config.schedule.run_timeout)
     staged = task(rollback_tasks.stage_restores, task_id="stage")()
     audit = ExpectationSuiteAuditOperator.partial(
         task_id="audit",

@@ -8,11 +8,13 @@ endpoint on a laptop.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from lakehouse import names
 from lakehouse.config import pipeline_config
 from lakehouse.names import business_day
+from lakehouse.operators.lake_lease import LakeLeaseSensor
 
 
 def _client(aws_conn_id: str, service: str) -> Any:
@@ -34,6 +36,25 @@ def _athena():
 
 
 LEASE_NAME = "lake"  # one lease for every run that writes the lake's silver and gold
+
+
+def acquire_lake(run_timeout: timedelta, poke_interval: int = 30) -> LakeLeaseSensor:
+    """The `acquire_lake` task every DAG that writes the lake starts with: one writer at a time.
+
+    The lease lasts the DAG's run timeout, so a run that died holding it frees the lake then;
+    rescheduled between pokes, a run waiting its turn holds no worker slot.
+    """
+    lake = pipeline_config().lake
+    return LakeLeaseSensor(
+        task_id="acquire_lake",
+        bucket=lake.bucket,
+        lease=LEASE_NAME,
+        ttl=run_timeout,
+        aws_conn_id=lake.aws_conn_id,
+        mode="reschedule",
+        poke_interval=poke_interval,
+        timeout=run_timeout.total_seconds(),
+    )
 
 
 def release_lake(**context: Any) -> None:
