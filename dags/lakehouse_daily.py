@@ -57,7 +57,7 @@ import pendulum
 from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from lakehouse import names, run_report
+from lakehouse import names, run_report, stages
 from lakehouse.config import pipeline_config
 from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
@@ -143,6 +143,8 @@ with DAG(
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=30),
         "on_failure_callback": tasks.report_failure,
+        # each task's start and end, for the report's seconds per stage
+        "post_execute": stages.record_clock,
     },
     params={
         "full_refresh": Param(

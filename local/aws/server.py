@@ -25,6 +25,7 @@ from moto.s3.utils import bucket_name_from_url
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request
 
+from . import usage
 from .access import acting_as, grants_used
 from .athena_api import AthenaService, RawJson
 from .changes import CHANGES, GlueTable
@@ -39,6 +40,7 @@ from .storage import S3Store
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 # the endpoint's own report of the grants its role sessions used (not an AWS API)
 GRANTS_USED_PATH = "/_local/iam/grants-used"
+USAGE_PATH = "/_local/usage"
 
 
 def _named_query_workgroup(query_id: str) -> str | None:
@@ -189,8 +191,9 @@ class LocalAwsApp:
         return self.athena.engine(account, "us-east-1").store
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == GRANTS_USED_PATH and environ.get("REQUEST_METHOD") == "GET":
-            body = json.dumps(grants_used()).encode()
+        diagnostics = {GRANTS_USED_PATH: grants_used, USAGE_PATH: usage.counts}
+        if environ.get("PATH_INFO") in diagnostics and environ.get("REQUEST_METHOD") == "GET":
+            body = json.dumps(diagnostics[environ["PATH_INFO"]]()).encode()
             start_response(
                 "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             )
@@ -198,6 +201,8 @@ class LocalAwsApp:
         principal, refusal = self.gate.admit(environ)
         if refusal is not None:
             return refusal.respond(start_response)
+        _, _, signed_service = signature_scope(environ)
+        usage.record(environ, signed_service, _s3_location(environ)[1] if signed_service == "s3" else "")
         with acting_as(principal):
             return self._serve(environ, start_response)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lakehouse import alerts, names
+from lakehouse import alerts, names, stages
 
 FAILED_STATES = {"failed", "upstream_failed"}
 TEARDOWNS = ("report_run", "release_lake")
@@ -48,7 +48,9 @@ def run_figures(
     }
 
 
-def metric_data(figures: dict[str, Any], day: str, stage_bytes: dict[str, int]) -> list[dict[str, Any]]:
+def metric_data(
+    figures: dict[str, Any], day: str, stage_bytes: dict[str, int], stage_seconds: dict[str, float]
+) -> list[dict[str, Any]]:
     from lakehouse.metrics_names import (
         ATHENA_BYTES_SCANNED,
         BYTES_EXPORTED,
@@ -56,11 +58,13 @@ def metric_data(figures: dict[str, Any], day: str, stage_bytes: dict[str, int]) 
         ROWS_EXPORTED,
         RUNS_FAILED,
         RUNS_PUBLISHED,
+        STAGE_SECONDS,
     )
 
     data = [alerts.datum(ROWS_EXPORTED, n, Table=t) for t, n in figures["rows"].items()]
     data += [alerts.datum(BYTES_EXPORTED, n, Table=t) for t, n in figures["bytes"].items()]
     data += [alerts.datum(ATHENA_BYTES_SCANNED, n, Stage=s) for s, n in stage_bytes.items()]
+    data += [alerts.datum(STAGE_SECONDS, n, Stage=s) for s, n in stage_seconds.items()]
     data.append(alerts.datum(RUNS_FAILED, 1 if figures["failed_tasks"] else 0))
     data.append(alerts.datum(RUNS_PUBLISHED, 1 if figures["published"] else 0))
     if figures["published"]:
@@ -131,7 +135,12 @@ def report_run(**context: Any) -> dict[str, Any]:
     except Exception:
         alerts.log.warning("could not read what Athena scanned", exc_info=True)
         stage_bytes = {}
-    alerts.put_metrics(conn, metric_data(figures, day, stage_bytes))
+    try:
+        seconds = stages.stage_seconds(stages.pull_clocks(ti, context["dag"].task_ids))
+    except Exception:
+        alerts.log.warning("could not read the stages' clocks", exc_info=True)
+        seconds = {}
+    alerts.put_metrics(conn, metric_data(figures, day, stage_bytes, seconds))
     if figures["published"]:
         title, line = alerts.published_summary(
             dag_id=ti.dag_id,
@@ -142,4 +151,4 @@ def report_run(**context: Any) -> dict[str, Any]:
             audit_warnings=figures["audit_warnings"],
         )
         alerts.notify(conn, PIPELINE_TOPIC, title, line)
-    return {**figures, "athena_bytes_scanned": stage_bytes}
+    return {**figures, "athena_bytes_scanned": stage_bytes, "stage_seconds": seconds}

@@ -125,3 +125,17 @@ def test_the_run_report_runs_whatever_the_outcome_while_the_lease_is_held(dagbag
     dag = dagbag.get_dag("lakehouse_daily")
     report = dag.get_task("report_run")
     assert report.is_teardown and "release_lake" in report.downstream_task_ids
+
+
+def test_every_daily_task_but_the_runs_bookkeeping_is_timed_under_a_stage(dagbag: DagBag) -> None:
+    from lakehouse import stages
+
+    dag = dagbag.get_dag("lakehouse_daily")
+    untimed = {t.task_id for t in dag.tasks if stages.stage_of_task(t.task_id) is None}
+    assert untimed == {"acquire_lake", "report_run", "release_lake"}
+    assert {stages.stage_of_task(t.task_id) for t in dag.tasks} - {None} == set(stages.STAGES)
+    hooks = {
+        t.task_id: t.partial_kwargs.get("post_execute") if hasattr(t, "partial_kwargs") else t._post_execute_hook
+        for t in dag.tasks
+    }
+    assert {task for task, hook in hooks.items() if hook is not stages.record_clock} == set()

@@ -275,6 +275,9 @@ def test_the_runs_put_their_figures_to_cloudwatch(scenario: Scenario) -> None:
     assert metrics[("RowsExported", (env, ("Table", "orders")))] > 0
     assert metrics[("BytesExported", (env, ("Table", "orders")))] > 0
     assert metrics[("AthenaBytesScanned", (env, ("Stage", "silver")))] > 0
+    # every stage of a run timed, from its tasks' own clocks
+    for stage in ("export", "crawl", "silver", "audit", "gold", "publish"):
+        assert metrics[("StageSeconds", (env, ("Stage", stage)))] > 0, stage
     assert metrics[("AuditWarnings", (env, ("Dataset", "silver.products")))] >= 1
     assert metrics[("AuditFailures", (env, ("Dataset", "silver.payments")))] >= 1
     assert metrics[("RunsFailed", (env,))] >= 2, "day 3's failed audit and the missing crawler grant"

@@ -114,12 +114,13 @@ def test_a_run_that_published_is_counted_with_its_rows_bytes_and_freshness(monke
     assert done["published"] and done["partitions"] == 2 and done["audit_warnings"] == 1
     data = {
         (d["MetricName"], tuple(x["Value"] for x in d["Dimensions"])): d["Value"]
-        for d in metric_data(done, "2026-11-20", {"silver": 1024})
+        for d in metric_data(done, "2026-11-20", {"silver": 1024}, {"export": 2.5})
     }
     env = "airflow-lakehouse-dev"
     assert data[("RowsExported", (env, "orders"))] == 7
     assert data[("BytesExported", (env, "customers"))] == 200
     assert data[("AthenaBytesScanned", (env, "silver"))] == 1024
+    assert data[("StageSeconds", (env, "export"))] == 2.5
     assert data[("RunsPublished", (env,))] == 1 and data[("RunsFailed", (env,))] == 0
     assert data[("DataFreshnessSeconds", (env,))] > 0
 
@@ -127,7 +128,7 @@ def test_a_run_that_published_is_counted_with_its_rows_bytes_and_freshness(monke
 def test_a_run_with_a_failed_task_is_counted_failed_and_not_published() -> None:
     failed = figures({"silver_orders.audit": "failed", "gold_x.plan": "upstream_failed"}, [None])
     assert failed["failed_tasks"] == ["gold_x.plan", "silver_orders.audit"] and not failed["published"]
-    data = {d["MetricName"]: d["Value"] for d in metric_data(failed, "2026-11-20", {})}
+    data = {d["MetricName"]: d["Value"] for d in metric_data(failed, "2026-11-20", {}, {})}
     assert data["RunsFailed"] == 1 and data["RunsPublished"] == 0 and "DataFreshnessSeconds" not in data
 
 
