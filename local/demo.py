@@ -11,7 +11,8 @@
    parallel where the graph allows, each task its own process), triggered
    through the REST API the way the UI's trigger form does;
 4. print the gold tables' heads and write .local/report/ (a revenue-by-day
-   chart and an HTML page).
+   chart and an HTML page), and what the last day would cost on AWS, from what
+   its run asked the local stack for (local/cost.py).
 
 The stack stays up afterwards: every run is in the UI (the URL and login are
 printed) with its task logs; `make down` stops it all. The last line is
@@ -23,10 +24,18 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from lakehouse.names import DAG_ID
 from local.airflow_api import AirflowApi
+from local.cost import (
+    DayFigures,
+    day_report,
+    deployment_from_terraform,
+    measure_day,
+    metric_series,
+    usage_counts,
+)
 
 DAYS = 3
 
@@ -62,6 +71,28 @@ def run_dag(api: AirflowApi, day: date, *, full_refresh: bool) -> dict:
     }
 
 
+def measured_day(endpoint_url: str, since: datetime, usage_before: dict[str, int]) -> DayFigures:
+    """What the run since `since` asked the endpoint for, and what the lake holds after it."""
+    import boto3
+
+    from lakehouse.alerts import environment_name
+    from lakehouse.config import pipeline_config
+    from lakehouse.metrics_names import NAMESPACE
+
+    lake = pipeline_config().lake
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=endpoint_url, region_name="us-east-1")
+    return measure_day(
+        endpoint_url,
+        since=since,
+        until=datetime.now(UTC),
+        usage_before=usage_before,
+        usage_after=usage_counts(endpoint_url),
+        buckets=[lake.bucket, lake.athena_output.removeprefix("s3://").split("/")[0]],
+        workgroup=lake.workgroup,
+        metric_series=metric_series(cloudwatch, NAMESPACE, environment_name()),
+    )
+
+
 def copy_latest_audits() -> list:
     """The latest audit report of every dataset, from s3://<lake>/reports/ into .local/report/quality/."""
     import shutil
@@ -81,6 +112,26 @@ def copy_latest_audits() -> list:
     shutil.rmtree(target, ignore_errors=True)
     prefix = f"{config.quality.reports_prefix}/lakehouse_daily/"
     return copy_quality_reports(s3, config.lake.bucket, prefix, target)
+
+
+def show_results(runs: list[dict], day: date, day_figures: DayFigures) -> None:
+    """The gold tables' heads, the latest audits, the report's path and the last day's cost."""
+    from local.report import REPORT_DIR, format_table, gold_heads, write_report
+
+    heads = gold_heads()
+    for name, result in heads.items():
+        print()
+        print(format_table(name, result))
+    quality = copy_latest_audits()
+    for report in quality:
+        verdict = "passed" if report.passed else "FAILED"
+        print(f"audit {report.dataset} {report.day}: {verdict}, {report.warnings} warnings")
+        print(f"  {REPORT_DIR / report.docs}")
+    index = write_report(runs, heads, quality)
+    print()
+    print(f"cost of {day} (incremental), from its run's figures:")
+    print(day_report(day_figures, deployment_from_terraform()))
+    print(f"\nreport: {index} (chart: {index.parent / 'revenue_by_day.png'})")
 
 
 def main() -> int:
@@ -122,7 +173,9 @@ def main() -> int:
             day = spec.end_date + timedelta(days=offset)
             if offset:
                 print(simulate_day(conn, day).describe())
+            usage_before, since = usage_counts(env["AWS_ENDPOINT_URL"]), datetime.now(UTC)
             result = run_dag(api, day, full_refresh=offset == 0)
+            day_figures = measured_day(env["AWS_ENDPOINT_URL"], since, usage_before)
             runs.append(result)
             kind = "full refresh" if offset == 0 else "incremental"
             print(
@@ -136,19 +189,7 @@ def main() -> int:
                 print(f"demo: days={offset + 1} failed")
                 return 1
 
-    from local.report import REPORT_DIR, format_table, gold_heads, write_report
-
-    heads = gold_heads()
-    for name, result in heads.items():
-        print()
-        print(format_table(name, result))
-    quality = copy_latest_audits()
-    for report in quality:
-        verdict = "passed" if report.passed else "FAILED"
-        print(f"audit {report.dataset} {report.day}: {verdict}, {report.warnings} warnings")
-        print(f"  {REPORT_DIR / report.docs}")
-    index = write_report(runs, heads, quality)
-    print(f"\nreport: {index} (chart: {index.parent / 'revenue_by_day.png'})")
+    show_results(runs, day, day_figures)
     print("the stack is still up: source .local/env to explore it, `make down` stops it")
     print(f"demo took {time.monotonic() - started:.0f}s")
     print(f"demo: days={DAYS} ok")

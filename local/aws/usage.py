@@ -22,6 +22,7 @@ S3_WRITE_OR_LIST = "s3:put-copy-post-list"
 S3_READ = "s3:get-and-other"
 S3_FREE = "s3:delete"
 GLUE_REQUEST = "glue:request"
+GLUE_CRAWL = "glue:crawl"  # a StartCrawler that was admitted (the crawl itself bills by DPU time)
 SNS_PUBLISH = "sns:publish"
 CLOUDWATCH_PUT = "cloudwatch:put-metric-data"
 
@@ -55,6 +56,8 @@ def record(environ: dict[str, Any], signed_service: str | None, key: str) -> Non
     if signed_service == "s3" and not target:
         method = str(environ.get("REQUEST_METHOD", "GET"))
         kind = s3_request_class(method, key, str(environ.get("QUERY_STRING", "")))
+    elif target == "AWSGlue" and action == "StartCrawler":
+        kind = GLUE_CRAWL
     elif target == "AWSGlue":
         kind = GLUE_REQUEST
     elif signed_service == "monitoring" and (action or _query_action(environ)) == "PutMetricData":

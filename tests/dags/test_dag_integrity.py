@@ -135,7 +135,7 @@ def test_every_daily_task_but_the_runs_bookkeeping_is_timed_under_a_stage(dagbag
     assert untimed == {"acquire_lake", "report_run", "release_lake"}
     assert {stages.stage_of_task(t.task_id) for t in dag.tasks} - {None} == set(stages.STAGES)
     hooks = {
-        t.task_id: t.partial_kwargs.get("post_execute") if hasattr(t, "partial_kwargs") else t._post_execute_hook
+        t.task_id: t.partial_kwargs["post_execute"] if hasattr(t, "partial_kwargs") else t._post_execute_hook
         for t in dag.tasks
     }
     assert {task for task, hook in hooks.items() if hook is not stages.record_clock} == set()

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from analytics_oracle import EXPECTED, close
+from figures import FIGURES
 from oracle import ORACLE_SQL
 from scenario import ANOMALIES, DAY1, DAY2, DAY3, DAY4, DAY5, QUEUE_SECONDS, Scenario
 
@@ -283,3 +284,21 @@ def test_the_runs_put_their_figures_to_cloudwatch(scenario: Scenario) -> None:
     assert metrics[("RunsFailed", (env,))] >= 2, "day 3's failed audit and the missing crawler grant"
     assert metrics[("RunsPublished", (env,))] >= 5
     assert ("DataFreshnessSeconds", (env,)) in metrics
+
+
+def test_a_days_aws_cost_is_priced_from_what_its_run_asked_the_stack_for(scenario: Scenario) -> None:
+    from local.aws import usage
+    from local.cost import ATHENA_MINIMUM_BYTES, day_report, deployment_from_terraform, variable_costs
+
+    day = scenario.facts["day1_cost"]
+    # the full refresh's own queries (DDL left out, as Athena does not bill it), its crawl, its writes
+    assert len(day.athena_scans) >= 20 and sum(day.athena_scans) > 0
+    assert day.crawls == 1
+    assert day.s3_requests[usage.S3_WRITE_OR_LIST] > 0 and day.s3_requests[usage.S3_READ] > 0
+    assert day.glue_requests > 0 and day.stored_bytes > 0
+    athena = next(line for line in variable_costs(day) if line.service == "Athena")
+    # at the sample size every query is under Athena's minimum, so the minimum is what is billed
+    assert athena.usd >= len(day.athena_scans) * ATHENA_MINIMUM_BYTES / 1024**4 * 5.0
+    report = day_report(day, deployment_from_terraform())
+    FIGURES.append(f"cost of the scenario's full refresh on AWS:\n{report}")
+    assert "at 100x the data" in report

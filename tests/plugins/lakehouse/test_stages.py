@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+
 from lakehouse import stages
 from lakehouse.stages import stage_of_task, stage_seconds
 
