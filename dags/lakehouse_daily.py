@@ -40,7 +40,7 @@ lists the superseded locations; `drop_stage` drops the temp table. Gold publishe
 **Alerts**: a task that fails after its retries notifies the pipeline topic (its
 cause and log URL), an audit with findings the data-quality topic, and the
 `report_run` teardown puts the run's figures to CloudWatch and, when the run
-published, sends a one-line summary (README, "What happens when...").
+published, sends a one-line summary (README, "Operating it").
 
 **Reports**: [gold tables and the latest audit reports](/lakehouse/report)
 (served by the api-server from the lake; `plugins/lakehouse_plugin.py`).
