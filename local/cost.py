@@ -288,14 +288,15 @@ def measure_day(
     endpoint_url: str,
     *,
     since: Any,
-    until: Any,
     usage_before: dict[str, int],
-    usage_after: dict[str, int],
     buckets: list[str],
     workgroup: str,
-    metric_series: int,
+    metric_series: int = 0,
 ) -> DayFigures:
-    """A day's figures from the endpoint: the run's queries, its requests, the lake's bytes."""
+    """What a run since `since` asked the endpoint for (its queries, its requests; `usage_before`
+    the endpoint's counts then), and the bytes the lake's buckets hold now."""
+    from datetime import UTC, datetime
+
     import boto3
 
     from local.aws import usage
@@ -309,10 +310,11 @@ def measure_day(
             aws_secret_access_key="test",
         )
 
+    usage_after = usage_counts(endpoint_url)
     served = {k: usage_after.get(k, 0) - usage_before.get(k, 0) for k in usage_after}
     s3 = client("s3")
     return DayFigures(
-        athena_scans=athena_scans(client("athena"), workgroup, since, until),
+        athena_scans=athena_scans(client("athena"), workgroup, since, datetime.now(UTC)),
         s3_requests={k: v for k, v in served.items() if k.startswith("s3:")},
         glue_requests=served.get(usage.GLUE_REQUEST, 0),
         crawls=served.get(usage.GLUE_CRAWL, 0),
@@ -323,15 +325,17 @@ def measure_day(
 
 
 def metric_series(cloudwatch: Any, namespace: str, environment: str) -> int:
-    """How many metric series (name and dimensions) the environment has put: each bills a month."""
-    series = 0
+    """How many metric series (name and dimensions) the environment has put: each bills a month.
+
+    Counted distinct: moto's ListMetrics lists a series once per datum put, CloudWatch once.
+    """
+    series = set()
     for page in cloudwatch.get_paginator("list_metrics").paginate(Namespace=namespace):
-        series += sum(
-            1
-            for m in page["Metrics"]
-            if {"Name": "Environment", "Value": environment} in m.get("Dimensions", [])
-        )
-    return series
+        for metric in page["Metrics"]:
+            dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
+            if ("Environment", environment) in dims:
+                series.add((metric["MetricName"], dims))
+    return len(series)
 
 
 def day_report(day: DayFigures, deployment: Deployment, scale: int = 100) -> str:

@@ -84,9 +84,7 @@ def measured_day(endpoint_url: str, since: datetime, usage_before: dict[str, int
     return measure_day(
         endpoint_url,
         since=since,
-        until=datetime.now(UTC),
         usage_before=usage_before,
-        usage_after=usage_counts(endpoint_url),
         buckets=[lake.bucket, lake.athena_output.removeprefix("s3://").split("/")[0]],
         workgroup=lake.workgroup,
         metric_series=metric_series(cloudwatch, NAMESPACE, environment_name()),

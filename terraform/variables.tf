@@ -227,7 +227,7 @@ variable "notification_subscriptions" {
 variable "monthly_budget_usd" {
   description = "The stack's monthly AWS budget in USD (what carries its Stack tag); the cost topic hears when actual spend passes budget_alert_threshold_percent of it, or the month's forecast passes all of it."
   type        = number
-  default     = 600
+  default     = 700
 
   validation {
     condition     = var.monthly_budget_usd > 0

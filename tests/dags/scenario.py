@@ -519,22 +519,6 @@ def grants_used(endpoint_url: str) -> list[dict[str, Any]]:
         return json.load(reply)
 
 
-def _measured_day(endpoint_url: str, since: datetime, usage_before: dict[str, int], lake: Any) -> Any:
-    """What the run since `since` asked the endpoint for, as local/cost.py prices it."""
-    from local.cost import measure_day, usage_counts
-
-    return measure_day(
-        endpoint_url,
-        since=since,
-        until=datetime.now(UTC),
-        usage_before=usage_before,
-        usage_after=usage_counts(endpoint_url),
-        buckets=[lake.bucket],
-        workgroup=lake.workgroup,
-        metric_series=0,
-    )
-
-
 def delete_earlier_runs(dag_id: str) -> None:
     """Start from no runs of `dag_id`: a developer's own runs (`python -m local.run_dag`) share
     this metadata DB, and `dag.test` of a logical date they ran would take their run over."""
@@ -554,7 +538,7 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
     from lakehouse.names import DAG_ID
     from local.airflow_home import aws_connection
     from local.aws.bootstrap import bootstrap_aws
-    from local.cost import usage_counts
+    from local.cost import measure_day, usage_counts
     from local.run_dag import run_day
     from local.shop.generate import generate_shop
     from local.shop.load import replace_shop
@@ -584,7 +568,13 @@ def run_scenario(pg: Any, endpoint_url: str, mwaa_worker: Any) -> Iterator[Scena
         replace_shop(scenario.conn, generate_shop(SPEC))
         usage_before, since = usage_counts(endpoint_url), datetime.now(UTC)
         scenario.runs["day1"] = run_day(DAY1, full_refresh=True)
-        scenario.facts["day1_cost"] = _measured_day(endpoint_url, since, usage_before, lake)
+        scenario.facts["day1_cost"] = measure_day(
+            endpoint_url,
+            since=since,
+            usage_before=usage_before,
+            buckets=[lake.bucket],
+            workgroup=lake.workgroup,
+        )
         compare_with_oracle(scenario, "day1")
         scenario.facts["products_day1"] = _served_products()
 

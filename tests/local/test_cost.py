@@ -3,7 +3,7 @@ classes, and what terraform/ deploys by default."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from aws_helpers import Lake, client
@@ -57,7 +57,7 @@ def test_the_fixed_costs_are_read_from_terraforms_defaults() -> None:
 def test_an_environment_class_without_a_recorded_price_is_refused_by_name() -> None:
     from dataclasses import replace
 
-    with pytest.raises(ValueError, match="mw1.large"):
+    with pytest.raises(ValueError, match=r"mw1\.large"):
         cost.fixed_costs(replace(deployment_from_terraform(), environment_class="mw1.large"))
 
 
@@ -69,12 +69,34 @@ def test_a_day_is_measured_from_the_endpoints_executions_and_requests(lake: Lake
     day = cost.measure_day(
         lake.url,
         since=since,
-        until=datetime.now(UTC) + timedelta(seconds=1),
         usage_before=before,
-        usage_after=cost.usage_counts(lake.url),
         buckets=[lake.bucket],
         workgroup="primary",
-        metric_series=0,
     )
     assert len(day.athena_scans) == 1
     assert day.s3_requests[usage.S3_WRITE_OR_LIST] >= 1 and day.stored_bytes >= 2048
+
+
+def test_metric_series_are_counted_once_however_often_they_were_put(lake: Lake) -> None:
+    cloudwatch = client("cloudwatch", lake.url)
+    environment = f"cost-probe-{lake.bucket}"
+    for value in (1.0, 2.0, 3.0):
+        cloudwatch.put_metric_data(
+            Namespace="AmazonMWAA",
+            MetricData=[
+                {
+                    "MetricName": "Probe",
+                    "Value": value,
+                    "Dimensions": [{"Name": "Environment", "Value": environment}],
+                },
+                {
+                    "MetricName": "Probe",
+                    "Value": value,
+                    "Dimensions": [
+                        {"Name": "Environment", "Value": environment},
+                        {"Name": "Stage", "Value": "x"},
+                    ],
+                },
+            ],
+        )
+    assert cost.metric_series(cloudwatch, "AmazonMWAA", environment) == 2
