@@ -36,6 +36,7 @@ from .ddl import CatalogStatements
 from .errors import AthenaError
 from .metadata import MetadataStatements
 from .scan import ParquetSchemas, TableScans
+from .scan_bytes import Read, read_bytes, table_reads
 from .statement import (
     QueryContext,
     ResultColumn,
@@ -52,6 +53,21 @@ from .writes import WriteStatements
 __all__ = ["Engine", "QueryContext", "StatementResult", "duckdb_error"]
 
 
+def _columns_of(
+    bound: dict[tuple[str, str], Table],
+) -> Callable[[tuple[str, str]], tuple[list[str], list[str]] | None]:
+    """(data columns, partition keys) of each base table the statement reads, by (database, name)."""
+    tables = {
+        (database.lower(), name.lower()): (
+            [c.name.lower() for c in table.columns],
+            [c.name.lower() for c in table.partition_keys],
+        )
+        for (database, name), table in bound.items()
+        if not table.is_view
+    }
+    return tables.get
+
+
 @dataclass(frozen=True)
 class _Template:
     """A query's DuckDB SQL with a quoted placeholder per base table, valid at Glue generation ``glue``."""
@@ -61,6 +77,7 @@ class _Template:
     glue: int
     read: tuple[Table, ...]  # every table and view it reads, for authorizing each run of it
     shapes: tuple[Shape | None, ...] = ()  # how each result column's timestamps print
+    reads: tuple[Read, ...] | None = None  # what each table reference reads (None: all of it)
 
 
 _TextStatement = Callable[["Engine", str, QueryContext], StatementResult]
@@ -249,6 +266,7 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         self._bind(query, sql, database, bound, views)
         tree = query.copy()
         translate.normalize_tables(tree, database)
+        reads = table_reads(tree, _columns_of(bound))
         translation = translate.translate_query(tree, self._schema(bound), self._renames(bound))
         text = translation.sql
         for _ in range(12):
@@ -260,17 +278,31 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         else:
             raise AthenaError("VIEW_IS_RECURSIVE", "View is recursive or nested too deeply")
         tables = tuple((self._token(key), table) for key, table in bound.items() if not table.is_view)
-        return _Template(text, tables, glue, tuple(bound.values()), translation.shapes)
+        return _Template(
+            text,
+            tables,
+            glue,
+            tuple(bound.values()),
+            translation.shapes,
+            None if reads is None else tuple(reads),
+        )
 
     def _render(self, template: _Template) -> tuple[str, int]:
-        """The template with each base table's current scan substituted; bytes the scans cover."""
+        """The template with each base table's current scan substituted; the bytes Athena would
+        scan: each reference's columns in the partitions its filters keep (scan_bytes.py), or
+        every file of a table whose references could not be followed."""
         text, scanned = template.sql, 0
         for token, table in template.tables:
             scan = self.scans.scan(table, template.glue)
             placeholder = f'"{token}"'
             if placeholder in text:
                 text = text.replace(placeholder, f"({scan.sql})")
-            scanned += scan.scanned
+            key = (table.database.lower(), table.name.lower())
+            own = [read for read in template.reads or () if read.key == key]
+            if own:
+                scanned += sum(read_bytes(read, scan.files, self.schemas.column_sizes) for read in own)
+            else:
+                scanned += scan.scanned
         return text, scanned
 
     def _compile(self, query: exp.Expression, sql: str, ctx: QueryContext) -> tuple[str, int]:

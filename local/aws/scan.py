@@ -48,11 +48,33 @@ class ParquetSchemas:
 
     def __init__(self, limit: int = 20000) -> None:
         self._cache: OrderedDict[Path, tuple[list[str], str]] = OrderedDict()
+        self._sizes: OrderedDict[Path, dict[str, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._limit = limit
 
     def columns(self, path: Path, uri: str) -> list[str]:
         return self.schema(path, uri)[0]
+
+    def column_sizes(self, path: Path) -> dict[str, int]:
+        """Compressed bytes of each top-level column's chunks in the file, over its row groups:
+        what reading that column costs (Athena's DataScannedInBytes counts these)."""
+        with self._lock:
+            sizes = self._sizes.get(path)
+            if sizes is not None:
+                return sizes
+        metadata = pq.ParquetFile(path).metadata
+        sizes = {}
+        for group in range(metadata.num_row_groups):
+            row_group = metadata.row_group(group)
+            for index in range(row_group.num_columns):
+                chunk = row_group.column(index)
+                name = chunk.path_in_schema.split(".")[0].lower()
+                sizes[name] = sizes.get(name, 0) + chunk.total_compressed_size
+        with self._lock:
+            self._sizes[path] = sizes
+            while len(self._sizes) > self._limit:
+                self._sizes.popitem(last=False)
+        return sizes
 
     def schema(self, path: Path, uri: str) -> tuple[list[str], str]:
         """(lower-cased column names, a signature equal for files with identical schemas)."""
@@ -80,12 +102,17 @@ def duck_type(table: Table, hive_type: str, column: str) -> str:
         ) from None
 
 
+ScanFiles = tuple[tuple[dict[str, str | None], Path], ...]
+
+
 @dataclass(frozen=True)
 class Scan:
-    """A table's rows as a DuckDB SELECT, and the bytes of data it covers."""
+    """A table's rows as a DuckDB SELECT, the bytes of data it covers, and its files with their
+    partition values (what a query's columns and filters are charged against: scan_bytes.py)."""
 
     sql: str
     scanned: int
+    files: ScanFiles = ()
 
 
 @dataclass
@@ -124,9 +151,9 @@ def _read_options(hive: list[str] | None, union_by_name: bool) -> str:
 
 def table_scan_sql(
     table: Table, catalog: Catalog, store: S3Store, schemas: ParquetSchemas, layout_dir: Path | None = None
-) -> tuple[str, int, tuple[tuple[str, str], ...], tuple[S3Object, ...]]:
+) -> tuple[str, int, tuple[tuple[str, str], ...], tuple[S3Object, ...], ScanFiles]:
     """SELECT statement producing the table's rows, bytes of data it covers, S3 prefixes it read,
-    and the objects it reads.
+    the objects it reads, and their local copies with the partition values of each.
 
     With ``layout_dir`` a partitioned table is read by one ``read_parquet`` over a Hive-style
     tree of hard links; without it (or when a value cannot be a folder name) by one branch per
@@ -144,14 +171,16 @@ def table_scan_sql(
         if (files := [o for o in listing[location] if o.size > 0])
     ]
     if not groups:
-        return _empty_scan_sql(data_cols + key_cols), 0, prefixes, ()
+        return _empty_scan_sql(data_cols + key_cols), 0, prefixes, (), ()
     objects = tuple(o for g in groups for o in g.files)
     scanned = sum(o.size for o in objects)
+    keys = [name.lower() for name, _ in key_cols]
+    files = tuple((dict(zip(keys, g.values, strict=True)), path) for g in groups for path in g.paths)
     folders = _hive_folders(groups, key_cols, layout_dir)
     if folders is None:
-        return _union_scan_sql(groups, data_cols, key_cols, schemas), scanned, prefixes, objects
+        return _union_scan_sql(groups, data_cols, key_cols, schemas), scanned, prefixes, objects, files
     sql = _single_read_sql(groups, folders, data_cols, key_cols, schemas=schemas, layout_dir=layout_dir)
-    return sql, scanned, prefixes, objects
+    return sql, scanned, prefixes, objects, files
 
 
 def _require_parquet(table: Table) -> None:
@@ -364,10 +393,10 @@ class TableScans:
                 cached.s3 = max(cached.s3, s3_now)
                 self._cache.move_to_end(key)
             return cached.scan
-        sql, scanned, prefixes, objects = table_scan_sql(
+        sql, scanned, prefixes, objects, files = table_scan_sql(
             table, self.catalog, self.store, self.schemas, self.layout_dir
         )
-        result = Scan(sql, scanned)
+        result = Scan(sql, scanned, files)
         with self._lock:
             self._cache[key] = _Cached(result, glue_generation, s3_now, prefixes, objects)
             self._cache.move_to_end(key)

@@ -22,6 +22,7 @@ from typing import Any
 import hcl2
 import pytest
 import sqlglot
+from figures import FIGURES
 from hcl2.utils import SerializationOptions
 
 from deploy.terraform_inputs import airflow_version, render
@@ -106,6 +107,11 @@ def test_checkov_finds_no_failed_check_and_every_skip_says_why() -> None:
     )
     report = json.loads(result.stdout)
     results = report["results"]
+    summary = report["summary"]
+    FIGURES.append(
+        f"checkov on terraform/: {summary['passed']} passed, {summary['failed']} failed,"
+        f" {summary['skipped']} skipped"
+    )
     failed = [f"{c['check_id']} {c['resource']} ({c['file_path']})" for c in results["failed_checks"]]
     assert failed == [], "checkov failed checks:\n" + "\n".join(failed)
     assert report["summary"]["passed"] > 200, "checkov checked almost nothing: did it parse terraform/?"

@@ -1,0 +1,93 @@
+"""DataScannedInBytes is what Athena bills: the Parquet column chunks a query reads, in the
+partitions its filters keep; never whole files of whole tables."""
+
+from __future__ import annotations
+
+import io
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from aws_helpers import Lake
+
+DAYS = ("2026-01-01", "2026-01-02", "2026-01-03")
+
+
+@pytest.fixture
+def sales(lake: Lake) -> dict[str, dict[str, int]]:
+    """`sales` (id, note, amount) by dt, three days; each day's column-chunk bytes, by column."""
+    sizes: dict[str, dict[str, int]] = {}
+    for n, day in enumerate(DAYS):
+        table = pa.table(
+            {
+                "id": list(range(n * 500, n * 500 + 500)),
+                "note": [f"a longer note of some length {i}" * 3 for i in range(500)],
+                "amount": [i * 1.25 for i in range(500)],
+            }
+        )
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        lake.s3.put_object(Bucket=lake.bucket, Key=f"sales/dt={day}/part-0.parquet", Body=buffer.getvalue())
+        metadata = pq.ParquetFile(io.BytesIO(buffer.getvalue())).metadata
+        row_group = metadata.row_group(0)
+        sizes[day] = {
+            row_group.column(i).path_in_schema: row_group.column(i).total_compressed_size
+            for i in range(row_group.num_columns)
+        }
+    lake.ok(
+        "CREATE EXTERNAL TABLE sales (id bigint, note string, amount double) PARTITIONED BY (dt string) "
+        f"STORED AS PARQUET LOCATION 's3://{lake.bucket}/sales/'"
+    )
+    lake.ok("MSCK REPAIR TABLE sales")
+    return sizes
+
+
+def scanned(lake: Lake, sql: str) -> int:
+    return int(lake.ok(sql).execution["Statistics"]["DataScannedInBytes"])
+
+
+def chunks(sizes: dict[str, dict[str, int]], columns: tuple[str, ...], days: tuple[str, ...] = DAYS) -> int:
+    return sum(sizes[day][column] for day in days for column in columns)
+
+
+def test_a_query_is_charged_the_columns_it_names_not_the_whole_files(lake: Lake, sales) -> None:
+    assert scanned(lake, "select sum(amount) from sales") == chunks(sales, ("amount",))
+    assert scanned(lake, "select id, amount from sales where amount > 3") == chunks(sales, ("id", "amount"))
+    assert scanned(lake, "select * from sales") == chunks(sales, ("id", "note", "amount"))
+
+
+def test_partition_filters_leave_out_the_partitions_they_exclude(lake: Lake, sales) -> None:
+    one = ("2026-01-02",)
+    assert scanned(lake, "select sum(amount) from sales where dt = '2026-01-02'") == chunks(
+        sales, ("amount",), one
+    )
+    two = ("2026-01-01", "2026-01-03")
+    assert scanned(
+        lake, "select sum(amount) from sales where dt in ('2026-01-01', '2026-01-03') and amount > 0"
+    ) == chunks(sales, ("amount",), two)
+    later = ("2026-01-02", "2026-01-03")
+    assert scanned(lake, "select count(id) from sales where dt >= '2026-01-02'") == chunks(
+        sales, ("id",), later
+    )
+    assert scanned(
+        lake, "select count(id) from sales where dt between '2026-01-01' and '2026-01-02'"
+    ) == chunks(sales, ("id",), DAYS[:2])
+
+
+def test_a_filter_on_a_partition_inside_a_cte_prunes_that_reference(lake: Lake, sales) -> None:
+    sql = """
+        with day as (select id, amount from sales where dt = '2026-01-03'),
+             everything as (select id from sales)
+        select count(*) from day join everything using (id)
+    """
+    assert scanned(lake, sql) == chunks(sales, ("id", "amount"), ("2026-01-03",)) + chunks(sales, ("id",))
+
+
+def test_a_filter_it_cannot_read_prunes_nothing(lake: Lake, sales) -> None:
+    assert scanned(lake, "select sum(amount) from sales where substr(dt, 9, 2) = '02'") == chunks(
+        sales, ("amount",)
+    )
+
+
+def test_a_partition_key_alone_reads_no_column(lake: Lake, sales) -> None:
+    assert scanned(lake, "select distinct dt from sales") == 0
