@@ -177,6 +177,11 @@ class GoldDataset(Strict):
         description="the silver tables whose rewritten partitions (business dates) are the dates this"
         " dataset rebuilds in an incremental run; default: every source table with a business date",
     )
+    built_from: list[Identifier] = Field(
+        default_factory=list,
+        description="gold datasets this one reads (published first in the same run, and it is not"
+        " built when one of them failed); each listed earlier in gold:",
+    )
     description: str = ""
 
 
@@ -324,6 +329,19 @@ class PipelineConfig(Strict):
                 raise ValueError(
                     f"gold.{index}.affected_by: {', '.join(unknown)} are not source tables with a"
                     f" business_date_column (those are: {', '.join(sorted(dated))})"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _gold_is_built_from_earlier_gold(self) -> PipelineConfig:
+        """A dataset reads only gold listed before it: the order the DAG builds them in."""
+        for index, dataset in enumerate(self.gold):
+            earlier = [d.name for d in self.gold[:index]]
+            later = sorted(set(dataset.built_from) - set(earlier))
+            if later:
+                raise ValueError(
+                    f"gold.{index}.built_from: {', '.join(later)} must be gold datasets listed before"
+                    f" {dataset.name} (those are: {', '.join(earlier) or 'none'})"
                 )
         return self
 

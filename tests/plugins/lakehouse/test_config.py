@@ -157,6 +157,18 @@ def test_gold_can_only_be_affected_by_source_tables_with_a_business_date(tmp_pat
     assert default.affecting(default.gold[0]) == ["orders"]  # by default every table with a business date
 
 
+def test_gold_is_built_only_from_gold_listed_before_it(tmp_path: Path) -> None:
+    daily = {"name": "daily", "partition_column": "order_date", "key_columns": ["order_date"]}
+    summary = {"name": "summary", "key_columns": ["order_date"], "built_from": ["daily"]}
+    content = {**with_table(business_date_column="ordered_at"), "gold": [summary, daily]}
+    with pytest.raises(
+        ConfigError, match=r"gold.0.built_from: daily must be gold datasets listed before summary"
+    ):
+        load_config(write(tmp_path, content))
+    content["gold"] = [daily, summary]
+    assert load_config(write(tmp_path, content)).gold[1].built_from == ["daily"]
+
+
 def test_maintenance_keeps_what_the_issue_asks_unless_told(tmp_path: Path) -> None:
     maintenance = load_config(write(tmp_path, VALID)).maintenance
     assert (maintenance.superseded_days, maintenance.abandoned_staging_days) == (7, 1)
