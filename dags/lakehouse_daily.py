@@ -18,9 +18,9 @@ default) for the previous UTC day. Everything is generated from
 3. **silver_<table>**: the current state of every record, partitioned by
    business date, merging every bronze batch not merged yet and rewriting only
    the partitions their changes touch;
-4. **gold_<dataset>**: daily_revenue, product_revenue (the order dates
-   silver's plans rewrote in this run), customer_ltv and monthly_retention
-   (rebuilt whole).
+4. **gold_<dataset>**: daily_revenue, product_revenue and customer_orders
+   (the order dates silver's plans rewrote in this run), then customer_ltv and
+   monthly_retention (rebuilt whole from customer_orders once it published).
 
 Every silver and gold write is **write-audit-publish**: `plan` picks the
 partitions and a run-scoped staging location; `stage_create` (a CTAS) and
@@ -193,9 +193,13 @@ with DAG(
         for _, staging, other_audit, _ in silver:
             staging >> audit
             other_audit >> publish
+    gold_publishes = {}
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
-        write_audit_publish("gold", dataset.name, [group for group, *_ in silver], outlets=[asset])
+        # gold built from other gold reads it as this run published it
+        upstream = [group for group, *_ in silver] + [gold_publishes[name] for name in dataset.built_from]
+        *_, publish = write_audit_publish("gold", dataset.name, upstream, outlets=[asset])
+        gold_publishes[dataset.name] = publish
 
     release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)
     # a teardown too: it runs whatever the outcome, and its own never decides the run's

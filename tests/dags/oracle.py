@@ -35,6 +35,17 @@ ORACLE_SQL = {
         from orders o join order_items i using (order_id) left join products p using (product_id)
         where o.{COUNTED.replace(" and ", " and o.")}
         group by 1, 2, 3 order by 1, 2""",
+    "customer_orders": f"""
+        with counted as (
+            select order_id, customer_id, (ordered_at at time zone 'UTC')::date as order_date
+            from orders where {COUNTED}
+        ),
+        revenue as (
+            select order_id, sum(quantity * unit_price - discount) as revenue from order_items group by 1
+        )
+        select c.order_date::text, c.customer_id, count(*), coalesce(sum(r.revenue), 0)
+        from counted c left join revenue r using (order_id)
+        group by 1, 2 order by 1, 2""",
     "customer_ltv": f"""
         with counted as (
             select order_id, customer_id, (ordered_at at time zone 'UTC')::date as order_date
@@ -67,6 +78,8 @@ GOLD_SQL = {
     " from gold.daily_revenue order by order_date",
     "product_revenue": "select order_date, product_id, category, units, revenue"
     " from gold.product_revenue order by order_date, product_id",
+    "customer_orders": "select order_date, customer_id, orders, revenue"
+    " from gold.customer_orders order by order_date, customer_id",
     "customer_ltv": "select customer_id, segment, first_order_date, orders, lifetime_revenue"
     " from gold.customer_ltv order by customer_id",
     "monthly_retention": "select cohort_month, months_since_first_order, active_customers"

@@ -139,3 +139,12 @@ def test_every_daily_task_but_the_runs_bookkeeping_is_timed_under_a_stage(dagbag
         for t in dag.tasks
     }
     assert {task for task, hook in hooks.items() if hook is not stages.record_clock} == set()
+
+
+def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    for dataset in ("customer_ltv", "monthly_retention"):
+        plan = dag.get_task(f"gold_{dataset}.plan")
+        assert "gold_customer_orders.publish" in plan.upstream_task_ids, dataset
+        assert "gold_daily_revenue.publish" not in plan.get_flat_relative_ids(upstream=True), dataset
+        assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"

@@ -1,23 +1,19 @@
 {#-
   gold.customer_ltv: one row per customer (not deleted) with at least one
   counted order: segment, first order date, orders, lifetime revenue.
-  Small enough to rebuild whole each run.
+  Built from gold.customer_orders as this run published it (one row per
+  customer and order date: the day's changes reach it through the dates
+  customer_orders rebuilt), joined with silver's customers for the segment and
+  to leave deleted customers out. It reads neither silver's orders nor its
+  items: a run pays for the customers' days, not for a join over all of history.
 -#}
-with counted_orders as (
+with activity as (
     select
-        order_id,
         customer_id,
-        cast(order_date as date) as order_date
-    from {{ silver_db | identifier }}.orders
-    where status in ('paid', 'shipped', 'delivered')
-),
-
-order_revenue as (
-    select
-        order_id,
-        sum(quantity * unit_price - discount) as revenue
-    from {{ silver_db | identifier }}.order_items
-    group by order_id
+        cast(order_date as date) as order_date,
+        orders,
+        revenue
+    from {{ gold_db | identifier }}.customer_orders
 ),
 
 customers as (
@@ -31,12 +27,11 @@ final as (
     select
         c.customer_id,
         c.segment,
-        min(o.order_date) as first_order_date,
-        count(*) as orders,
-        cast(coalesce(sum(r.revenue), 0) as decimal(18, 2)) as lifetime_revenue
-    from counted_orders as o
-    join customers as c on c.customer_id = o.customer_id
-    left join order_revenue as r on r.order_id = o.order_id
+        min(a.order_date) as first_order_date,
+        sum(a.orders) as orders,
+        cast(sum(a.revenue) as decimal(18, 2)) as lifetime_revenue
+    from activity as a
+    join customers as c on c.customer_id = a.customer_id
     group by c.customer_id, c.segment
 )
 

@@ -347,4 +347,7 @@ def plan_gold(
                 set(plan.partitions) | _live_partition_values(glue, databases.gold, dataset.name)
             )
     template = f"gold/{dataset.name}.sql"
-    return _add_statements(plan, lambda group: render(template, silver_db=databases.silver, partitions=group))
+    return _add_statements(
+        plan,
+        lambda group: render(template, silver_db=databases.silver, gold_db=databases.gold, partitions=group),
+    )

@@ -76,6 +76,14 @@ def test_a_backfill_of_a_year_is_one_ctas_and_three_inserts() -> None:
     assert StagePlan.from_xcom(plan.to_xcom()) == plan
 
 
+@pytest.mark.parametrize("dataset", ["customer_ltv", "monthly_retention"])
+def test_customer_level_gold_reads_customer_orders_not_silvers_orders_and_items(dataset: str) -> None:
+    config = pipeline_config()
+    plan = plan_gold(config, config.gold_dataset(dataset), run_id="r", athena=Rows([]), glue=FakeGlue({}))
+    assert "from gold.customer_orders" in plan.create_sql
+    assert "silver.orders" not in plan.create_sql and "silver.order_items" not in plan.create_sql
+
+
 def test_a_day_without_changes_has_no_work() -> None:
     config = pipeline_config()
     glue = FakeGlue({("gold", "daily_revenue"): [("orders", "bigint")]})
