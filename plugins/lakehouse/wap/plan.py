@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -313,12 +314,14 @@ def plan_gold(
     glue: Any,
     full_refresh: bool = False,
     silver_partitions: dict[str, list[str]] | None = None,
+    owed: Iterable[str] = (),
 ) -> StagePlan:
     """Plan gold.<dataset>: the affected order dates, or the whole dataset.
 
     The affected dates come from silver's plans in this run (`silver_partitions`:
-    each planned silver table's rewritten partitions), not from bronze: gold reads
-    only the layer beneath it.
+    each planned silver table's rewritten partitions) and the dates silver changed
+    since the dataset last took effect (`owed`: gold_dates.py), not from bronze:
+    gold reads only the layer beneath it.
     """
     databases = config.lake.databases
     plan = _new_plan(
@@ -337,7 +340,7 @@ def plan_gold(
         else:
             planned = silver_partitions or {}
             plan.partitions = sorted(
-                {day for name in config.affecting(dataset) for day in planned.get(name, [])}
+                {day for name in config.affecting(dataset) for day in planned.get(name, [])} | set(owed)
             )
         if not plan.partitions:
             plan.has_work = False

@@ -8,6 +8,7 @@ endpoint on a laptop.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,8 @@ from lakehouse import names
 from lakehouse.config import pipeline_config
 from lakehouse.names import business_day
 from lakehouse.operators.lake_lease import LakeLeaseSensor
+
+log = logging.getLogger(__name__)
 
 
 def _client(aws_conn_id: str, service: str) -> Any:
@@ -112,6 +115,7 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
     """
     from airflow.sdk.exceptions import AirflowSkipException
 
+    from lakehouse.wap.gold_dates import owed_dates
     from lakehouse.wap.plan import plan_gold
 
     config = pipeline_config()
@@ -130,15 +134,30 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
             )
             if planned:  # a silver table with no changes in this run was skipped and planned nothing
                 silver_partitions[table] = planned["partitions"]
-        # gold's dates come from silver's plans in this run, not from bronze
+        # gold's dates come from silver, not from bronze: this run's plans, and what silver
+        # changed since this dataset last took effect (a failed gold run, a silver rollback)
+        rebuild_all, owed = bool(params.get("full_refresh")), set()
+        if dataset.partition_column and not rebuild_all:
+            owed = owed_dates(
+                s3,
+                config.lake.bucket,
+                glue,
+                gold_database=config.lake.databases.gold,
+                dataset=name,
+                silver_tables=config.affecting(dataset),
+            )
+            if owed is None:
+                log.warning("gold.%s has no applied publish record: rebuilding every date", name)
+                rebuild_all, owed = True, set()
         plan = plan_gold(
             config,
             dataset,
             run_id=context["run_id"],
             athena=_athena(),
             glue=glue,
-            full_refresh=bool(params.get("full_refresh")),
+            full_refresh=rebuild_all,
             silver_partitions=silver_partitions,
+            owed=owed,
         )
     if not plan.has_work and plan.records_without_business_date:
         from airflow.sdk.exceptions import AirflowFailException
