@@ -8,8 +8,9 @@ A day brings what the lakehouse must handle:
 - price corrections on items of recent orders (payment amounts follow);
 - late-arriving updates: refunds of orders 14-60 days old, which must land in
   those old order dates' partitions downstream;
-- soft deletes of a few cancelled orders and customers, and the hard delete
-  (a purge) of the failed payment attempts of those orders;
+- soft deletes of a few orders cancelled in the last 60 days and of a few
+  customers, and the hard delete (a purge) of the failed payment attempts of
+  those orders;
 - list-price changes on a few products.
 
 Every change is stamped with a time inside the day, and the whole day is one
@@ -90,6 +91,9 @@ def _pick(rng: np.random.Generator, ids: np.ndarray, share: float, exclude: set[
     chosen = pool[rng.random(len(pool)) < share]
     exclude.update(int(i) for i in chosen)
     return chosen
+
+
+RECENT_DELETES_DAYS = 60  # how far back support deletes cancelled orders (as far as late refunds reach)
 
 
 def simulate_day(conn: psycopg.Connection, day: date | None = None, seed: int = DEFAULT_SEED) -> DaySummary:
@@ -298,13 +302,15 @@ def _correct_prices(conn, rng, day, touched: set[int], summary: DaySummary) -> N
 
 
 def _soft_delete(conn, rng, day, touched: set[int], summary: DaySummary) -> None:
+    # support tidies up what was cancelled lately, not the whole year's history: a day's deletes
+    # land in the recent order dates, like its other changes
     cancelled = _ids(
         conn,
         "select order_id from orders where status = 'cancelled' and deleted_at is null"
-        " and ordered_at < %s::date order by order_id",
-        (day,),
+        " and ordered_at >= %s::date - %s and ordered_at < %s::date order by order_id",
+        (day, RECENT_DELETES_DAYS, day),
     )
-    orders = _pick(rng, cancelled, 0.02, touched)
+    orders = _pick(rng, cancelled, 0.12, touched)
     customers = _ids(conn, "select customer_id from customers where deleted_at is null order by customer_id")
     gone = customers[rng.random(len(customers)) < 0.0005]
     with conn.cursor() as cur:

@@ -115,6 +115,13 @@ def test_a_few_days_bring_late_updates_to_old_orders_and_soft_deletes(conn: psyc
     ]
     assert deleted == sum(s.deleted_orders for s in summaries) > 0
     assert sum(s.refunds for s in summaries) > 0
+    # a day's changes reach back no further than the late refunds: the old order dates stay untouched
+    reach = conn.execute(
+        "select max(updated_at::date - (ordered_at at time zone 'UTC')::date) from orders"
+        " where updated_at::date >= %s",
+        (days[0],),
+    ).fetchone()[0]
+    assert reach <= 61, f"a simulated day changed an order {reach} days old"
 
 
 def test_the_same_day_on_the_same_shop_makes_the_same_changes(
