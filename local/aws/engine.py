@@ -15,6 +15,7 @@ yields only an unparsed ``exp.Command`` for them, and ALTER TABLE, whose partiti
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import uuid
@@ -26,6 +27,8 @@ from typing import ClassVar
 
 import duckdb
 from sqlglot import exp
+
+from lakehouse.sql import sql_string
 
 from . import sandbox, translate
 from .access import check, glue_table_arns, s3_bucket_arn
@@ -105,6 +108,9 @@ def _unsupported_statement(squashed: str) -> AthenaError:
     )
 
 
+ENGINE_MEMORY = os.environ.get("LAKEHOUSE_ENGINE_MEMORY", "2GB")
+
+
 class Engine(CatalogStatements, WriteStatements, MetadataStatements):
     """Runs statements for one account/region against its Glue catalog and S3 store."""
 
@@ -123,6 +129,10 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         self.scans = TableScans(catalog, store, schemas, layout_dir or scratch_dir.parent / "layout")
         self._nonce = uuid.uuid4().hex[:12]
         self._db = duckdb.connect(config={"threads": 2})
+        # DuckDB would take up to 80% of the machine's memory for its buffers; bounded, it spills
+        # joins and aggregates to the sandbox's temp directory instead, so the endpoint's memory
+        # does not grow with the lake (LAKEHOUSE_ENGINE_MEMORY overrides).
+        self._db.execute(f"SET GLOBAL memory_limit = {sql_string(ENGINE_MEMORY)}")
         self._db.execute("SET GLOBAL integer_division = true")
         self._db.execute("SET GLOBAL TimeZone = 'UTC'")
         for family in translate.FAMILIES:

@@ -12,6 +12,7 @@ part of them in a state directory.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -39,6 +40,11 @@ from .storage import S3Store
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 # the endpoint's own report of the grants its role sessions used (not an AWS API)
+# moto keeps an object's bytes in memory below this size and in a temporary file above it; its
+# default (about 5 MB) holds nearly every file of the lake in memory, so the endpoint's memory
+# would grow with the lake. Above a small buffer, objects live on disk, as they do in S3.
+os.environ.setdefault("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", str(64 * 1024))
+
 GRANTS_USED_PATH = "/_local/iam/grants-used"
 USAGE_PATH = "/_local/usage"
 
