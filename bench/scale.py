@@ -3,7 +3,9 @@
 For each size: seed the shop (a year of history), run lakehouse_daily as a full refresh for its
 last day, simulate the next day's changes, run that day incrementally; both through the
 scheduler with the LocalExecutor, as `make demo` runs them. Each scale starts the stack afresh
-(`make down`, `make up`), so the endpoint's peak memory is its own. For each run it prints the
+(`make down`, `make up`) on a lake of its own under .local/bench/, so neither the endpoint's
+peak memory nor the data read is another size's; the usual lake (`make demo`'s) is left as it
+was, and the stack is stopped at the end. For each run it prints the
 wall time per stage (the span from a stage's first task starting to its last ending,
 lakehouse.stages), the run's wall and task time, the bytes the lake grew by, and what Athena
 scanned (the sum of DataScannedInBytes of the run's queries: what Athena bills, column chunks
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+BENCH_DIR = REPO / ".local" / "bench"
 
 
 @dataclass
@@ -134,6 +138,13 @@ def measure_scale(orders: int, label: str) -> tuple[RunFigures, RunFigures, floa
     from local.stack import down, up
 
     down()
+    # a lake of its own, new for each size: batches and versions left by another size (or by
+    # `make demo`) would be read by this one's full refresh and audits
+    from local.aws.persistence import STATE_DIR_ENV
+
+    lake_dir = BENCH_DIR / f"lake-{label}"
+    shutil.rmtree(lake_dir, ignore_errors=True)
+    os.environ[STATE_DIR_ENV] = str(lake_dir)
     env = {**os.environ, **up(airflow=True)}
     os.environ.update(env)
     api = AirflowApi(env["AIRFLOW_UI_URL"], env["AIRFLOW_ADMIN_USER"], env["AIRFLOW_ADMIN_PASSWORD"])
@@ -172,6 +183,9 @@ def main() -> int:
         " (targets: <= 2x, <= 0.2, <= 20x)"
     )
     ok = all(run.state == "success" for run in (small_full, small_day, big_full, big_day))
+    from local.stack import down
+
+    down()  # the stack served the bench's lakes; `make up` brings back the usual one
     return 0 if ok else 1
 
 
