@@ -12,7 +12,10 @@ default) for the previous UTC day. Everything is generated from
 1. **export**: each source table's changed rows since silver's watermark (the
    day's, unless a day was skipped or failed; or a full snapshot) to
    `s3://<lake>/bronze/<table>/ingest_date=<day>/` as Parquet, with a batch
-   manifest (`PostgresToBronzeOperator`, mapped over the tables of this run);
+   manifest (`PostgresToBronzeOperator`, mapped over the tables of this run;
+   a full export of a table above `source.split_exports.above_mb` runs as
+   slices over its key, one task each, and `record_batches` records their
+   batch once all are in);
 2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`, deferrable; a denied start fails at once),
    defined once in pipeline.yaml for Terraform and the local stack;
 3. **silver_<table>**: the current state of every record, partitioned by
@@ -174,8 +177,12 @@ with DAG(
         postgres_conn_id=config.source.conn_id,
         pii_secret="{{ var.value.get('lakehouse_pii_secret', '') }}",
         aws_conn_id=lake.aws_conn_id,
-        map_index_template="{{ task.table }}",
+        map_index_template="{{ task.table }}{% if task.key_slice %} {{ task.key_slice.index + 1 }}"
+        "/{{ task.key_slice.count }}{% endif %}",
     ).expand_kwargs(select)
+    # a big table's full export runs as slices over its key; their batch is recorded once all are in
+    record = task(tasks.record_sliced_batches, task_id="record_batches")()
+    exports >> record
 
     crawl = BronzeCrawlerOperator(
         task_id="crawl_bronze",
@@ -186,7 +193,10 @@ with DAG(
     )
     exports >> crawl
 
-    silver = [write_audit_publish("silver", name, crawl, layer_datasets=TABLE_NAMES) for name in TABLE_NAMES]
+    silver = [
+        write_audit_publish("silver", name, [crawl, record], layer_datasets=TABLE_NAMES)
+        for name in TABLE_NAMES
+    ]
     # silver is audited as it will be once published, and published all or nothing:
     # every audit sees every staged table, every publish waits for every audit
     for _, _, audit, publish in silver:

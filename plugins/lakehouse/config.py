@@ -122,10 +122,21 @@ class SourceTable(Strict):
         return self.partition_column or f"{self.business_date_column.removesuffix('_at')}_date"
 
 
+class SplitExports(Strict):
+    """When a full export of a table becomes several tasks, one per range of its key."""
+
+    above_mb: int = Field(
+        default=1024, ge=1, description="a table larger than this on disk (its heap) is split"
+    )
+    slice_mb: int = Field(default=512, ge=1, description="about this much of the table per slice")
+    max_slices: int = Field(default=16, ge=1, le=256, description="at most this many slices")
+
+
 class Source(Strict):
     conn_id: str = "postgres_oltp"
     schema_name: Identifier = Field(default="public", alias="schema")
     tables: list[SourceTable] = Field(min_length=1)
+    split_exports: SplitExports = Field(default_factory=SplitExports)
 
     @model_validator(mode="after")
     def _unique_table_names(self) -> Source:

@@ -27,7 +27,7 @@ _PUBLISH_STEPS = ("publish", "drop_stage")
 
 def stage_of_task(task_id: str) -> str | None:
     """The stage a daily task belongs to; None for the run's own bookkeeping (lease, report)."""
-    if task_id in ("select_tables", "export"):
+    if task_id in ("select_tables", "export", "record_batches"):
         return "export"
     if task_id.startswith("crawl"):
         return "crawl"

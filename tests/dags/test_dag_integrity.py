@@ -148,3 +148,11 @@ def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(d
         assert "gold_customer_orders.publish" in plan.upstream_task_ids, dataset
         assert "gold_daily_revenue.publish" not in plan.get_flat_relative_ids(upstream=True), dataset
         assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
+
+
+def test_sliced_exports_are_recorded_beside_the_crawl_before_silver_plans(dagbag: DagBag) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    record = dag.get_task("record_batches")
+    assert record.upstream_task_ids == {"export"}
+    assert "crawl_bronze" not in record.get_flat_relative_ids(upstream=False)  # off the crawl's path
+    assert {"crawl_bronze", "record_batches"} <= dag.get_task("silver_orders.plan").upstream_task_ids

@@ -17,6 +17,7 @@ bucket's AbortIncompleteMultipartUpload lifecycle rule removes them.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -50,12 +51,19 @@ class PartitionWriter:
         prefix: str,
         part_bytes: int = 16 * 1024 * 1024,
         max_in_flight: int = 2,
+        *,
+        own: str = "",
+        siblings: str | None = None,
     ) -> None:
         if part_bytes < MIN_PART_BYTES:
             raise ValueError(f"part_bytes must be at least {MIN_PART_BYTES} (S3's minimum part size)")
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
+        # a slice of a split export writes the files named `own`...; the other slices' files,
+        # named by the `siblings` pattern, are theirs to replace, not stale
+        self.own = own
+        self.siblings = re.compile(siblings) if siblings else None
         self.part_bytes = part_bytes
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._pool = ThreadPoolExecutor(max_in_flight, thread_name_prefix="s3-part")
@@ -66,7 +74,7 @@ class PartitionWriter:
         """Abort multipart uploads left under the prefix by a killed earlier try; return how many."""
         aborted = 0
         paginator = self.client.get_paginator("list_multipart_uploads")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + self.own):
             for upload in page.get("Uploads", []):
                 self.client.abort_multipart_upload(
                     Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
@@ -75,7 +83,7 @@ class PartitionWriter:
         return aborted
 
     def open(self, name: str) -> ObjectSink:
-        key = self.prefix + name
+        key = self.prefix + self.own + name
         upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
         upload = _Upload(key, upload_id)
         self._uploads.append(upload)
@@ -112,13 +120,21 @@ class PartitionWriter:
             )
             completed.append(upload.key)
         self._uploads = []
-        stale = sorted(set(self.existing_keys()) - set(completed))
+        stale = sorted(
+            key
+            for key in set(self.existing_keys()) - set(completed)
+            if not (self.siblings and self._is_sibling(key))
+        )
         for start in range(0, len(stale), 1000):
             chunk = stale[start : start + 1000]
             self.client.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True}
             )
         return completed
+
+    def _is_sibling(self, key: str) -> bool:
+        name = key[len(self.prefix) :]
+        return not name.startswith(self.own) and bool(self.siblings and self.siblings.match(name))
 
     def abort(self) -> None:
         """Abort every open upload: nothing this run wrote becomes visible."""

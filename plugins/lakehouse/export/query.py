@@ -51,6 +51,8 @@ class ExportRequest:
     delete_column: str | None = None
     # only these columns (e.g. the primary key, for a table's key set); None: every column
     only_columns: tuple[str, ...] | None = None
+    # a slice of a split export: (integer key column, low inclusive, high exclusive; None: open)
+    key_range: tuple[str, int | None, int | None] | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in ("incremental", "full"):
@@ -154,6 +156,19 @@ def _hidden(column: ExportColumn, method: str) -> ExportColumn:
     return replace(column, select_sql=expr, arrow=("string",))
 
 
+def _key_range_conditions(request: ExportRequest, by_name: dict[str, ExportColumn]) -> list[str]:
+    """`key >= low and key < high` for a slice; the bounds are integers, written as such."""
+    assert request.key_range is not None
+    name, low, high = request.key_range
+    column = by_name.get(name)
+    if column is None or column.arrow[0] not in ("int16", "int32", "int64"):
+        kind = "does not exist" if column is None else f"is {column.declared}, not an integer"
+        raise ExportRequestError(f"{request.schema}.{request.table}: slice key {name!r} {kind}")
+    ident = quote_ident(name)
+    bounds = [] if low is None else [f"{ident} >= {int(low)}"]
+    return bounds + ([] if high is None else [f"{ident} < {int(high)}"])
+
+
 def build_query(request: ExportRequest, columns: list[ExportColumn]) -> ExportQuery:
     """Compose the export's SELECT over the planned `columns`; clear errors for unknown columns."""
     by_name = {column.name: column for column in columns}
@@ -180,6 +195,8 @@ def build_query(request: ExportRequest, columns: list[ExportColumn]) -> ExportQu
             f"{request.schema}.{request.table}: delete column {request.delete_column!r} does not exist;"
             f" columns are {', '.join(by_name)}"
         )
+    if request.key_range is not None:
+        conditions = (*conditions, *_key_range_conditions(request, by_name))
     if request.only_columns is not None:
         unknown = [name for name in request.only_columns if name not in by_name]
         if unknown:

@@ -44,6 +44,10 @@ class Target:
     # (None: `default_read_connections()`).
     read_connections: int | None = None
     parallel_min_bytes: int = 64 * 1024 * 1024
+    # A slice of a split export: its files' name prefix, and the pattern of the other slices'
+    # names (kept when this slice replaces its own files; anything else in the partition goes).
+    file_prefix: str = ""
+    siblings: str | None = None
 
 
 def export_partition(
@@ -143,7 +147,14 @@ def export_partition(
 
 def _partition_writer(client: Any, target: Target) -> tuple[PartitionWriter, int]:
     """A writer for the partition, after aborting uploads an earlier try left; and how many it aborted."""
-    partition = PartitionWriter(client, target.bucket, target.prefix, part_bytes=target.part_bytes)
+    partition = PartitionWriter(
+        client,
+        target.bucket,
+        target.prefix,
+        part_bytes=target.part_bytes,
+        own=target.file_prefix,
+        siblings=target.siblings,
+    )
     try:
         return partition, partition.abort_stale_uploads()
     except BaseException:

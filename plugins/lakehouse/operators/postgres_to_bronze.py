@@ -105,6 +105,13 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         Each costs the source a backend while the export runs. None: two on a worker of two
         cores or more, one on a single core (one Postgres backend cannot keep the Parquet
         encoder busy; see `default_read_connections`); 1 always reads on one.
+    :param key_slice: one slice of a split full export (`lakehouse.export.slices`): a dict with
+        the integer key `column`, `low` (inclusive) and `high` (exclusive; None for open ends),
+        and the slice's `index` and `count`. The slice writes its own files into the partition
+        (`s<index>of<count>-part-*.parquet`) and replaces only those, so the slices of one export
+        run as separate tasks, on separate workers, each holding only its rows; it reads its key
+        range on one connection (through the key's index), and leaves the batch manifest to the
+        task that sees every slice done.
     :param aws_conn_id: AWS connection (its extra may point at a local endpoint). (templated)
     :param region_name: AWS region; None uses the connection's or boto3's default. (templated)
     :param verify: SSL verification for S3, as for boto3. (templated)
@@ -153,6 +160,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         target_file_bytes: int = 128 * 1024 * 1024,
         compression: str = "zstd",
         read_connections: int | None = None,
+        key_slice: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -179,6 +187,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
         if read_connections is not None and read_connections < 1:
             raise ValueError(f"{table}: read_connections must be at least 1, got {read_connections}")
         self.read_connections = read_connections
+        self.key_slice = key_slice
 
     @classmethod
     def for_table(cls, source: Source, table: SourceTable, **kwargs: Any) -> PostgresToBronzeOperator:
@@ -214,6 +223,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
 
         from lakehouse.export.query import ExportRequest
         from lakehouse.export.run import Target, export_partition
+        from lakehouse.export.slices import slice_files, slice_range
         from lakehouse.hooks.postgres_arrow import PostgresArrowHook
         from lakehouse.names import key_set_table
 
@@ -245,13 +255,15 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
             pii_method=self.pii_method,
             pii_secret=self.pii_secret,
             delete_column=self.delete_column or None,
+            key_range=slice_range(self.key_slice),
         )
         target = Target(
             bucket=self.bucket,
             prefix=self.partition_prefix(),
             target_file_bytes=self.target_file_bytes,
             compression=self.compression,
-            read_connections=self.read_connections,
+            read_connections=1 if self.key_slice else self.read_connections,
+            **slice_files(self.key_slice),
         )
         s3 = self.hook
         # The Airflow connection is looked up here, on the task's thread; the client is built on another.
@@ -277,7 +289,9 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
                 allow_empty=True,
             )
             summary["key_set_rows"] = key_summary["rows"]
-        if self.record_batch:
+        if self.key_slice:
+            summary["slice"] = {**self.key_slice, "table": self.table, "exported_at": exported_at.isoformat()}
+        elif self.record_batch:
             self._record_batch(_s3_client(s3), request, summary, exported_at)
         return summary
 

@@ -9,7 +9,7 @@ endpoint on a laptop.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from lakehouse import names
@@ -91,20 +91,75 @@ def selected_exports(params: dict[str, Any], **context: Any) -> list[dict[str, A
         start = None
         if mode == "incremental":
             start = export_start(read_watermark(s3, config.lake.bucket, t.name), window_start)
-        exports.append(
-            {
-                "table": t.name,
-                "mode": mode,
-                "cursor_column": t.cursor_column,
-                "data_interval_start": None if start is None else start.isoformat(),
-                "delete_column": t.delete_column,
-                "key_columns": t.primary_key if t.hard_deletes else [],
-                "pii_columns": t.pii_columns,
-                "pii_method": t.pii_method,
-                "lookback": t.lookback_minutes,
-            }
-        )
+        arguments = {
+            "table": t.name,
+            "mode": mode,
+            "cursor_column": t.cursor_column,
+            "data_interval_start": None if start is None else start.isoformat(),
+            "delete_column": t.delete_column,
+            "key_columns": t.primary_key if t.hard_deletes else [],
+            "pii_columns": t.pii_columns,
+            "pii_method": t.pii_method,
+            "lookback": t.lookback_minutes,
+            "key_slice": None,
+        }
+        slices = _slices(config, t) if mode == "full" else None
+        exports += [{**arguments, "key_slice": key_slice} for key_slice in slices or [None]]
     return exports
+
+
+def _slices(config: Any, table: Any) -> list[dict] | None:
+    """A big table's full export as slices over its key (lakehouse.export.slices); None: one task."""
+    if len(table.primary_key) != 1:
+        return None  # only a single integer key has ranges every row falls in exactly once
+    from lakehouse.export.slices import table_slices
+    from lakehouse.hooks.postgres_arrow import PostgresArrowHook
+
+    split = config.source.split_exports
+    return table_slices(
+        PostgresArrowHook(config.source.conn_id),
+        config.source.schema_name,
+        table.name,
+        table.primary_key[0],
+        above_bytes=split.above_mb * 2**20,
+        slice_bytes=split.slice_mb * 2**20,
+        max_slices=split.max_slices,
+    )
+
+
+def record_sliced_batches(**context: Any) -> list[str]:
+    """Write the batch manifest of each export that ran as slices, once every slice published.
+
+    One batch: the rows of all slices, the earliest slice's export time (taken before its
+    snapshot, so before every slice's), the run's window end. Beside the crawl, not before it:
+    silver's plans wait for both.
+    """
+    from lakehouse.batches import new_batch, write_batch
+
+    config = pipeline_config()
+    summaries = context["ti"].xcom_pull(task_ids="export") or []
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for summary in summaries:
+        if summary and summary.get("slice"):
+            by_table.setdefault(summary["slice"]["table"], []).append(summary)
+    s3 = _client(config.lake.aws_conn_id, "s3")
+    _, window_end = names.window(context)
+    for table, parts in by_table.items():
+        count = parts[0]["slice"]["count"]
+        if len(parts) != count:
+            raise RuntimeError(f"{table}: {len(parts)} of {count} slices exported; no batch recorded")
+        exported_at = min(datetime.fromisoformat(p["slice"]["exported_at"]) for p in parts)
+        batch = new_batch(
+            table,
+            business_day(context),
+            mode="full",
+            read_from=None,
+            read_to=window_end,
+            rows=sum(p["rows"] for p in parts),
+            exported_at=exported_at,
+        )
+        write_batch(s3, config.lake.bucket, batch)
+    return sorted(by_table)
 
 
 def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
