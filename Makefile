@@ -185,7 +185,9 @@ bench: $(STAMP)
 	$(PY) bench/local_engine.py
 	$(PY) bench/iam.py
 	$(PY) bench/export.py
+	$(PY) bench/split_export.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/scale.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -20,10 +20,10 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import duckdb
 from sqlglot import exp
@@ -38,6 +38,7 @@ from .coltypes import athena_type, format_rows
 from .ddl import CatalogStatements
 from .errors import AthenaError
 from .metadata import MetadataStatements
+from .result_rows import SpilledRows
 from .scan import ParquetSchemas, TableScans
 from .scan_bytes import Read, read_bytes, table_reads
 from .statement import (
@@ -109,6 +110,7 @@ def _unsupported_statement(squashed: str) -> AthenaError:
 
 
 ENGINE_MEMORY = os.environ.get("LAKEHOUSE_ENGINE_MEMORY", "2GB")
+RESULT_CHUNK = 10_000  # rows: a result this large is fetched in chunks and kept on disk
 
 
 class Engine(CatalogStatements, WriteStatements, MetadataStatements):
@@ -346,18 +348,40 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
         try:
             rel = run_sql(con, duck_sql)
             names, types = rel.columns, rel.types
-            raw_rows = rel.fetchall()
+            shapes = template.shapes if len(template.shapes) == len(types) else (None,) * len(types)
+            rows = self._fetch(con, duck_sql, types, shapes, ctx)
         finally:
             self._close(con, ctx)
-        shapes = template.shapes if len(template.shapes) == len(types) else (None,) * len(types)
         columns = []
         for name, dtype, shape in zip(names, types, shapes, strict=True):
             athena, precision, scale = athena_type(dtype, shape)
             columns.append(ResultColumn(name, athena, precision, scale))
-        rows = format_rows(raw_rows, types, shapes)
         return StatementResult(
             "DML", "SELECT", columns, rows, header=True, data_scanned=scanned, output_suffix=".csv"
         )
+
+    def _fetch(
+        self, con: duckdb.DuckDBPyConnection, duck_sql: str, types: list[Any], shapes: Any, ctx: QueryContext
+    ) -> Sequence[list[str | None]]:
+        """The result's rows: in memory when small, on disk (result_rows.py) when larger than a chunk,
+        fetched and formatted a chunk at a time so no more than one chunk is held.
+
+        Run on the connection, not the relation that typed it: a relation keeps no result to fetch
+        from in chunks.
+        """
+        try:
+            cursor = con.execute(duck_sql)
+            chunk = cursor.fetchmany(RESULT_CHUNK)
+            if len(chunk) < RESULT_CHUNK:
+                return format_rows(chunk, types, shapes)
+            path = self.scratch_dir / "results" / f"{ctx.query_id}-{uuid.uuid4().hex[:8]}.jsonl"
+            spilled = SpilledRows(path)
+            while chunk:
+                spilled.extend(format_rows(chunk, types, shapes))
+                chunk = cursor.fetchmany(RESULT_CHUNK)
+            return spilled.finish()
+        except duckdb.Error as err:
+            raise duckdb_error(err) from None
 
     def _authorize_reads(self, template: _Template) -> None:
         """The catalog reads a query makes, and the buckets it locates, asked of its caller on every

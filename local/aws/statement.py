@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -30,7 +30,7 @@ class StatementResult:
     statement_type: str
     substatement_type: str
     columns: list[ResultColumn] = field(default_factory=list)
-    rows: list[list[str | None]] = field(default_factory=list)
+    rows: Sequence[list[str | None]] = field(default_factory=list)  # a large SELECT's on disk
     header: bool = False
     data_scanned: int = 0
     output_suffix: str = ".txt"

@@ -136,12 +136,15 @@ def record_sliced_batches(**context: Any) -> list[str]:
     """
     from lakehouse.batches import new_batch, write_batch
 
-    config = pipeline_config()
-    summaries = context["ti"].xcom_pull(task_ids="export") or []
+    # a list of task ids pulls every map index as a list, even when the export mapped over one
+    summaries = context["ti"].xcom_pull(task_ids=["export"]) or []
     by_table: dict[str, list[dict[str, Any]]] = {}
     for summary in summaries:
-        if summary and summary.get("slice"):
+        if isinstance(summary, dict) and summary.get("slice"):
             by_table.setdefault(summary["slice"]["table"], []).append(summary)
+    if not by_table:
+        return []
+    config = pipeline_config()
     s3 = _client(config.lake.aws_conn_id, "s3")
     _, window_end = names.window(context)
     for table, parts in by_table.items():

@@ -135,7 +135,7 @@ def test_the_slices_batch_is_recorded_once_all_are_in(lake: Lake, monkeypatch: p
         {"rows": 3},
     ]
     context = {
-        "ti": SimpleNamespace(xcom_pull=lambda task_ids: pulled),
+        "ti": SimpleNamespace(xcom_pull=lambda task_ids: pulled if task_ids == ["export"] else None),
         "data_interval_start": start,
         "data_interval_end": start.add(days=1),
     }
@@ -146,3 +146,5 @@ def test_the_slices_batch_is_recorded_once_all_are_in(lake: Lake, monkeypatch: p
     pulled.pop(0)  # a slice missing: no batch, a clear error
     with pytest.raises(RuntimeError, match="events: 1 of 2 slices exported"):
         tasks.record_sliced_batches(**context)
+    pulled[:] = [{"rows": 3}]  # no table was sliced: nothing to record, no call to S3
+    assert tasks.record_sliced_batches(**context) == []
