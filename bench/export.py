@@ -374,7 +374,9 @@ def configure_workers(env: dict[str, str], url: str, pg: Any, dsn: str) -> None:
 
     from local.airflow_home import aws_connection
 
-    env["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(url))
+    # as the account's administrator: the bench writes a bucket of its own, which no role
+    # Terraform creates may touch (and the bench's endpoint has no roles bootstrapped)
+    env["AIRFLOW_CONN_AWS_DEFAULT"] = json.dumps(aws_connection(url, session=None))
     env["AIRFLOW_CONN_PG_BENCH"] = json.dumps(
         {
             "conn_type": "postgres",
