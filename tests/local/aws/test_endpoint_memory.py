@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import boto3
+import pytest
 
 from local.aws.process import start_endpoint, stop_endpoint
 
@@ -23,6 +24,7 @@ def resident_mb(pid: int) -> float:
     raise AssertionError(f"no VmRSS for {pid}")
 
 
+@pytest.mark.slow  # starts an endpoint of its own and writes 200 MB through it
 def test_a_lake_of_two_hundred_megabytes_is_not_held_in_the_endpoints_memory() -> None:
     proc, url = start_endpoint(0, env={**os.environ, **CREDENTIALS}, state_dir=None)
     try:
