@@ -166,12 +166,14 @@ def _all_partitions(glue: Any, database: str, table: str) -> dict[str, dict]:
     return {p["Values"][0]: p for page in pages for p in page["Partitions"]}
 
 
-def _live_locations(glue: Any, database: str, name: str, partitions: set[str]) -> dict[str, str | None]:
+def _live_locations(glue: Any, database: str, name: str, wanted: set[str]) -> dict[str, str | None]:
+    """Where each of the `wanted` partitions (TABLE: the table itself) is served now; None: absent."""
     table = glue.get_table(DatabaseName=database, Name=name)["Table"]
-    partitions = _all_partitions(glue, database, name)
-    live = {p: part["StorageDescriptor"]["Location"] for p, part in partitions.items()}
+    live = {
+        p: part["StorageDescriptor"]["Location"] for p, part in _all_partitions(glue, database, name).items()
+    }
     live[TABLE] = table["StorageDescriptor"]["Location"]
-    return {p: live.get(p) for p in partitions}
+    return {p: live.get(p) for p in wanted}
 
 
 def resolve(

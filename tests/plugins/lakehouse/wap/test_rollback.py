@@ -229,9 +229,12 @@ def test_a_dataset_without_partitions_gets_its_earlier_location_back(lake: Lake)
     restore = rollback.resolve(lake.glue, lake.s3, lake.bucket, layout, to="previous", run_id="rb1")
     assert restore is not None
     assert restore.target == {TABLE: f"s3://{lake.bucket}/gold/ltv/_runs/r1/"}
+    assert restore.before == {TABLE: f"s3://{lake.bucket}/gold/ltv/_runs/r2/"}  # what it replaces
     rollback.apply(lake.glue, lake.s3, lake.bucket, restore, run_id="rb1", dag_id="rb")
 
     assert lake.ok("SELECT id FROM ltv ORDER BY id").rows == [["1"], ["2"]]
+    # asked again for the version it now serves, there is nothing to do
+    assert rollback.resolve(lake.glue, lake.s3, lake.bucket, layout, to="r1", run_id="rb2") is None
 
 
 def test_requests_the_records_cannot_meet_are_refused_naming_the_dataset(lake: Lake) -> None:
