@@ -182,7 +182,8 @@ def _own_key(column: exp.Column, alias: str, keys: list[str], scope: Scope) -> s
         return None
     if column.table:
         return name if column.table.lower() == alias.lower() else None
-    return name if len(scope.sources) == 1 else None
+    # the sources its FROM and JOINs select: the CTEs declared before it are visible, not read
+    return name if len(scope.selected_sources) == 1 else None
 
 
 def _all_of(tests: list[KeyTest]) -> Callable[[PartitionValues], bool]:

@@ -83,6 +83,15 @@ def test_a_filter_on_a_partition_inside_a_cte_prunes_that_reference(lake: Lake, 
     assert scanned(lake, sql) == chunks(sales, ("id", "amount"), ("2026-01-03",)) + chunks(sales, ("id",))
 
 
+def test_a_cte_after_another_prunes_by_its_own_unqualified_filter(lake: Lake, sales) -> None:
+    sql = """
+        with everything as (select id from sales),
+             day as (select id, amount from sales where dt in ('2026-01-02'))
+        select count(*) from everything join day using (id)
+    """
+    assert scanned(lake, sql) == chunks(sales, ("id",)) + chunks(sales, ("id", "amount"), ("2026-01-02",))
+
+
 def test_a_filter_it_cannot_read_prunes_nothing(lake: Lake, sales) -> None:
     assert scanned(lake, "select sum(amount) from sales where substr(dt, 9, 2) = '02'") == chunks(
         sales, ("amount",)
