@@ -312,7 +312,7 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
             key = (table.database.lower(), table.name.lower())
             own = [read for read in template.reads or () if read.key == key]
             if own:
-                scanned += sum(read_bytes(read, scan.files, self.schemas.column_sizes) for read in own)
+                scanned += sum(read_bytes(read, scan.files, self.schemas.row_groups) for read in own)
             else:
                 scanned += scan.scanned
         return text, scanned

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -27,7 +28,9 @@ import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -38,6 +41,7 @@ from .catalog import Catalog, Table
 from .changes import CHANGES
 from .coltypes import TypeParseError, hive_to_duckdb
 from .errors import AthenaError
+from .scan_bytes import RowGroup
 from .storage import S3Object, S3Store, as_prefix, split_uri
 
 HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -48,33 +52,39 @@ class ParquetSchemas:
 
     def __init__(self, limit: int = 20000) -> None:
         self._cache: OrderedDict[Path, tuple[list[str], str]] = OrderedDict()
-        self._sizes: OrderedDict[Path, dict[str, int]] = OrderedDict()
+        self._groups: OrderedDict[Path, list[RowGroup]] = OrderedDict()
         self._lock = threading.Lock()
         self._limit = limit
 
     def columns(self, path: Path, uri: str) -> list[str]:
         return self.schema(path, uri)[0]
 
-    def column_sizes(self, path: Path) -> dict[str, int]:
-        """Compressed bytes of each top-level column's chunks in the file, over its row groups:
-        what reading that column costs (Athena's DataScannedInBytes counts these)."""
+    def row_groups(self, path: Path) -> list[RowGroup]:
+        """Each row group's compressed bytes per top-level column (what reading that column costs:
+        Athena's DataScannedInBytes counts these chunks) and the min/max its statistics give."""
         with self._lock:
-            sizes = self._sizes.get(path)
-            if sizes is not None:
-                return sizes
+            groups = self._groups.get(path)
+            if groups is not None:
+                return groups
         metadata = pq.ParquetFile(path).metadata
-        sizes = {}
+        groups = []
         for group in range(metadata.num_row_groups):
             row_group = metadata.row_group(group)
+            sizes: dict[str, int] = {}
+            bounds: dict[str, tuple[str, str]] = {}
             for index in range(row_group.num_columns):
                 chunk = row_group.column(index)
                 name = chunk.path_in_schema.split(".")[0].lower()
                 sizes[name] = sizes.get(name, 0) + chunk.total_compressed_size
+                found = _bounds(chunk.statistics) if "." not in chunk.path_in_schema else None
+                if found is not None:
+                    bounds[name] = found
+            groups.append(RowGroup(sizes, bounds))
         with self._lock:
-            self._sizes[path] = sizes
-            while len(self._sizes) > self._limit:
-                self._sizes.popitem(last=False)
-        return sizes
+            self._groups[path] = groups
+            while len(self._groups) > self._limit:
+                self._groups.popitem(last=False)
+        return groups
 
     def schema(self, path: Path, uri: str) -> tuple[list[str], str]:
         """(lower-cased column names, a signature equal for files with identical schemas)."""
@@ -91,6 +101,23 @@ class ParquetSchemas:
             while len(self._cache) > self._limit:
                 self._cache.popitem(last=False)
         return entry
+
+
+# numbers only: strings' min/max may be truncated by the writer, and a timestamp's text does not
+# compare with every literal form of one as Athena compares the values
+_ORDERED_STATISTICS = (int, float, Decimal)
+
+
+def _bounds(statistics: Any) -> tuple[str, str] | None:
+    """(min, max) of a column chunk as text, when its statistics have them and they order safely."""
+    if statistics is None or not statistics.has_min_max:
+        return None
+    least, most = statistics.min, statistics.max
+    if isinstance(least, bool) or not isinstance(least, _ORDERED_STATISTICS):
+        return None
+    if isinstance(least, float) and (math.isnan(least) or math.isnan(most)):
+        return None
+    return str(least), str(most)
 
 
 def duck_type(table: Table, hive_type: str, column: str) -> str:

@@ -9,11 +9,12 @@ comparison of an incremental day with a full refresh would come out wrong.
 
 The analysis is static, on the statement as written (sqlglot's scopes): for each reference to a
 catalog table, the columns its scope names (a star names them all) and the conjuncts of its
-WHERE that compare a partition key with literals (=, IN, <, <=, >, >=, BETWEEN). Anything it
+WHERE that compare a column with literals (=, IN, <, <=, >, >=, BETWEEN). Anything it
 cannot follow errs towards reading more: a column it cannot place is charged to every table
 that has one so named, a filter it cannot read prunes nothing, a statement it cannot analyse is
-charged every file of every table (what the endpoint counted before). Row groups are not
-skipped by statistics; the footer is not counted.
+charged every file of every table (what the endpoint counted before). Filters comparing a data
+column with literals skip the row groups whose min/max statistics rule them out, as Athena's
+Parquet reader does; the footer is not counted.
 """
 
 from __future__ import annotations
@@ -31,16 +32,37 @@ PartitionValues = dict[str, str | None]
 
 
 @dataclass(frozen=True)
+class RowGroup:
+    """One Parquet row group: its columns' compressed bytes, and (min, max) of those with statistics."""
+
+    sizes: dict[str, int]
+    bounds: dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class Read:
     """One reference to a catalog table: what it reads of it."""
 
     key: tuple[str, str]  # (database, table)
     columns: frozenset[str] | None  # lower-cased; ALL for every column
-    keeps: Callable[[PartitionValues], bool]  # whether a partition survives the reference's filters
+    partition_filters: tuple[ColumnFilter, ...] = ()  # on partition keys: whole partitions skipped
+    column_filters: tuple[ColumnFilter, ...] = ()  # on data columns: row groups skipped by statistics
 
+    def keeps(self, values: PartitionValues) -> bool:
+        """Whether a partition survives the reference's filters on partition keys."""
+        return all(
+            any(i.meets(values.get(key), values.get(key)) for i in allowed)
+            for key, allowed in self.partition_filters
+        )
 
-def _keep_all(_values: PartitionValues) -> bool:
-    return True
+    def keeps_row_group(self, group: RowGroup) -> bool:
+        """Whether a row group's statistics leave room for a row its filters let through; a column
+        without statistics keeps it (Athena reads what it cannot rule out)."""
+        for column, allowed in self.column_filters:
+            bounds = group.bounds.get(column)
+            if bounds is not None and not any(i.meets(*bounds) for i in allowed):
+                return False
+        return True
 
 
 def _literal(node: exp.Expression) -> str | None:
@@ -53,7 +75,7 @@ def _literal(node: exp.Expression) -> str | None:
 
 
 def _compare(left: str | None, right: str) -> int | None:
-    """-1, 0 or 1 as Athena compares a partition value with a literal; None for NULL."""
+    """-1, 0 or 1 as Athena compares a value with a literal; None for NULL."""
     if left is None:
         return None
     try:
@@ -63,44 +85,62 @@ def _compare(left: str | None, right: str) -> int | None:
     return (a > b) - (a < b)
 
 
-_RANGE_TESTS: dict[type, Callable[[int], bool]] = {
-    exp.GT: lambda c: c > 0,
-    exp.GTE: lambda c: c >= 0,
-    exp.LT: lambda c: c < 0,
-    exp.LTE: lambda c: c <= 0,
+@dataclass(frozen=True)
+class Interval:
+    """Values a filter lets through: between `low` and `high` (None: unbounded on that side)."""
+
+    low: str | None = None
+    high: str | None = None
+    low_closed: bool = True
+    high_closed: bool = True
+
+    def meets(self, least: str | None, most: str | None) -> bool:
+        """Whether some value from `least` to `most` (a partition's value, a row group's range) passes."""
+        if least is None or most is None:
+            return False  # NULL passes no comparison
+        if self.high is not None:
+            c = _compare(least, self.high)
+            if c is None or c > 0 or (c == 0 and not self.high_closed):
+                return False
+        if self.low is not None:
+            c = _compare(most, self.low)
+            if c is None or c < 0 or (c == 0 and not self.low_closed):
+                return False
+        return True
+
+
+ColumnFilter = tuple[str, tuple[Interval, ...]]  # a column, and the values its conjunct lets through
+ColumnKey = Callable[[exp.Column], str | None]
+
+_RANGES: dict[type, Callable[[str], Interval]] = {
+    exp.EQ: lambda v: Interval(v, v),
+    exp.GT: lambda v: Interval(low=v, low_closed=False),
+    exp.GTE: lambda v: Interval(low=v),
+    exp.LT: lambda v: Interval(high=v, high_closed=False),
+    exp.LTE: lambda v: Interval(high=v),
 }
 _FLIPPED = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
 
 
-KeyTest = tuple[str, Callable[[str | None], bool]]
-ColumnKey = Callable[[exp.Column], str | None]
-
-
-def _in_test(condition: exp.In, column_key: ColumnKey) -> KeyTest | None:
+def _in_filter(condition: exp.In, column_key: ColumnKey) -> ColumnFilter | None:
     if not isinstance(condition.this, exp.Column) or condition.args.get("query"):
         return None
     key = column_key(condition.this)
     values = [_literal(v) for v in condition.expressions]
     if key is None or any(v is None for v in values):
         return None
-    allowed = [str(v) for v in values]
-    return key, lambda value: any(_compare(value, v) == 0 for v in allowed)
+    return key, tuple(Interval(str(v), str(v)) for v in values)
 
 
-def _between_test(condition: exp.Between, column_key: ColumnKey) -> KeyTest | None:
+def _between_filter(condition: exp.Between, column_key: ColumnKey) -> ColumnFilter | None:
     low, high = _literal(condition.args["low"]), _literal(condition.args["high"])
     key = column_key(condition.this) if isinstance(condition.this, exp.Column) else None
     if key is None or low is None or high is None:
         return None
-
-    def inside(value: str | None) -> bool:
-        above, below = _compare(value, low), _compare(value, high)
-        return above is not None and below is not None and above >= 0 and below <= 0
-
-    return key, inside
+    return key, (Interval(low, high),)
 
 
-def _comparison_test(condition: exp.Expression, column_key: ColumnKey) -> KeyTest | None:
+def _comparison_filter(condition: exp.Expression, column_key: ColumnKey) -> ColumnFilter | None:
     kind: type = type(condition)
     left, right = condition.this, condition.expression
     if not isinstance(left, exp.Column):
@@ -109,20 +149,17 @@ def _comparison_test(condition: exp.Expression, column_key: ColumnKey) -> KeyTes
     key = column_key(left) if isinstance(left, exp.Column) else None
     if key is None or literal is None:
         return None
-    if kind is exp.EQ:
-        return key, lambda value: _compare(value, literal) == 0
-    test = _RANGE_TESTS[kind]
-    return key, lambda value: (c := _compare(value, literal)) is not None and test(c)
+    return key, (_RANGES[kind](literal),)
 
 
-def _key_test(condition: exp.Expression, column_key: ColumnKey) -> KeyTest | None:
-    """(partition key, test of its value) for a conjunct that filters one key by literals."""
+def _column_filter(condition: exp.Expression, column_key: ColumnKey) -> ColumnFilter | None:
+    """(column, the values it may take) for a conjunct that filters one column by literals."""
     if isinstance(condition, exp.In):
-        return _in_test(condition, column_key)
+        return _in_filter(condition, column_key)
     if isinstance(condition, exp.Between):
-        return _between_test(condition, column_key)
+        return _between_filter(condition, column_key)
     if type(condition) in _FLIPPED:
-        return _comparison_test(condition, column_key)
+        return _comparison_filter(condition, column_key)
     return None
 
 
@@ -160,37 +197,36 @@ def table_reads(
             key = _table_key(table)
             data, keys = columns_of(key) or ([], [])
             named = _columns_named(scope, alias, set(data) | set(keys))
-            tests = _key_tests(scope, alias, keys)
-            reads.append(Read(key, named, _all_of(tests) if tests else _keep_all))
+            reads.append(
+                Read(
+                    key,
+                    named,
+                    partition_filters=_filters(scope, alias, keys),
+                    column_filters=_filters(scope, alias, data),
+                )
+            )
     return reads
 
 
-def _key_tests(scope: Scope, alias: str, keys: list[str]) -> list[KeyTest]:
-    """The tests of the partition keys of source `alias` among its scope's WHERE conjuncts."""
-    tests = []
+def _filters(scope: Scope, alias: str, columns: list[str]) -> tuple[ColumnFilter, ...]:
+    """The filters on `columns` of source `alias` among its scope's WHERE conjuncts."""
+    found = []
     for condition in _conjuncts(scope.expression.args.get("where")):
-        found = _key_test(condition, lambda column: _own_key(column, alias, keys, scope))
-        if found is not None:
-            tests.append(found)
-    return tests
+        one = _column_filter(condition, lambda column: _own_column(column, alias, columns, scope))
+        if one is not None:
+            found.append(one)
+    return tuple(found)
 
 
-def _own_key(column: exp.Column, alias: str, keys: list[str], scope: Scope) -> str | None:
-    """The partition key `column` names on the source `alias`, if it does."""
+def _own_column(column: exp.Column, alias: str, columns: list[str], scope: Scope) -> str | None:
+    """The column of the source `alias` that `column` names, if it does."""
     name = column.name.lower()
-    if name not in keys:
+    if name not in columns:
         return None
     if column.table:
         return name if column.table.lower() == alias.lower() else None
     # the sources its FROM and JOINs select: the CTEs declared before it are visible, not read
     return name if len(scope.selected_sources) == 1 else None
-
-
-def _all_of(tests: list[KeyTest]) -> Callable[[PartitionValues], bool]:
-    def keeps(values: PartitionValues) -> bool:
-        return all(test(values.get(key)) for key, test in tests)
-
-    return keeps
 
 
 def _columns_named(scope: Scope, alias: str, table_columns: set[str]) -> frozenset[str] | None:
@@ -212,13 +248,19 @@ def _columns_named(scope: Scope, alias: str, table_columns: set[str]) -> frozens
 
 
 def read_bytes(
-    read: Read, files: Iterable[tuple[PartitionValues, Path]], sizes: Callable[[Path], dict[str, int]]
+    read: Read, files: Iterable[tuple[PartitionValues, Path]], row_groups: Callable[[Path], list[RowGroup]]
 ) -> int:
-    """The bytes `read` scans of a table's files: its columns' chunks in the partitions it keeps."""
+    """The bytes `read` scans of a table's files: its columns' chunks, in the partitions it keeps,
+    in the row groups whose statistics its filters cannot rule out."""
     total = 0
     for values, path in files:
         if not read.keeps(values):
             continue
-        chunks = sizes(path)
-        total += sum(chunks.values()) if read.columns is ALL else sum(chunks.get(c, 0) for c in read.columns)
+        for group in row_groups(path):
+            if not read.keeps_row_group(group):
+                continue
+            chunks = group.sizes
+            total += (
+                sum(chunks.values()) if read.columns is ALL else sum(chunks.get(c, 0) for c in read.columns)
+            )
     return total

@@ -126,6 +126,10 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         athena = AthenaRunner(self.hook, lake.athena_output, lake.workgroup)
         s3 = self._client("s3")
 
+        ranged = sorted({lookup.key_range for lookup in suite.lookups if lookup.key_range})
+        if ranged:
+            (row,) = athena.rows(scope.key_range_sql(ranged), plan.staging_database)
+            scope.set_key_ranges(ranged, row)
         query_id = athena.execute(scope.batch_sql(suite), plan.staging_database)
         frame, columns = read_result(athena.hook.get_conn(), s3, query_id)
         findings = schema_findings(suite, columns)

@@ -10,7 +10,7 @@ step of the same run has already published.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from lakehouse.config import PipelineConfig
@@ -27,9 +27,34 @@ class AuditScope:
     plan: StagePlan
     layer_plans: dict[str, StagePlan]  # dataset name -> plan, for those this run stages
     published: Callable[[str], set[str]]  # layer -> names of its published tables
+    # staged column -> (min, max) over the staged rows, None when none are staged (key_range_sql)
+    key_ranges: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
-    def relation(self, layer: str, name: str, columns: list[str]) -> str:
-        """SQL selecting `columns` of <layer>.<name> as it will be after this run publishes."""
+    def in_staged_range(self, column: str) -> str:
+        """A predicate keeping `column` within the staged rows' min and max of it (`true` when its
+        range was not asked for): a lookup reads only the live rows its staged keys can match."""
+        if column not in self.key_ranges:
+            return "true"
+        bounds = self.key_ranges[column]
+        if bounds is None:
+            return "false"
+        return f"{identifier(column)} between {bounds[0]} and {bounds[1]}"
+
+    def key_range_sql(self, columns: list[str]) -> str:
+        return render("audit/key_ranges.sql", staged=self.staged, columns=columns)
+
+    def set_key_ranges(self, columns: list[str], row: list[str | None]) -> None:
+        """Record the staged min and max of `columns` from key_range_sql's one row."""
+        for index, column in enumerate(columns):
+            least, most = row[2 * index], row[2 * index + 1]
+            self.key_ranges[column] = None if least is None or most is None else (int(least), int(most))
+
+    def relation(self, layer: str, name: str, columns: list[str], within: str | None = None) -> str:
+        """SQL selecting `columns` of <layer>.<name> as it will be after this run publishes.
+
+        `within`: a column of both whose live rows are read only within the staged rows' range
+        of it (in_staged_range); for lookups that keep only the rows matching staged keys.
+        """
         live_db = getattr(self.config.lake.databases, identifier(layer))
         staged = self.layer_plans.get(name) if layer == self.plan.layer else None
         is_live = name in self.published(layer)
@@ -38,7 +63,13 @@ class AuditScope:
             # typed as its suite declares so that joins on it still type-check
             declared = load_suite(layer, name).columns
             return render("audit/empty_relation.sql", columns=columns, types=declared)
-        context = {"columns": columns, "live_db": live_db, "table": identifier(name), "temp_table": None}
+        context = {
+            "columns": columns,
+            "live_db": live_db,
+            "table": identifier(name),
+            "temp_table": None,
+            "live_filter": self.in_staged_range(within) if within in self.key_ranges else None,
+        }
         context["live"] = is_live
         if staged is not None:
             context |= {
@@ -57,6 +88,7 @@ class AuditScope:
         return {
             "relation": self.relation,
             "staged": self.staged,
+            "in_staged_range": self.in_staged_range,
             "bronze_db": self.config.lake.databases.bronze,
         }
 

@@ -100,3 +100,43 @@ def test_a_filter_it_cannot_read_prunes_nothing(lake: Lake, sales) -> None:
 
 def test_a_partition_key_alone_reads_no_column(lake: Lake, sales) -> None:
     assert scanned(lake, "select distinct dt from sales") == 0
+
+
+@pytest.fixture
+def events(lake: Lake) -> list[dict[str, int]]:
+    """`events` (id, note): one file of 4 row groups of 250 rows, ids 0-999 in order; each row
+    group's column-chunk bytes, by column."""
+    table = pa.table(
+        {"id": list(range(1000)), "note": [f"a note that takes some room {i}" * 2 for i in range(1000)]}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, row_group_size=250)
+    lake.s3.put_object(Bucket=lake.bucket, Key="events/part-0.parquet", Body=buffer.getvalue())
+    lake.ok(
+        "CREATE EXTERNAL TABLE events (id bigint, note string) STORED AS PARQUET"
+        f" LOCATION 's3://{lake.bucket}/events/'"
+    )
+    metadata = pq.ParquetFile(io.BytesIO(buffer.getvalue())).metadata
+    return [
+        {
+            metadata.row_group(g).column(i).path_in_schema: metadata.row_group(g)
+            .column(i)
+            .total_compressed_size
+            for i in range(2)
+        }
+        for g in range(metadata.num_row_groups)
+    ]
+
+
+def test_a_range_on_a_numeric_column_skips_the_row_groups_its_statistics_rule_out(lake: Lake, events) -> None:
+    def groups(*indexes: int) -> int:
+        return sum(events[g]["id"] + events[g]["note"] for g in indexes)
+
+    assert len(events) == 4
+    assert scanned(lake, "select note from events where id between 600 and 700") == groups(2)
+    assert scanned(lake, "select note from events where id >= 499") == groups(1, 2, 3)
+    assert scanned(lake, "select note from events where id in (10, 900)") == groups(0, 3)
+    assert scanned(lake, "select note from events where id > 2000") == 0
+    # what statistics cannot decide reads every row group
+    assert scanned(lake, "select note from events where id + 1 = 700") == groups(0, 1, 2, 3)
+    assert scanned(lake, "select note from events where note = 'x'") == sum(g["note"] for g in events)

@@ -102,10 +102,20 @@ def test_one_quoting_for_every_engine_doubles_quotes_and_refuses_nul() -> None:
 
 
 # The quoting filters of lakehouse.sql, and the names that hold SQL our own code rendered
-# (a statement's body, a relation or lookup built from validated names) or a loop counter,
-# rather than a value.
+# (a statement's body, a relation or lookup built from validated names, a key range of parsed
+# integers) or a loop counter, rather than a value.
 QUOTING_FILTERS = ("identifier", "sql_string", "sql_list", "s3", "trino_type")
-RENDERED_SQL = {"body", "relation", "staged", "lookup.sql", "n", "loop.index", "interval_start"}
+RENDERED_SQL = {
+    "body",
+    "relation",
+    "staged",
+    "lookup.sql",
+    "n",
+    "loop.index",
+    "interval_start",
+    "live_filter",
+}
+RENDERED_CALLS = ("relation(", "in_staged_range(")
 
 
 def _jinja(source: str, opening: str, closing: str) -> list[str]:
@@ -139,7 +149,7 @@ def test_no_template_reads_params_or_conf_and_every_value_it_prints_is_quoted() 
             expression = output.split("|")[0].strip()
             quoted = expression in quoted_names or re.search(rf"\|\s*({filters})\b", output) is not None
             literal = expression.startswith(('"', "'"))  # the template's own text, e.g. " and " between keys
-            rendered = literal or expression in RENDERED_SQL or expression.startswith("relation(")
+            rendered = literal or expression in RENDERED_SQL or expression.startswith(RENDERED_CALLS)
             assert quoted or rendered, f"{name}: {{{{ {output} }}}} prints a value unquoted"
 
 

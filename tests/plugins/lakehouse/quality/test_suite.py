@@ -83,6 +83,11 @@ def test_a_valid_suite_file_loads(tmp_path: Path) -> None:
             "lookups.found.join_on",
             "customer_id",
         ),
+        (
+            VALID + "lookups:\n  - {name: found, join_on: [order_id], key_range: status}\n",
+            "lookups.found.key_range",
+            "status is not a declared integer column",
+        ),
         (VALID.replace("order_id}", "order_id, severity: fatal}"), "expectations.0.severity", "critical"),
         (VALID + "volume: {critical: {min_ratio: 2, max_ratio: 1}}\n", "volume.critical", "above max_ratio"),
         (VALID.replace("expect_column", "column"), "expectations.0.type", "pattern"),
