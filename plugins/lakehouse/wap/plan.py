@@ -194,6 +194,19 @@ def _hard_deletes(
     return {"key_table": key_table, "key_set_date": newest.ingest_date, "deleted_partitions": deleted}
 
 
+class LayoutChangedError(RuntimeError):
+    """pipeline.yaml partitions a silver table differently from the published one."""
+
+
+def _partition_keys(glue: Any, database: str, table: str) -> list[str]:
+    found = glue.get_table(DatabaseName=database, Name=table)["Table"]
+    return [key["Name"] for key in found.get("PartitionKeys", [])]
+
+
+def _layout(keys: list[str]) -> str:
+    return f"partitioned by {', '.join(keys)}" if keys else "without partitions"
+
+
 class LakeLostError(RuntimeError):
     """Silver's watermark says batches were merged, but the table is gone."""
 
@@ -255,6 +268,17 @@ def plan_silver(
         )
     columns = [name for name in bronze_types if name != table.delete_column]
     live = _glue_columns(glue, databases.silver, table.name)
+    wanted = [partition] if partition else []
+    published_keys = None if live is None else _partition_keys(glue, databases.silver, table.name)
+    if published_keys is not None and published_keys != wanted:
+        if not selection.rebuild:
+            raise LayoutChangedError(
+                f"silver.{table.name} is published {_layout(published_keys)} but pipeline.yaml has it"
+                f" {_layout(wanted)}: its published rows cannot be merged into the new layout. Trigger"
+                f" lakehouse_daily with full_refresh on (tables: [{table.name}]) once; its publish"
+                " replaces the table"
+            )
+        live = None  # a snapshot rebuilds it whole in the new layout; nothing published is merged
     merge_published = not selection.rebuild and live is not None
 
     context = {

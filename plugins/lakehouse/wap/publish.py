@@ -10,7 +10,9 @@ locations made live and the run, kept for rollback and for a later clean-up;
 nothing is deleted here.
 
 Affected partitions that came out empty (every record in them deleted) are
-dropped from the live table, so they stop showing stale rows.
+dropped from the live table, so they stop showing stale rows. A staging whose
+partition keys differ from the live table's (pipeline.yaml changed the layout,
+and a full refresh rebuilt the dataset) replaces the table whole.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def _table_input(table: dict, *, name: str, location: str, columns: list[dict]) 
     table_input.update(Name=name, TableType="EXTERNAL_TABLE", StorageDescriptor=descriptor)
     table_input.setdefault("Parameters", {})["classification"] = "parquet"
     return table_input
+
+
+def _keys(table: dict) -> list[str]:
+    return [key["Name"] for key in table.get("PartitionKeys", [])]
 
 
 def _partition_input(partition: dict) -> dict:
@@ -109,11 +115,22 @@ def publish(
         raise LookupError(f"staged table {plan.staging_database}.{plan.temp_table} not found")
     columns = staged["StorageDescriptor"]["Columns"]
     live = _table_or_none(glue, plan.live_database, plan.name)
+    replaced = live if live is not None and _keys(live) != _keys(staged) else None
+    if replaced is not None:
+        # the layout changed (pipeline.yaml partitions the dataset now, or no longer; the plan
+        # rebuilt it whole): the table is created anew, and all the old one served is superseded
+        live = None
 
     # decide everything first ...
     table_location: str | None = None  # the live table's new location, when it moves
     changes = _partition_changes(glue, plan, live) if plan.partition_column else PartitionChanges()
     superseded = changes.superseded
+    if replaced is not None:
+        superseded.insert(0, {"location": replaced["StorageDescriptor"]["Location"]})
+        superseded += [
+            {"partition": p["Values"][0], "location": p["StorageDescriptor"]["Location"]}
+            for p in _all_partitions(glue, plan.live_database, plan.name)
+        ]
     if live is not None:
         old_location = live["StorageDescriptor"]["Location"]
         table_location = old_location if plan.partition_column else plan.location
@@ -136,6 +153,8 @@ def publish(
     )
 
     # ... then repoint: one Glue call per partition, each atomic for readers
+    if replaced is not None:  # readers see no table until it is created again, a moment later
+        glue.delete_table(DatabaseName=plan.live_database, Name=plan.name)
     if live is None:
         location = plan.live_location if plan.partition_column else plan.location
         glue.create_table(

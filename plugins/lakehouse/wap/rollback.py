@@ -200,6 +200,14 @@ def resolve(
             target[partition] = record.superseded.get(partition)
     if target.get(TABLE, "") is None:
         raise NothingToRestore(f"{dataset}: restoring run {to} would leave no table to read")
+    partitioned = layout["partition_column"] is not None
+    if (TABLE in target) if partitioned else any(p != TABLE for p in target):
+        # only a publish that replaced the table in another layout touches both kinds
+        raise NothingToRestore(
+            f"{dataset}: restoring run {to} would cross the change of its layout (pipeline.yaml has it"
+            f" {'partitioned by ' + layout['partition_column'] if partitioned else 'without partitions'});"
+            " roll back to a version published since"
+        )
     restore = Restore(
         **layout,
         temp_table=stage_name(layer, name, run_id),

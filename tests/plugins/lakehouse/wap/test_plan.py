@@ -107,7 +107,7 @@ def _bronze_orders(lake: Lake, rows: list[tuple[str, str]]) -> None:
     )
 
 
-def _plan_orders(lake: Lake, batches: list):
+def _plan_orders(lake: Lake, batches: list, silver: str | None = None):
     from lakehouse.batches import Watermark, select_batches
     from lakehouse.config import Databases
     from lakehouse.hooks.athena import BoundedAthenaHook
@@ -115,7 +115,7 @@ def _plan_orders(lake: Lake, batches: list):
     from lakehouse.wap.plan import plan_silver
 
     config = pipeline_config()
-    databases = Databases(bronze=lake.database, silver=f"{lake.database}_none")
+    databases = Databases(bronze=lake.database, silver=silver or f"{lake.database}_none")
     config = config.model_copy(update={"lake": config.lake.model_copy(update={"databases": databases})})
     table = config.table("orders").model_copy(update={"delete_column": None})
     hook = BoundedAthenaHook(aws_conn_id="aws_default", log_query=False, query_timeout_s=60)
@@ -124,7 +124,7 @@ def _plan_orders(lake: Lake, batches: list):
     return plan_silver(config, table, selection, run_id="r", athena=runner, glue=lake.glue)
 
 
-def _batch(day: str, rows: int, hour: int = 2):
+def _batch(day: str, rows: int, hour: int = 2, mode: str = "incremental"):
     from datetime import UTC, datetime
 
     from lakehouse.batches import new_batch
@@ -132,7 +132,13 @@ def _batch(day: str, rows: int, hour: int = 2):
     start = datetime.fromisoformat(f"{day}T00:00:00+00:00")
     exported = datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00").astimezone(UTC)
     return new_batch(
-        "orders", day, mode="incremental", read_from=start, read_to=start, rows=rows, exported_at=exported
+        "orders",
+        day,
+        mode=mode,
+        read_from=None if mode == "full" else start,
+        read_to=start,
+        rows=rows,
+        exported_at=exported,
     )
 
 
@@ -153,6 +159,24 @@ def test_one_planning_query_finds_the_batches_business_dates_and_records_without
     assert plan.partitions == ["2026-11-19", "2026-11-20"]
     assert plan.records_without_business_date == 2
     assert "ingest_date in ('2026-11-20')" in plan.create_sql
+
+
+def test_a_table_published_in_another_layout_is_not_merged_but_rebuilt_by_a_full_refresh(lake: Lake) -> None:
+    from lakehouse.wap.plan import LayoutChangedError
+
+    _bronze_orders(lake, [("TIMESTAMP '2026-11-20 10:00:00'", "2026-11-20")])
+    silver = f"{lake.database}_silver"
+    lake.glue.create_database(DatabaseInput={"Name": silver})
+    lake.put_parquet("silver/orders/v0/part-0.parquet", {"order_id": [1]})
+    lake.ok(
+        f"CREATE EXTERNAL TABLE {silver}.orders (order_id bigint) STORED AS PARQUET"
+        f" LOCATION 's3://{lake.bucket}/silver/orders/v0/'"
+    )
+    with pytest.raises(LayoutChangedError, match=r"silver.orders is published without partitions but"):
+        _plan_orders(lake, [_batch("2026-11-20", rows=1)], silver=silver)
+    plan = _plan_orders(lake, [_batch("2026-11-20", rows=1, mode="full")], silver=silver)
+    assert plan.partitions == ["2026-11-20"]
+    assert f"{silver}.orders" not in plan.create_sql  # nothing published is merged
 
 
 def test_a_skipped_days_batch_is_merged_with_the_next_ones(lake: Lake) -> None:

@@ -93,3 +93,25 @@ def test_a_retried_publish_changes_nothing_and_keeps_the_first_manifest(lake: La
     assert again["superseded"] == 0, "live locations are never listed as superseded"
     assert json.loads(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read())["locations"] == recorded
     assert lake.ok("SELECT count(*) FROM sales").rows == [["2"]]
+
+
+def test_a_staging_in_another_layout_replaces_the_table_and_supersedes_all_it_served(lake: Lake) -> None:
+    # live: unpartitioned (as silver.customers was); staged: partitioned by day
+    lake.put_parquet("live/sales/v0/part-0.parquet", {"id": [1], "amount": [10], "day": [DAYS[0]]})
+    lake.ok(
+        "CREATE EXTERNAL TABLE sales (id bigint, amount bigint, day string)"
+        f" STORED AS PARQUET LOCATION 's3://{lake.bucket}/live/sales/v0/'"
+    )
+    plan = _staged(lake)
+    plan.partitions = DAYS[1:]
+
+    summary = publish(lake.glue, lake.s3, plan, lake.bucket)
+
+    table = lake.glue.get_table(DatabaseName=lake.database, Name="sales")["Table"]
+    assert [key["Name"] for key in table["PartitionKeys"]] == ["day"]
+    assert lake.ok("SELECT day, id FROM sales ORDER BY day").rows == [[DAYS[1], "3"], [DAYS[2], "4"]]
+    record = json.loads(
+        lake.s3.get_object(Bucket=lake.bucket, Key=summary["record"].split("/", 3)[3])["Body"].read()
+    )
+    assert record["locations"] == [{"location": f"s3://{lake.bucket}/live/sales/v0/"}]
+    assert sorted(entry["partition"] for entry in record["published"]) == DAYS[1:]

@@ -237,6 +237,36 @@ def test_a_dataset_without_partitions_gets_its_earlier_location_back(lake: Lake)
     assert rollback.resolve(lake.glue, lake.s3, lake.bucket, layout, to="r1", run_id="rb2") is None
 
 
+def test_a_rollback_across_a_change_of_layout_is_refused_naming_it(lake: Lake) -> None:
+    # r0 published sales without partitions; r1 replaced it partitioned by day (a full refresh
+    # after pipeline.yaml changed), r2 published again
+    staging = f"{lake.database}_staging"
+    lake.glue.create_database(DatabaseInput={"Name": staging})
+    location = f"s3://{lake.bucket}/gold/sales/_runs/r0/"
+    lake.put_parquet("gold/sales/_runs/r0/part-0.parquet", {"id": [9], "amount": [90], "day": [D1]})
+    lake.ok(
+        f"CREATE EXTERNAL TABLE {staging}.sales_r0 (id bigint, amount bigint, day string) STORED AS PARQUET"
+        f" LOCATION '{location}'"
+    )
+    r0 = StagePlan(
+        layer="gold",
+        name="sales",
+        live_database=lake.database,
+        live_location=f"s3://{lake.bucket}/gold/sales/",
+        staging_database=staging,
+        temp_table="sales_r0",
+        location=location,
+        partition_column=None,
+        key_columns=["id"],
+    )
+    publish(lake.glue, lake.s3, r0, lake.bucket, run_id="r0")
+    _two_publishes(lake)
+    assert _served(lake) == R2_ROWS
+    with pytest.raises(NothingToRestore, match=r"gold.sales: restoring run r0 would cross the change of its"):
+        rollback.resolve(lake.glue, lake.s3, lake.bucket, _layout(lake), to="r0", run_id="rb1")
+    assert rollback.resolve(lake.glue, lake.s3, lake.bucket, _layout(lake), to="previous", run_id="rb1")
+
+
 def test_requests_the_records_cannot_meet_are_refused_naming_the_dataset(lake: Lake) -> None:
     with pytest.raises(NothingToRestore, match=r"gold\.sales: no publish of it is recorded"):
         rollback.resolve(lake.glue, lake.s3, lake.bucket, _layout(lake), to="previous", run_id="rb1")
