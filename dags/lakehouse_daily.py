@@ -25,11 +25,11 @@ default) for the previous UTC day. Everything is generated from
    (the order dates silver's plans rewrote in this run), then customer_ltv and
    monthly_retention (rebuilt whole from customer_orders once it published).
 
-Every silver and gold write is **write-audit-publish**: `plan` picks the
-partitions and a run-scoped staging location; `stage_create` (a CTAS) and
-`stage_insert` (one INSERT per further chunk), both `BoundedAthenaOperator`
-(the provider's `AthenaOperator` with a time-bounded wait that cancels what
-it gives up on), write a temp table, at most 100 partitions per statement;
+Every silver and gold write is **write-audit-publish**, three tasks a dataset:
+`stage` picks the partitions and a run-scoped staging location and writes them
+to a temp table (a CTAS, then one INSERT per further chunk of at most 100
+partitions, through the provider's Athena hook with a time-bounded wait that
+cancels what it gives up on; a retry stages afresh elsewhere);
 `audit` validates the staged data against the dataset's expectation suite
 (Great Expectations; `include/sql/<layer>/<dataset>.suite.yaml`): a critical
 failure fails it without retrying and publishes nothing, warnings are recorded;
@@ -37,8 +37,8 @@ the JSON result and Data Docs go to `s3://<lake>/reports/<dag_id>/<dataset>/<day
 Silver audits wait for all of silver to be staged, so that cross-table checks
 (every order item's order exists) see this run's data, and silver publishes
 only when every silver audit passed (all or nothing). `publish`
-repoints the Glue catalog at the staged files, partition by partition, and
-lists the superseded locations; `drop_stage` drops the temp table. Gold publishes emit Airflow Assets.
+repoints the Glue catalog at the staged files, partition by partition, lists
+the superseded locations and drops the temp table. Gold publishes emit Airflow Assets.
 
 **Alerts**: a task that fails after its retries notifies the pipeline topic (its
 cause and log URL), an audit with findings the data-quality topic, and the
@@ -62,7 +62,6 @@ from airflow.timetables.interval import CronDataIntervalTimetable
 
 from lakehouse import names, run_report, stages
 from lakehouse.config import pipeline_config
-from lakehouse.operators.athena import BoundedAthenaOperator
 from lakehouse.operators.expectation_audit import ExpectationSuiteAuditOperator
 from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
 from lakehouse.operators.postgres_to_bronze import PostgresToBronzeOperator
@@ -73,37 +72,20 @@ lake = config.lake
 TABLE_NAMES = [table.name for table in config.source.tables]
 QUERY_TIMEOUT = timedelta(minutes=config.athena.query_timeout_minutes)
 
-athena_defaults = {
-    "aws_conn_id": lake.aws_conn_id,
-    "database": lake.databases.staging,
-    "output_location": lake.athena_output,
-    "workgroup": lake.workgroup,
-    "query_timeout": QUERY_TIMEOUT,
-}
-
 
 def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outlets=()):
-    """The task group that plans, stages, audits and publishes one dataset.
+    """The task group that stages, audits and publishes one dataset: three tasks, one per step.
 
-    Returns the group, its staging tasks, its audit and its publish, so that a
-    layer's audits can wait for all of its staging (their lookups read each
-    other's staged data) and silver's publishes for all of silver's audits.
+    Returns the group, its stage, its audit and its publish, so that a layer's
+    audits can wait for all of its staging (their lookups read each other's
+    staged data) and silver's publishes for all of silver's audits.
     """
     with TaskGroup(group_id=names.group_id(layer, name)) as group:
-        plan = task(tasks.plan_dataset, task_id="plan", trigger_rule="none_failed", multiple_outputs=False)(
-            layer, name
-        )
-        # A CTAS or INSERT retried in place would collide with its own half-written
-        # table or duplicate a chunk, so staging does not retry: clearing the group
-        # re-plans into a fresh location, which converges.
-        create = BoundedAthenaOperator(
-            task_id="stage_create", query=plan[names.CREATE_SQL_KEY], retries=0, **athena_defaults
-        )
-        insert = BoundedAthenaOperator.partial(task_id="stage_insert", retries=0, **athena_defaults).expand(
-            query=plan
-        )
-        # stage_insert is skipped when one statement held every partition; a failed
-        # audit is about the data, so it does not retry either
+        stage = task(
+            tasks.stage_dataset, task_id="stage", trigger_rule="none_failed", multiple_outputs=False
+        )(layer, name)
+        # skipped when this run staged nothing for the dataset; a failed audit is about
+        # the data, so it does not retry
         audit = ExpectationSuiteAuditOperator(
             task_id="audit",
             layer=layer,
@@ -122,11 +104,8 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             multiple_outputs=False,
             trigger_rule="none_failed_min_one_success",
         )(layer, name)
-        drop = BoundedAthenaOperator(task_id="drop_stage", query=plan[names.DROP_SQL_KEY], **athena_defaults)
-        upstream >> plan
-        create >> insert
-        [create, insert] >> audit >> publish >> drop
-    return group, [create, insert], audit, publish
+        upstream >> stage >> audit >> publish
+    return group, stage, audit, publish
 
 
 with DAG(

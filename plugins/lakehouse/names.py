@@ -17,10 +17,8 @@ LAYERS = ("silver", "gold")
 BUSINESS_DAY_TEMPLATE = "{{ data_interval_start.strftime('%Y-%m-%d') }}"
 WINDOW_END_TEMPLATE = "{{ data_interval_end.start_of('day').isoformat() }}"
 
-# What a dataset's plan task leaves in XCom besides its return value (the INSERTs).
+# What a dataset's stage task leaves in XCom besides its return value (its statements' query ids).
 PLAN_KEY = "plan"
-CREATE_SQL_KEY = "create_sql"
-DROP_SQL_KEY = "drop_sql"
 
 # Under a dataset's live prefix: each run's staged files; beside the layers: what publishes replaced.
 RUNS_PREFIX = "_runs"
@@ -56,7 +54,7 @@ def group_id(layer: str, name: str) -> str:
 
 
 def wap_task_id(layer: str, name: str, step: str) -> str:
-    """A task of that group: silver_orders.plan."""
+    """A task of that group: silver_orders.stage."""
     return f"{group_id(layer, name)}.{step}"
 
 

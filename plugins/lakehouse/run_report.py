@@ -90,9 +90,8 @@ def _stage_bytes(aws_conn_id: str, ti: Any, layers: dict[str, list[str]]) -> dic
     for layer, datasets in layers.items():
         ids: list[str] = []
         for name in datasets:
-            for step in ("stage_create", "stage_insert"):
-                value = ti.xcom_pull(task_ids=names.wap_task_id(layer, name, step))
-                ids += [v for v in (value if isinstance(value, list | tuple) else [value]) if v]
+            # a stage task returns its statements' query execution ids
+            ids += [v for v in ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "stage")) or [] if v]
         total = 0
         for query_id in ids:
             stats = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Statistics"]

@@ -1,7 +1,7 @@
 """The daily run's stages, and how long each took: for the StageSeconds metric and the bench.
 
 A stage is a set of tasks, named by what the run is doing (export, crawl, silver, audit, gold,
-publish), not by one task: silver is some twenty tasks across the tables' groups. Its seconds
+publish), not by one task: silver is some ten tasks across the tables' groups. Its seconds
 are the wall-clock span from the first of its tasks starting to the last one ending, which is
 what an operator waits for, whatever ran in parallel inside it.
 
@@ -21,9 +21,6 @@ from lakehouse import names
 STAGES = ("export", "crawl", "silver", "audit", "gold", "publish")
 CLOCK_KEY = "clock"
 
-# A write-audit-publish group's steps after its audit: they make the staged data live.
-_PUBLISH_STEPS = ("publish", "drop_stage")
-
 
 def stage_of_task(task_id: str) -> str | None:
     """The stage a daily task belongs to; None for the run's own bookkeeping (lease, report)."""
@@ -37,7 +34,7 @@ def stage_of_task(task_id: str) -> str | None:
     step = task_id.partition(".")[2]
     if step == "audit":
         return "audit"
-    if step in _PUBLISH_STEPS:
+    if step == "publish":  # makes the staged data live
         return "publish"
     return dataset.partition(".")[0]
 

@@ -233,6 +233,15 @@ class Source:
                 admin.execute(f'drop database if exists "{name}" with (force)')
 
 
+def _staging_tables_of(scenario: Scenario, run_id: str) -> list[str]:
+    """The temp tables a run's stages created that are still in the staging database."""
+    from lakehouse.wap.plan import stage_id
+
+    slug = stage_id(run_id).rsplit("_", 1)[0]
+    pages = scenario.glue.get_paginator("get_tables").paginate(DatabaseName="staging")
+    return sorted(t["Name"] for page in pages for t in page["TableList"] if slug in t["Name"])
+
+
 def _run_day2(scenario: Scenario, run_day: Any, workgroup: str) -> None:
     """A simulated day with a warning-only anomaly, while payments' SELECTs wait in Athena's queue."""
     from lakehouse.names import DAG_ID
@@ -259,6 +268,7 @@ def _run_day2(scenario: Scenario, run_day: Any, workgroup: str) -> None:
     scenario.facts["price_published"] = query(
         "select max(unit_price) from silver.products", database="silver"
     ).rows
+    scenario.facts["day2_staging_tables_left"] = _staging_tables_of(scenario, run["run_id"])
     compare_with_oracle(scenario, "day2")
 
 

@@ -42,9 +42,8 @@ def test_every_dag_has_tags_an_owner_retries_and_docs(dagbag: DagBag) -> None:
         assert dag.doc_md, f"{dag_id} has no doc_md"
         for task in dag.tasks:
             assert task.owner and task.owner != DEFAULT_OWNER, f"{dag_id}.{task.task_id} has no owner"
-            if task.task_id.endswith((".audit", ".stage_create", ".stage_insert")):
-                # an audit's failure is a verdict on the data, and a staging statement
-                # retried in place collides with its own output: neither may retry
+            if task.task_id.endswith(".audit"):
+                # an audit's failure is a verdict on the data: retrying cannot help
                 assert task.retries == 0, f"{dag_id}.{task.task_id} must not retry"
                 continue
             assert task.retries >= 2, f"{dag_id}.{task.task_id} retries {task.retries} < 2"
@@ -84,19 +83,26 @@ def test_dag_file_parses_in_under_a_second_without_heavy_imports(dag_file: Path)
     assert probe["seconds"] < 1.0, f"{dag_file.name} took {probe['seconds']:.2f} CPU seconds to parse"
 
 
-def test_every_audit_waits_on_its_own_ctas_so_an_empty_insert_map_does_not_skip_it(dagbag: DagBag) -> None:
+def test_each_dataset_is_three_tasks_stage_audit_publish_each_waiting_on_the_one_before(
+    dagbag: DagBag,
+) -> None:
     dag = dagbag.get_dag("lakehouse_daily")
     audits = [t for t in dag.tasks if t.task_id.endswith(".audit")]
-    assert audits
+    assert len(audits) == 10
     for audit in audits:
         group = audit.task_id.rsplit(".", 1)[0]
-        assert {f"{group}.stage_create", f"{group}.stage_insert"} <= audit.upstream_task_ids
+        steps = {t.task_id for t in dag.tasks if t.task_id.startswith(f"{group}.")}
+        assert steps == {f"{group}.stage", f"{group}.audit", f"{group}.publish"}
+        assert f"{group}.stage" in audit.upstream_task_ids
+        assert audit.task_id in dag.get_task(f"{group}.publish").upstream_task_ids
         assert audit.trigger_rule == "none_failed_min_one_success"
 
 
 def test_silver_audits_wait_for_every_silver_table_to_be_staged(dagbag: DagBag) -> None:
     dag = dagbag.get_dag("lakehouse_daily")
-    stagings = {t.task_id for t in dag.tasks if t.task_id.startswith("silver_") and ".stage_" in t.task_id}
+    stagings = {
+        t.task_id for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".stage")
+    }
     for audit in (t for t in dag.tasks if t.task_id.startswith("silver_") and t.task_id.endswith(".audit")):
         assert stagings <= audit.upstream_task_ids, audit.task_id
 
@@ -144,7 +150,7 @@ def test_every_daily_task_but_the_runs_bookkeeping_is_timed_under_a_stage(dagbag
 def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(dagbag: DagBag) -> None:
     dag = dagbag.get_dag("lakehouse_daily")
     for dataset in ("customer_ltv", "monthly_retention"):
-        plan = dag.get_task(f"gold_{dataset}.plan")
+        plan = dag.get_task(f"gold_{dataset}.stage")
         assert "gold_customer_orders.publish" in plan.upstream_task_ids, dataset
         assert "gold_daily_revenue.publish" not in plan.get_flat_relative_ids(upstream=True), dataset
         assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
@@ -155,4 +161,4 @@ def test_sliced_exports_are_recorded_beside_the_crawl_before_silver_plans(dagbag
     record = dag.get_task("record_batches")
     assert record.upstream_task_ids == {"export"}
     assert "crawl_bronze" not in record.get_flat_relative_ids(upstream=False)  # off the crawl's path
-    assert {"crawl_bronze", "record_batches"} <= dag.get_task("silver_orders.plan").upstream_task_ids
+    assert {"crawl_bronze", "record_batches"} <= dag.get_task("silver_orders.stage").upstream_task_ids

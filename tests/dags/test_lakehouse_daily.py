@@ -114,9 +114,9 @@ def test_the_execution_role_grants_the_dag_nothing_its_runs_do_not_use(scenario:
 
 def test_planning_and_audit_queries_queued_longer_than_24_seconds_succeed(scenario: Scenario) -> None:
     run = scenario.runs["day2"]
-    assert run["states"]["silver_payments.plan"] == "success"
+    assert run["states"]["silver_payments.stage"] == "success"
     assert run["states"]["silver_payments.audit"] == "success"
-    assert run["task_seconds"]["silver_payments.plan"] > QUEUE_SECONDS
+    assert run["task_seconds"]["silver_payments.stage"] > QUEUE_SECONDS
     assert run["task_seconds"]["silver_payments.audit"] > QUEUE_SECONDS
     selects = [e for e in scenario.facts["queued_selects"] if "payments" in e["Query"]]
     queued = [e["Statistics"]["QueryQueueTimeInMillis"] / 1000 for e in selects]
@@ -161,11 +161,16 @@ def test_day_two_rewrites_only_the_partitions_its_changes_touch(scenario: Scenar
     assert written <= changed and len(changed) < 60, "a day's run writes only the dates it touches"
 
 
+def test_each_publish_drops_its_temp_table_and_a_published_run_leaves_none(scenario: Scenario) -> None:
+    assert scenario.runs["day2"]["states"]["silver_orders.publish"] == "success"
+    assert scenario.facts["day2_staging_tables_left"] == []
+
+
 def test_a_run_that_fails_between_stage_and_publish_shows_readers_nothing_and_a_rerun_converges(
     scenario: Scenario,
 ) -> None:
     states = scenario.runs["day3_failed_audit"]["states"]
-    assert {states[f"silver_{dataset}.stage_create"] for dataset in ANOMALIES} == {"success"}
+    assert {states[f"silver_{dataset}.stage"] for dataset in ANOMALIES} == {"success"}
     assert scenario.facts["gold_unchanged_by_failed_run"]
     assert scenario.facts["published_unchanged_by_failed_run"]
     assert scenario.runs["day3"]["state"] == "success"

@@ -196,7 +196,7 @@ def audit_dag(scenario: Scenario, case: str) -> Any:
             with TaskGroup(names.group_id("silver", dataset)):
                 partition = config.table(dataset).silver_partition
 
-                @task(task_id="plan")
+                @task(task_id="stage")
                 def stage(dataset: str = dataset, partition: str = partition, **context: Any) -> None:
                     # planned as the DAG plans a silver stage; its body is the anomalous copy
                     plan = _new_plan(
@@ -245,7 +245,7 @@ def test_a_staged_anomaly_fails_its_audit_naming_the_expectation_the_count_and_a
     staged_audits: dict[str, dict[str, Any]], case: str, dataset: str
 ) -> None:
     outcome = staged_audits[case]
-    assert outcome["states"][f"silver_{dataset}.plan"] == "success"
+    assert outcome["states"][f"silver_{dataset}.stage"] == "success"
     assert outcome["states"][f"silver_{dataset}.audit"] == "failed"
     expected = STAGED_ANOMALIES[case][dataset][1]
     assert_failed_verdict(outcome["verdicts"][dataset], outcome["dag_id"], dataset, expected)

@@ -110,7 +110,7 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         ti = context["ti"]
         plans = {} if self.plan is None else {self.dataset: StagePlan.from_xcom(self.plan)}
         for name in self.layer_datasets if self.plan is None else ():
-            data = ti.xcom_pull(task_ids=names.wap_task_id(self.layer, name, "plan"), key=names.PLAN_KEY)
+            data = ti.xcom_pull(task_ids=names.wap_task_id(self.layer, name, "stage"), key=names.PLAN_KEY)
             if data:
                 plans[name] = StagePlan.from_xcom(data)
         if self.dataset not in plans:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
 from lakehouse.batches import MergeSelection, Watermark
@@ -49,7 +49,6 @@ class StagePlan:
     partitions: list[str] = field(default_factory=list)
     create_sql: str = ""
     insert_sqls: list[str] = field(default_factory=list)
-    drop_sql: str = ""
     has_work: bool = True
     # change records silver cannot place (no business date); the audit fails on them
     records_without_business_date: int = 0
@@ -66,7 +65,9 @@ class StagePlan:
 
     @classmethod
     def from_xcom(cls, data: dict[str, Any]) -> StagePlan:
-        return cls(**{k: v for k, v in data.items() if k != "dataset"})
+        # keys a plan no longer has (one pushed by the version before an upgrade) are left out
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def stage_id(run_id: str) -> str:
@@ -120,7 +121,8 @@ def _new_plan(
 
 
 def _add_statements(plan: StagePlan, render_body) -> StagePlan:
-    """A CTAS with the first chunk of partitions, then an INSERT for each further chunk."""
+    """A CTAS with the first chunk of partitions, then an INSERT for each further chunk (publish drops
+    the temp table through Glue once the catalog points at its files)."""
     common = {"staging_db": plan.staging_database, "temp_table": plan.temp_table}
     groups = chunks(plan.partitions) if plan.partition_column else [[]]
     plan.create_sql = render(
@@ -131,7 +133,6 @@ def _add_statements(plan: StagePlan, render_body) -> StagePlan:
         body=render_body(groups[0]),
     )
     plan.insert_sqls = [render("staging/insert_into.sql", **common, body=render_body(g)) for g in groups[1:]]
-    plan.drop_sql = render("staging/drop_table.sql", **common)
     return plan
 
 

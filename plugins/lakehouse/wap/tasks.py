@@ -165,12 +165,30 @@ def record_sliced_batches(**context: Any) -> list[str]:
     return sorted(by_table)
 
 
-def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
-    """Plan one silver or gold dataset; skip it when this run has nothing for it.
+def stage_dataset(layer: str, name: str, **context: Any) -> list[str]:
+    """Plan one silver or gold dataset and write its staged copy; skip it when this run has nothing for it.
 
-    Returns the INSERT statements (the list the stage_insert task is mapped
-    over); the CTAS, the DROP and the whole plan go to XCom under their own keys.
+    One task from the plan to the staged data: the CTAS with the first chunk of
+    partitions, then one INSERT per further chunk, each waited on as every Athena
+    query of the run is (bounded, cancelled past its limit). It may retry: a try
+    plans again into a fresh run-scoped location and temp table, so nothing a
+    failed try half wrote is written into again (the maintenance DAG clears it).
+    The plan goes to XCom for the audit and the publish; the statements' query
+    execution ids are returned, for the bytes each layer's staging scanned.
     """
+    plan = _plan_dataset(layer, name, context)
+    athena = _athena()
+    statements = [plan.create_sql, *plan.insert_sqls]
+    query_ids = []
+    for number, sql in enumerate(statements, start=1):
+        log.info("%s: staging statement %d of %d:\n%s", plan.dataset, number, len(statements), sql)
+        query_ids.append(athena.execute(sql, plan.staging_database))
+    context["ti"].xcom_push(key=names.PLAN_KEY, value=plan.to_xcom())
+    return query_ids
+
+
+def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
+    """This run's plan for one silver or gold dataset; AirflowSkipException when it has nothing to do."""
     from airflow.sdk.exceptions import AirflowSkipException
 
     from lakehouse.wap.gold_dates import owed_dates
@@ -188,7 +206,7 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
         silver_partitions = {}
         for table in config.affecting(dataset):
             planned = context["ti"].xcom_pull(
-                task_ids=names.wap_task_id("silver", table, "plan"), key=names.PLAN_KEY
+                task_ids=names.wap_task_id("silver", table, "stage"), key=names.PLAN_KEY
             )
             if planned:  # a silver table with no changes in this run was skipped and planned nothing
                 silver_partitions[table] = planned["partitions"]
@@ -226,11 +244,7 @@ def plan_dataset(layer: str, name: str, **context: Any) -> list[str]:
         )
     if not plan.has_work:
         raise AirflowSkipException(f"{plan.dataset}: no changes in {_batch_days(plan) or 'this run'}")
-    ti = context["ti"]
-    ti.xcom_push(key=names.PLAN_KEY, value=plan.to_xcom())
-    ti.xcom_push(key=names.CREATE_SQL_KEY, value=plan.create_sql)
-    ti.xcom_push(key=names.DROP_SQL_KEY, value=plan.drop_sql)
-    return plan.insert_sqls
+    return plan
 
 
 def _batch_days(plan: Any) -> str:
@@ -269,21 +283,24 @@ def _plan_silver(config: Any, name: str, glue: Any, s3: Any, context: dict[str, 
 
 
 def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
-    """Repoint the catalog at the audited staging; skip when this run staged nothing for the dataset.
+    """Repoint the catalog at the audited staging, then drop the temp table; skip when this run
+    staged nothing for the dataset.
 
     The plan is pulled here rather than passed in: a silver publish also waits on
     the other silver audits and can run when its own dataset had no changes.
     A silver publish then advances the table's watermark past the batches it
     merged (after the catalog points at them, so a failure in between merges
-    them again, which converges).
+    them again, which converges). The temp table goes last: its files are live
+    now and stay; a retry after it went finds the catalog already repointed.
     """
     from airflow.sdk.exceptions import AirflowSkipException
 
     from lakehouse.batches import Batch, advanced, read_watermark, write_watermark
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish
+    from lakehouse.wap.rollback import drop_stage
 
-    plan = context["ti"].xcom_pull(task_ids=names.wap_task_id(layer, name, "plan"), key=names.PLAN_KEY)
+    plan = context["ti"].xcom_pull(task_ids=names.wap_task_id(layer, name, "stage"), key=names.PLAN_KEY)
     if not plan:
         raise AirflowSkipException(f"{layer}.{name}: nothing staged in this run")
     config = pipeline_config()
@@ -302,6 +319,7 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
         bucket = config.lake.bucket
         merged = [Batch(**batch) for batch in staged.batches]
         write_watermark(s3, bucket, advanced(read_watermark(s3, bucket, name), merged, context["run_id"]))
+    drop_stage(glue, staged.staging_database, staged.temp_table)
     return published
 
 

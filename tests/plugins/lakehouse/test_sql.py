@@ -67,7 +67,7 @@ def test_an_undefined_template_variable_is_an_error() -> None:
     import jinja2
 
     with pytest.raises(jinja2.UndefinedError):
-        render("staging/drop_table.sql", staging_db="staging")
+        render("staging/insert_into.sql", staging_db="staging", temp_table="t")
 
 
 @pytest.mark.parametrize(

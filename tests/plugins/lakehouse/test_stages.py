@@ -15,12 +15,10 @@ from lakehouse.stages import stage_of_task, stage_seconds
         ("select_tables", "export"),
         ("export", "export"),
         ("crawl_bronze", "crawl"),
-        ("silver_orders.plan", "silver"),
-        ("silver_orders.stage_insert", "silver"),
+        ("silver_orders.stage", "silver"),
         ("silver_orders.audit", "audit"),
         ("silver_orders.publish", "publish"),
-        ("silver_orders.drop_stage", "publish"),
-        ("gold_daily_revenue.stage_create", "gold"),
+        ("gold_daily_revenue.stage", "gold"),
         ("gold_daily_revenue.audit", "audit"),
         ("acquire_lake", None),
         ("report_run", None),
@@ -39,9 +37,9 @@ def clock(start_s: float, end_s: float) -> list[str]:
 def test_a_stage_lasts_from_its_first_task_starting_to_its_last_ending_not_the_sum_of_its_tasks() -> None:
     spans = stage_seconds(
         [
-            ("silver_orders.plan", clock(0, 2)),
-            ("silver_customers.plan", clock(1, 3)),  # in parallel with the first
-            ("silver_orders.stage_create", clock(3, 10)),
+            ("silver_orders.stage", clock(0, 2)),
+            ("silver_customers.stage", clock(1, 3)),  # in parallel with the first
+            ("silver_payments.stage", clock(3, 10)),
             ("export", clock(-20, -5)),
             ("export", clock(-19, -4)),  # another map index
             ("report_run", clock(50, 51)),
@@ -51,7 +49,7 @@ def test_a_stage_lasts_from_its_first_task_starting_to_its_last_ending_not_the_s
 
 
 def test_a_stage_whose_tasks_left_no_clock_is_not_reported_as_zero_seconds() -> None:
-    assert stage_seconds([("crawl_bronze", None), ("gold_x.plan", [])]) == {}
+    assert stage_seconds([("crawl_bronze", None), ("gold_x.stage", [])]) == {}
 
 
 class RecordingTi:
