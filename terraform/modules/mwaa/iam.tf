@@ -163,7 +163,7 @@ data "aws_iam_policy_document" "execution" {
       "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
       "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
       "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition",
-      "glue:DeletePartition", "glue:BatchDeletePartition",
+      "glue:DeletePartition",
     ]
     resources = concat(
       ["${local.glue_arn}:catalog"],
