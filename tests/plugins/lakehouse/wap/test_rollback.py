@@ -203,27 +203,32 @@ def test_the_stage_holds_what_is_restored_and_the_rest_stays_live(lake: Lake) ->
     rollback.drop_stage(lake.glue, plan.staging_database, plan.temp_table)
 
 
-def test_a_dataset_without_partitions_gets_its_earlier_location_back(lake: Lake) -> None:
+def _publish_whole(lake: Lake, name: str, run: str, columns: dict[str, list[Any]]) -> None:
+    """Publish `columns` as run `run`'s version of `name`, a dataset without partitions."""
     staging = f"{lake.database}_staging"
-    lake.glue.create_database(DatabaseInput={"Name": staging})
+    if staging not in {d["Name"] for d in lake.glue.get_databases()["DatabaseList"]}:
+        lake.glue.create_database(DatabaseInput={"Name": staging})
+    location = f"s3://{lake.bucket}/gold/{name}/_runs/{run}/"
+    lake.put_parquet(f"gold/{name}/_runs/{run}/part-0.parquet", columns)
+    types = ", ".join(f"{column} {'string' if column == 'day' else 'bigint'}" for column in columns)
+    lake.ok(f"CREATE EXTERNAL TABLE {staging}.{name}_{run} ({types}) STORED AS PARQUET LOCATION '{location}'")
+    plan = StagePlan(
+        layer="gold",
+        name=name,
+        live_database=lake.database,
+        live_location=f"s3://{lake.bucket}/gold/{name}/",
+        staging_database=staging,
+        temp_table=f"{name}_{run}",
+        location=location,
+        partition_column=None,
+        key_columns=["id"],
+    )
+    publish(lake.glue, lake.s3, plan, lake.bucket, run_id=run)
+
+
+def test_a_dataset_without_partitions_gets_its_earlier_location_back(lake: Lake) -> None:
     for run, ids in (("r1", [1, 2]), ("r2", [3])):
-        location = f"s3://{lake.bucket}/gold/ltv/_runs/{run}/"
-        lake.put_parquet(f"gold/ltv/_runs/{run}/part-0.parquet", {"id": ids})
-        lake.ok(
-            f"CREATE EXTERNAL TABLE {staging}.ltv_{run} (id bigint) STORED AS PARQUET LOCATION '{location}'"
-        )
-        plan = StagePlan(
-            layer="gold",
-            name="ltv",
-            live_database=lake.database,
-            live_location=f"s3://{lake.bucket}/gold/ltv/",
-            staging_database=staging,
-            temp_table=f"ltv_{run}",
-            location=location,
-            partition_column=None,
-            key_columns=["id"],
-        )
-        publish(lake.glue, lake.s3, plan, lake.bucket, run_id=run)
+        _publish_whole(lake, "ltv", run, {"id": ids})
     layout = _layout(lake, partition_column=None, name="ltv")
 
     restore = rollback.resolve(lake.glue, lake.s3, lake.bucket, layout, to="previous", run_id="rb1")
@@ -240,26 +245,7 @@ def test_a_dataset_without_partitions_gets_its_earlier_location_back(lake: Lake)
 def test_a_rollback_across_a_change_of_layout_is_refused_naming_it(lake: Lake) -> None:
     # r0 published sales without partitions; r1 replaced it partitioned by day (a full refresh
     # after pipeline.yaml changed), r2 published again
-    staging = f"{lake.database}_staging"
-    lake.glue.create_database(DatabaseInput={"Name": staging})
-    location = f"s3://{lake.bucket}/gold/sales/_runs/r0/"
-    lake.put_parquet("gold/sales/_runs/r0/part-0.parquet", {"id": [9], "amount": [90], "day": [D1]})
-    lake.ok(
-        f"CREATE EXTERNAL TABLE {staging}.sales_r0 (id bigint, amount bigint, day string) STORED AS PARQUET"
-        f" LOCATION '{location}'"
-    )
-    r0 = StagePlan(
-        layer="gold",
-        name="sales",
-        live_database=lake.database,
-        live_location=f"s3://{lake.bucket}/gold/sales/",
-        staging_database=staging,
-        temp_table="sales_r0",
-        location=location,
-        partition_column=None,
-        key_columns=["id"],
-    )
-    publish(lake.glue, lake.s3, r0, lake.bucket, run_id="r0")
+    _publish_whole(lake, "sales", "r0", {"id": [9], "amount": [90], "day": [D1]})
     _two_publishes(lake)
     assert _served(lake) == R2_ROWS
     with pytest.raises(NothingToRestore, match=r"gold.sales: restoring run r0 would cross the change of its"):
