@@ -75,7 +75,8 @@ class AuditScope:
             context |= {
                 "staging_db": staged.staging_database,
                 "temp_table": staged.temp_table,
-                "partition_column": staged.partition_column,
+                # a complete staging is the whole dataset: the published table is not read beside it
+                "partition_column": None if staged.complete else staged.partition_column,
                 "partitions": staged.partitions,
             }
         return render("audit/relation.sql", **context)

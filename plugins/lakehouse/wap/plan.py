@@ -50,6 +50,9 @@ class StagePlan:
     create_sql: str = ""
     insert_sqls: list[str] = field(default_factory=list)
     has_work: bool = True
+    # the staged rows are the whole dataset (a snapshot or a full refresh): nothing published is read
+    # beside them, which may be in another layout until this run's publish replaces it
+    complete: bool = False
     # change records silver cannot place (no business date); the audit fails on them
     records_without_business_date: int = 0
     # silver: the bronze batches this plan merges (lakehouse.batches.Batch, as dicts); publishing
@@ -281,6 +284,7 @@ def plan_silver(
             )
         live = None  # a snapshot rebuilds it whole in the new layout; nothing published is merged
     merge_published = not selection.rebuild and live is not None
+    plan.complete = selection.rebuild
 
     context = {
         "table": table.name,
@@ -357,6 +361,7 @@ def plan_gold(
         partition_column=dataset.partition_column,
         keys=dataset.key_columns,
     )
+    plan.complete = full_refresh or not dataset.partition_column
     if dataset.partition_column:
         live = _glue_columns(glue, databases.gold, dataset.name)
         if full_refresh or live is None:

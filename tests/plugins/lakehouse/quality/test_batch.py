@@ -62,3 +62,11 @@ def test_the_payments_audit_asks_the_range_of_the_order_keys_its_lookups_read() 
     scope.set_key_ranges(ranged, ["7", "9"])
     batch = scope.batch_sql(suite)
     assert batch.count("order_id between 7 and 9") == 3  # silver orders, bronze's deleted ones, the items
+
+
+def test_a_complete_staging_is_read_alone_not_beside_a_published_table_in_another_layout() -> None:
+    scope = _scope()
+    scope.layer_plans["order_items"].complete = True  # a snapshot rebuilt it whole
+    sql = scope.relation("silver", "order_items", ["order_id"])
+    assert "union all" not in sql and "silver.order_items" not in sql
+    assert "staging.silver_order_items_run1" in sql
