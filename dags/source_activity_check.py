@@ -3,8 +3,8 @@
 
 Before the nightly export (`lakehouse_daily`, 02:00 UTC), confirm that every
 source table declared in `include/pipeline.yaml` is reachable and not empty,
-and that every fact table (one with a business date) changed during the day
-being processed. A shop whose `orders` table stopped
+and that every fact table (one with a business date, unless `changes_daily:
+false`) changed during the day being processed. A shop whose `orders` table stopped
 changing is a broken application or a broken replica, and it is cheaper to
 learn that at 01:30 than from an empty gold partition.
 
@@ -57,7 +57,7 @@ with DAG(
                 schema=config.source.schema_name,
                 table=table.name,
                 cursor_column=table.cursor_column,
-                require_change=table.business_date_column is not None,
+                require_change=table.requires_daily_change,
                 # left for Airflow to render at run time: the run's own data interval
                 interval_start="{{ data_interval_start.isoformat() }}",
             ),

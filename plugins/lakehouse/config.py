@@ -51,7 +51,13 @@ class SourceTable(Strict):
     primary_key: list[Identifier] = Field(min_length=1)
     cursor_column: Identifier = Field(description="monotonic change timestamp used for incremental export")
     business_date_column: Identifier | None = Field(
-        default=None, description="timestamp whose UTC date partitions silver; None for dimensions"
+        default=None,
+        description="timestamp whose UTC date partitions silver; None for a dimension rewritten whole",
+    )
+    changes_daily: bool | None = Field(
+        default=None,
+        description="whether every day brings it a change (source_activity_check fails a day without one);"
+        " defaults to true for a table with a business date (a fact table), false otherwise",
     )
     partition_column: Identifier | None = Field(
         default=None,
@@ -113,6 +119,10 @@ class SourceTable(Strict):
     def hard_deletes(self) -> bool:
         """Whether exports also write the key set: incremental tables whose rows vanish."""
         return self.deletes == "hard" and self.mode == "incremental"
+
+    @property
+    def requires_daily_change(self) -> bool:
+        return self.business_date_column is not None if self.changes_daily is None else self.changes_daily
 
     @property
     def silver_partition(self) -> str | None:
