@@ -285,22 +285,24 @@ def worker(method: str, table: str) -> None:
 # --------------------------------------------------------------------------- driver
 
 
-def run_worker(method: str, table: str, env: dict[str, str]) -> dict[str, Any] | None:
-    """Run one method in a fresh interpreter; None if it died (e.g. killed for memory)."""
-    proc = subprocess.run(
-        [sys.executable, __file__, "--worker", method, "--table", table],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def result_of(argv: list[str], env: dict[str, str]) -> tuple[dict[str, Any] | None, Any]:
+    """Run a bench's worker (`argv`) and read the line it prints as `RESULT {...}`; None if none."""
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT ") :])
-            print(f"bench: {method:10s} {table:18s} {result}", flush=True)
-            return result
-    print(f"bench: {method} on {table} failed (exit {proc.returncode}): {proc.stderr[-1500:]}", flush=True)
-    return None
+            return json.loads(line[len("RESULT ") :]), proc
+    return None, proc
+
+
+def run_worker(method: str, table: str, env: dict[str, str]) -> dict[str, Any] | None:
+    """Run one method in a fresh interpreter; None if it died (e.g. killed for memory)."""
+    result, proc = result_of([sys.executable, __file__, "--worker", method, "--table", table], env)
+    if result is None:
+        failure = f"exit {proc.returncode}): {proc.stderr[-1500:]}"
+        print(f"bench: {method} on {table} failed ({failure}", flush=True)
+        return None
+    print(f"bench: {method:10s} {table:18s} {result}", flush=True)
+    return result
 
 
 def run_median(method: str, table: str, env: dict[str, str], times: int) -> dict[str, Any] | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -52,17 +51,11 @@ def work_slice(table: str, key_slice: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_slice(table: str, key_slice: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--worker-slice", json.dumps(key_slice), "--table", table],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT ") :])
-    raise RuntimeError(f"slice {key_slice} failed (exit {proc.returncode}): {proc.stderr[-1500:]}")
+    argv = [sys.executable, __file__, "--worker-slice", json.dumps(key_slice), "--table", table]
+    result, proc = export.result_of(argv, env)
+    if result is None:
+        raise RuntimeError(f"slice {key_slice} failed (exit {proc.returncode}): {proc.stderr[-1500:]}")
+    return result
 
 
 def default_slices(table: str, env: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
