@@ -16,8 +16,7 @@ for the same ports and stop it when one is taken, where a remembered port
 
 The metadata database is a second database (`airflow`) on the embedded
 Postgres server rather than SQLite, so the local scheduler can use the
-LocalExecutor as a real deployment does (a subclass whose workers start with
-our tasks' imports done: lakehouse/warm_executor.py).
+LocalExecutor as a real deployment does.
 
 Usage: python -m local.airflow_home init|env|compose-env
 """
@@ -138,8 +137,7 @@ def stack_env(
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__LAKEHOUSE__ENVIRONMENT": "airflow-lakehouse-local",  # names the topics and metrics
-        # LocalExecutor, its workers started with our tasks' imports done (lakehouse/warm_executor.py)
-        "AIRFLOW__CORE__EXECUTOR": "lakehouse.warm_executor.WarmLocalExecutor",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__FERNET_KEY": _fernet_key(),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
         "AIRFLOW__API_AUTH__JWT_SECRET": _secret("jwt.secret"),
