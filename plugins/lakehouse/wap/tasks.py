@@ -290,8 +290,9 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     the other silver audits and can run when its own dataset had no changes.
     A silver publish then advances the table's watermark past the batches it
     merged (after the catalog points at them, so a failure in between merges
-    them again, which converges). The temp table goes last: its files are live
-    now and stay; a retry after it went finds the catalog already repointed.
+    them again, which converges). The temp table goes last (its files are live
+    now and stay): a try that dies between dropping it and ending leaves the data
+    published, but its retry finds no staged table and fails.
     """
     from airflow.sdk.exceptions import AirflowSkipException
 
