@@ -22,8 +22,11 @@ default) for the previous UTC day. Everything is generated from
    business date, merging every bronze batch not merged yet and rewriting only
    the partitions their changes touch;
 4. **gold_<dataset>**: daily_revenue, product_revenue and customer_orders
-   (the order dates silver's plans rewrote in this run), then customer_ltv and
-   monthly_retention (rebuilt whole from customer_orders once it published).
+   (the order dates silver's plans rewrote in this run); customer_history
+   (each customer's settled months, folded once a month, skipped on other
+   days); then customer_ltv and monthly_retention, from the history and
+   customer_orders' recent dates only (monthly_retention keeps its settled
+   months' rows as published).
 
 Every silver and gold write is **write-audit-publish**, three tasks a dataset:
 `stage` picks the partitions and a run-scoped staging location and writes them

@@ -203,6 +203,15 @@ class GoldDataset(Strict):
         description="gold datasets this one reads (published first in the same run, and it is not"
         " built when one of them failed); each listed earlier in gold:",
     )
+    settles_after_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3660,
+        description="a per-customer history of the order dates no change reaches any more: the months"
+        " ending this many days before a run are folded into this dataset, and the datasets built from"
+        " it read the date-partitioned one it is built from only after them (a change older than this"
+        " still converges: the history is rebuilt)",
+    )
     description: str = ""
 
 
@@ -367,6 +376,29 @@ class PipelineConfig(Strict):
         return self
 
     @model_validator(mode="after")
+    def _settled_histories_fold_one_dated_dataset(self) -> PipelineConfig:
+        """A settled history folds the dates of one date-partitioned dataset, which whatever is built
+        from the history reads too (for the dates after it)."""
+        by_name = {d.name: d for d in self.gold}
+        for index, dataset in enumerate(self.gold):
+            if dataset.settles_after_days is None:
+                continue
+            sources = [by_name[name] for name in dataset.built_from if name in by_name]
+            if dataset.partition_column or len(sources) != 1 or not sources[0].partition_column:
+                raise ValueError(
+                    f"gold.{index}.settles_after_days: {dataset.name} must have no partition_column and"
+                    " be built_from exactly one date-partitioned gold dataset"
+                )
+        for index, dataset in enumerate(self.gold):
+            history = self.settled_history(dataset)
+            if history is not None and history.built_from[0] not in dataset.built_from:
+                raise ValueError(
+                    f"gold.{index}.built_from: {dataset.name} reads {history.name}, so it must be built"
+                    f" from {history.built_from[0]} too (the dates after the settled ones)"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _staging_outlives_a_run(self) -> PipelineConfig:
         """A run may still use its staging (a publish retried) until its timeout fails it."""
         kept = self.maintenance.abandoned_staging_days * 24
@@ -383,6 +415,14 @@ class PipelineConfig(Strict):
         if dataset.affected_by is not None:
             return dataset.affected_by
         return [t.name for t in self.source.tables if t.business_date_column]
+
+    def settled_history(self, dataset: GoldDataset) -> GoldDataset | None:
+        """The settled history (settles_after_days) `dataset` is built from, if any."""
+        for name in dataset.built_from:
+            for other in self.gold:
+                if other.name == name and other.settles_after_days is not None:
+                    return other
+        return None
 
     def table(self, name: str) -> SourceTable:
         for table in self.source.tables:

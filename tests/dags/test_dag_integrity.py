@@ -88,7 +88,7 @@ def test_each_dataset_is_three_tasks_stage_audit_publish_each_waiting_on_the_one
 ) -> None:
     dag = dagbag.get_dag("lakehouse_daily")
     audits = [t for t in dag.tasks if t.task_id.endswith(".audit")]
-    assert len(audits) == 10
+    assert len(audits) == 11  # five silver tables, six gold datasets
     for audit in audits:
         group = audit.task_id.rsplit(".", 1)[0]
         steps = {t.task_id for t in dag.tasks if t.task_id.startswith(f"{group}.")}
@@ -152,6 +152,7 @@ def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(d
     for dataset in ("customer_ltv", "monthly_retention"):
         plan = dag.get_task(f"gold_{dataset}.stage")
         assert "gold_customer_orders.publish" in plan.upstream_task_ids, dataset
+        assert "gold_customer_history.publish" in plan.upstream_task_ids, dataset
         assert "gold_daily_revenue.publish" not in plan.get_flat_relative_ids(upstream=True), dataset
         assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
 

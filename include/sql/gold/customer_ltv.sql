@@ -1,19 +1,33 @@
 {#-
   gold.customer_ltv: one row per customer (not deleted) with at least one
   counted order: segment, first order date, orders, lifetime revenue.
-  Built from gold.customer_orders as this run published it (one row per
-  customer and order date: the day's changes reach it through the dates
-  customer_orders rebuilt), joined with silver's customers for the segment and
-  to leave deleted customers out. It reads neither silver's orders nor its
-  items: a run pays for the customers' days, not for a join over all of history.
+  A customer's settled months come folded from gold.customer_history, the order
+  dates since (`settled_before` on) from gold.customer_orders as this run
+  published it, joined with silver's customers for the segment and to leave
+  deleted customers out. It reads neither silver's orders nor its items, nor
+  customer_orders' settled dates: a run pays for one row per customer and the
+  recent days. Without a valid history (`settled_before` empty), every date of
+  customer_orders is read.
 -#}
 with activity as (
+    {%- if settled_before %}
+    select
+        customer_id,
+        first_order_date as order_date,
+        orders,
+        revenue
+    from {{ gold_db | identifier }}.customer_history
+    union all
+    {%- endif %}
     select
         customer_id,
         cast(order_date as date) as order_date,
         orders,
         revenue
     from {{ gold_db | identifier }}.customer_orders
+    {%- if settled_before %}
+    where order_date >= {{ settled_before | sql_string }}
+    {%- endif %}
 ),
 
 customers as (

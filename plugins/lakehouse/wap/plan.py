@@ -19,12 +19,15 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any, Protocol
 
 from lakehouse.batches import MergeSelection, Watermark
 from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
 from lakehouse.names import RUNS_PREFIX, key_set_table
 from lakehouse.sql import render
+from lakehouse.wap import settled
+from lakehouse.wap.gold_dates import live_partitions
 
 MAX_PARTITIONS_PER_STATEMENT = 100
 
@@ -55,6 +58,12 @@ class StagePlan:
     complete: bool = False
     # change records silver cannot place (no business date); the audit fails on them
     records_without_business_date: int = 0
+    # gold read through a settled history (config: settles_after_days): the first order date the
+    # history does not hold; a history's publish records it, the datasets built from it read the
+    # dated dataset from it on
+    settled_before: str = ""
+    # set on the live table by the publish: what the staged data was built from (settled.py)
+    table_parameters: dict[str, str] = field(default_factory=dict)
     # silver: the bronze batches this plan merges (lakehouse.batches.Batch, as dicts); publishing
     # them advances the table's watermark
     batches: list[dict[str, Any]] = field(default_factory=list)
@@ -344,13 +353,15 @@ def plan_gold(
     full_refresh: bool = False,
     silver_partitions: dict[str, list[str]] | None = None,
     owed: Iterable[str] = (),
+    day: date | None = None,
 ) -> StagePlan:
     """Plan gold.<dataset>: the affected order dates, or the whole dataset.
 
     The affected dates come from silver's plans in this run (`silver_partitions`:
     each planned silver table's rewritten partitions) and the dates silver changed
     since the dataset last took effect (`owed`: gold_dates.py), not from bronze:
-    gold reads only the layer beneath it.
+    gold reads only the layer beneath it. A settled history, and what is built
+    from one, is planned by `_settled_context` (`day`: the run's business day).
     """
     databases = config.lake.databases
     plan = _new_plan(
@@ -379,8 +390,56 @@ def plan_gold(
             plan.partitions = sorted(
                 set(plan.partitions) | _live_partition_values(glue, databases.gold, dataset.name)
             )
+    context: dict[str, Any] = {"silver_db": databases.silver, "gold_db": databases.gold}
+    if not dataset.partition_column:
+        settled_context = _settled_context(config, dataset, plan, glue, full_refresh=full_refresh, day=day)
+        if settled_context is None:
+            plan.has_work = False
+            return plan
+        context.update(settled_context)
     template = f"gold/{dataset.name}.sql"
-    return _add_statements(
-        plan,
-        lambda group: render(template, silver_db=databases.silver, gold_db=databases.gold, partitions=group),
-    )
+    return _add_statements(plan, lambda group: render(template, **context, partitions=group))
+
+
+def _settled_context(
+    config: PipelineConfig,
+    dataset: GoldDataset,
+    plan: StagePlan,
+    glue: Any,
+    *,
+    full_refresh: bool,
+    day: date | None,
+) -> dict[str, Any] | None:
+    """The template context of a settled history, or of a dataset built from one (settled.py);
+    None when the history already holds every settled month.
+
+    The history folds the months before its edge (a month at a time as days pass), from its own
+    rows when no change reached them since, else from every settled date. A dataset built from it
+    reads the dated dataset from the history's edge on, when the history still holds; `merge`: its
+    own published rows of the settled months still hold too (monthly_retention keeps them).
+    """
+    gold = config.lake.databases.gold
+    history = dataset if dataset.settles_after_days is not None else config.settled_history(dataset)
+    if history is None:
+        return {}
+    try:
+        now = settled.month_fingerprints(live_partitions(glue, gold, history.built_from[0]))
+    except glue.exceptions.EntityNotFoundException:
+        now = {}
+    if dataset is history:
+        if day is None:
+            raise ValueError(f"gold.{dataset.name}: planning a settled history needs the run's day")
+        edge = settled.settled_before(day, history.settles_after_days or 0)
+        current = None if full_refresh else settled.built(glue, gold, dataset.name)
+        holds = current is not None and bool(current.settled_before) and current.holds(now)
+        if holds and current.settled_before >= edge:
+            return None
+        plan.settled_before = edge
+        plan.table_parameters = settled.parameters(location=plan.location, fingerprints=now, settled=edge)
+        return {"settled_before": edge, "settled_since": current.settled_before if holds else ""}
+    found = settled.built(glue, gold, history.name)
+    edge = found.settled_before if found is not None and found.holds(now) else ""
+    own = settled.built(glue, gold, dataset.name) if edge and not full_refresh else None
+    plan.settled_before = edge
+    plan.table_parameters = settled.parameters(location=plan.location, fingerprints=now)
+    return {"settled_before": edge, "merge": own is not None and own.holds(now, edge)}

@@ -10,7 +10,8 @@ locations made live and the run, kept for rollback and for a later clean-up;
 nothing is deleted here.
 
 Affected partitions that came out empty (every record in them deleted) are
-dropped from the live table, so they stop showing stale rows. A staging whose
+dropped from the live table, so they stop showing stale rows. What the plan says
+the staged data was built from (wap/settled.py) is set on the table's parameters. A staging whose
 partition keys differ from the live table's (pipeline.yaml changed the layout,
 and a full refresh rebuilt the dataset) replaces the table whole.
 """
@@ -38,11 +39,17 @@ def _all_partitions(glue: Any, database: str, table: str) -> list[dict]:
     return [partition for page in pages for partition in page["Partitions"]]
 
 
-def _table_input(table: dict, *, name: str, location: str, columns: list[dict]) -> dict:
+def _table_input(
+    table: dict, *, name: str, location: str, columns: list[dict], parameters: dict[str, str]
+) -> dict:
     table_input = {key: table[key] for key in TABLE_INPUT_KEYS if key in table}
     descriptor = dict(table["StorageDescriptor"], Location=location, Columns=columns)
     table_input.update(Name=name, TableType="EXTERNAL_TABLE", StorageDescriptor=descriptor)
-    table_input.setdefault("Parameters", {})["classification"] = "parquet"
+    table_input["Parameters"] = {
+        **table_input.get("Parameters", {}),
+        **parameters,
+        "classification": "parquet",
+    }
     return table_input
 
 
@@ -159,15 +166,24 @@ def publish(
         location = plan.live_location if plan.partition_column else plan.location
         glue.create_table(
             DatabaseName=plan.live_database,
-            TableInput=_table_input(staged, name=plan.name, location=location, columns=columns),
+            TableInput=_table_input(
+                staged, name=plan.name, location=location, columns=columns, parameters=plan.table_parameters
+            ),
         )
     elif (
         table_location != live["StorageDescriptor"]["Location"]
         or live["StorageDescriptor"]["Columns"] != columns
+        or any(live.get("Parameters", {}).get(k) != v for k, v in plan.table_parameters.items())
     ):
         glue.update_table(
             DatabaseName=plan.live_database,
-            TableInput=_table_input(live, name=plan.name, location=table_location, columns=columns),
+            TableInput=_table_input(
+                live,
+                name=plan.name,
+                location=table_location,
+                columns=columns,
+                parameters=plan.table_parameters,
+            ),
         )
     for partition in changes.updates:
         glue.update_partition(

@@ -9,7 +9,7 @@ endpoint on a laptop.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from lakehouse import names
@@ -234,6 +234,7 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
             full_refresh=rebuild_all,
             silver_partitions=silver_partitions,
             owed=owed,
+            day=date.fromisoformat(business_day(context)),
         )
     if not plan.has_work and plan.records_without_business_date:
         from airflow.sdk.exceptions import AirflowFailException

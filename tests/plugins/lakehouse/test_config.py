@@ -169,6 +169,28 @@ def test_gold_is_built_only_from_gold_listed_before_it(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, content)).gold[1].built_from == ["daily"]
 
 
+def test_a_settled_history_folds_one_dated_dataset_that_its_readers_read_too(tmp_path: Path) -> None:
+    daily = {"name": "daily", "partition_column": "order_date", "key_columns": ["order_date"]}
+    history = {"name": "history", "key_columns": ["customer_id"], "built_from": ["daily"]}
+    reader = {"name": "reader", "key_columns": ["customer_id"], "built_from": ["history"]}
+    content = {**with_table(business_date_column="ordered_at")}
+    content["gold"] = [daily, {**history, "settles_after_days": 62, "partition_column": "order_date"}]
+    with pytest.raises(
+        ConfigError, match=r"gold.1.settles_after_days: history must have no partition_column"
+    ):
+        load_config(write(tmp_path, content))
+    content["gold"] = [daily, {**history, "settles_after_days": 0}]
+    with pytest.raises(ConfigError, match=r"gold.1.settles_after_days: .*greater than or equal to 1"):
+        load_config(write(tmp_path, content))
+    content["gold"] = [daily, {**history, "settles_after_days": 62}, reader]
+    with pytest.raises(ConfigError, match=r"gold.2.built_from: reader reads history, so it must be built"):
+        load_config(write(tmp_path, content))
+    content["gold"][2] = {**reader, "built_from": ["daily", "history"]}
+    config = load_config(write(tmp_path, content))
+    assert config.settled_history(config.gold[2]) == config.gold[1]
+    assert config.settled_history(config.gold[1]) is None
+
+
 def test_maintenance_keeps_what_the_issue_asks_unless_told(tmp_path: Path) -> None:
     maintenance = load_config(write(tmp_path, VALID)).maintenance
     assert (maintenance.superseded_days, maintenance.abandoned_staging_days) == (7, 1)

@@ -13,7 +13,7 @@ from lakehouse.wap.plan import MAX_PARTITIONS_PER_STATEMENT, StagePlan, chunks, 
 
 
 class FakeGlue:
-    """The two Glue reads planning makes, answered from a dict (unit scope only)."""
+    """The Glue reads planning makes, answered from a dict (unit scope only)."""
 
     class exceptions:
         class EntityNotFoundException(Exception):
@@ -21,6 +21,15 @@ class FakeGlue:
 
     def __init__(self, tables: dict[tuple[str, str], list[tuple[str, str]]]) -> None:
         self.tables = tables
+
+    def get_paginator(self, operation: str) -> FakeGlue:
+        assert operation == "get_partitions"
+        return self
+
+    def paginate(self, DatabaseName: str, TableName: str) -> list[dict]:
+        if (DatabaseName, TableName) not in self.tables:
+            raise self.exceptions.EntityNotFoundException(TableName)
+        return [{"Partitions": []}]
 
     def get_table(self, DatabaseName: str, Name: str) -> dict:
         if (DatabaseName, Name) not in self.tables:

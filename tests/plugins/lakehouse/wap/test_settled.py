@@ -1,0 +1,164 @@
+"""Customer-level gold read through the settled history equals the same gold computed from every
+order date, as days pass, as the history's edge moves a month on, and after a change reaches a
+settled month.
+
+Runs against the local AWS endpoint over HTTP: Athena really stages and reads the tables, Glue
+holds the partitions and the build parameters the publish writes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from aws_helpers import Lake
+
+from lakehouse.config import pipeline_config
+from lakehouse.sql import render
+from lakehouse.wap.plan import StagePlan, plan_gold
+from lakehouse.wap.publish import publish
+from lakehouse.wap.settled import month_fingerprints, settled_before, unchanged_before
+
+CUSTOMER_LEVEL = ["customer_history", "customer_ltv", "monthly_retention"]
+ORDER_DAYS = {  # order date -> (customer, counted orders, revenue)
+    "2026-07-10": [(1, 1, "10.00"), (2, 1, "5.00")],
+    "2026-08-15": [(1, 2, "20.00"), (4, 1, "7.00")],
+    "2026-09-03": [(3, 1, "3.00"), (2, 1, "4.00")],
+    "2026-10-20": [(1, 1, "1.00"), (3, 1, "2.00")],
+    "2026-11-19": [(4, 1, "2.50"), (2, 1, "6.00")],
+}
+SCHEMA = pa.schema([("customer_id", pa.int64()), ("orders", pa.int64()), ("revenue", pa.decimal128(18, 2))])
+versions = itertools.count(1)
+
+
+def test_the_settled_edge_is_the_first_of_a_month_far_enough_back() -> None:
+    assert settled_before(date(2026, 11, 20), 62) == "2026-09-01"
+    assert settled_before(date(2026, 12, 5), 62) == "2026-10-01"
+    assert settled_before(date(2027, 1, 1), 62) == "2026-10-01"
+
+
+def test_a_month_changed_before_the_edge_is_seen_and_one_after_it_is_not() -> None:
+    built = month_fingerprints({"2026-07-10": "s3://l/a/", "2026-10-20": "s3://l/b/"})
+    recent_change = month_fingerprints({"2026-07-10": "s3://l/a/", "2026-10-20": "s3://l/c/"})
+    settled_change = month_fingerprints({"2026-07-10": "s3://l/d/", "2026-10-20": "s3://l/b/"})
+    dropped = month_fingerprints({"2026-10-20": "s3://l/b/"})
+    assert unchanged_before(built, recent_change, "2026-09-01")
+    assert not unchanged_before(built, settled_change, "2026-09-01")
+    assert not unchanged_before(built, dropped, "2026-09-01")
+
+
+@pytest.fixture
+def config(lake: Lake):
+    base = pipeline_config()
+    databases = base.lake.databases.model_copy(
+        update={"gold": lake.database, "silver": lake.database, "staging": lake.database}
+    )
+    return base.model_copy(
+        update={"lake": base.lake.model_copy(update={"bucket": lake.bucket, "databases": databases})}
+    )
+
+
+def _put_day(lake: Lake, day: str, rows: list[tuple[int, int, str]]) -> None:
+    """Write one order date of customer_orders to a new location and point its partition there."""
+    location = f"s3://{lake.bucket}/gold/customer_orders/_runs/v{next(versions)}/order_date={day}/"
+    columns = list(zip(*rows, strict=True))
+    table = pa.table([list(columns[0]), list(columns[1]), [Decimal(v) for v in columns[2]]], schema=SCHEMA)
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer)
+    key = location.removeprefix(f"s3://{lake.bucket}/") + "part-0.parquet"
+    lake.s3.put_object(Bucket=lake.bucket, Key=key, Body=buffer.getvalue().to_pybytes())
+    lake.ok(
+        f"ALTER TABLE customer_orders ADD IF NOT EXISTS PARTITION (order_date = '{day}')"
+        f" LOCATION '{location}'"
+    )
+    lake.ok(f"ALTER TABLE customer_orders PARTITION (order_date = '{day}') SET LOCATION '{location}'")
+
+
+def _shop(lake: Lake) -> None:
+    lake.ok(
+        "CREATE EXTERNAL TABLE customer_orders (customer_id bigint, orders bigint, revenue decimal(18,2))"
+        f" PARTITIONED BY (order_date string) STORED AS PARQUET"
+        f" LOCATION 's3://{lake.bucket}/gold/customer_orders/'"
+    )
+    for day, rows in ORDER_DAYS.items():
+        _put_day(lake, day, rows)
+    # customer 4 was deleted: silver no longer has them (customer_ltv leaves them out, retention not)
+    lake.put_parquet(
+        "silver/customers/v1/part-0.parquet",
+        {"customer_id": [1, 2, 3], "segment": ["consumer", "corporate", "home_office"]},
+    )
+    lake.ok(
+        "CREATE EXTERNAL TABLE customers (customer_id bigint, segment string) STORED AS PARQUET"
+        f" LOCATION 's3://{lake.bucket}/silver/customers/v1/'"
+    )
+
+
+def _run(lake: Lake, config, name: str, day: str) -> StagePlan:
+    """One run's stage and publish of `name` (the audit is the DAG's business, not this test's)."""
+    plan = plan_gold(
+        config,
+        config.gold_dataset(name),
+        run_id=f"{name}_{day}",
+        athena=None,
+        glue=lake.glue,
+        day=date.fromisoformat(day),
+    )
+    if plan.has_work:
+        for sql in [plan.create_sql, *plan.insert_sqls]:
+            lake.ok(sql)
+        publish(lake.glue, lake.s3, plan, lake.bucket)
+        lake.glue.delete_table(DatabaseName=plan.staging_database, Name=plan.temp_table)
+    return plan
+
+
+def _rows(lake: Lake, sql: str) -> list[tuple]:
+    return sorted(tuple(row) for row in lake.ok(sql).rows)
+
+
+def _from_every_date(lake: Lake, name: str, edge: str = "") -> list[tuple]:
+    """The dataset as its template computes it from every order date (or, for the history, every
+    date before `edge`), nothing published read."""
+    context = {"gold_db": lake.database, "silver_db": lake.database, "settled_since": "", "merge": False}
+    return _rows(lake, render(f"gold/{name}.sql", **context, settled_before=edge))
+
+
+def _day(lake: Lake, config, day: str) -> dict[str, StagePlan]:
+    plans = {name: _run(lake, config, name, day) for name in CUSTOMER_LEVEL}
+    edge = plans["customer_ltv"].settled_before
+    assert _rows(lake, "select * from customer_history") == _from_every_date(lake, "customer_history", edge)
+    for name in ("customer_ltv", "monthly_retention"):
+        assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), (name, day)
+    return plans
+
+
+def test_customer_level_gold_through_the_history_equals_it_from_every_date(lake: Lake, config) -> None:
+    _shop(lake)
+    first = _day(lake, config, "2026-11-20")
+    assert first["customer_history"].settled_before == "2026-09-01"
+    assert "order_date >= '2026-09-01'" in first["customer_ltv"].create_sql
+    assert "monthly_retention" not in first["monthly_retention"].create_sql.split(" as\n", 1)[1]
+
+    # a new day, a new customer (not in silver yet): the history holds, retention keeps its settled months
+    _put_day(lake, "2026-11-20", [(3, 1, "9.00"), (5, 1, "1.00")])
+    second = _day(lake, config, "2026-11-21")
+    assert second["customer_history"].has_work is False
+    assert f"from {lake.database}.monthly_retention" in second["monthly_retention"].create_sql
+    assert "where order_date >= '2026-09-01'" in second["monthly_retention"].create_sql
+
+    # a month on: September settles and is folded into the history's own rows
+    third = _day(lake, config, "2026-12-05")
+    history = third["customer_history"].create_sql
+    assert "order_date < '2026-10-01'" in history and "order_date >= '2026-09-01'" in history
+    assert third["customer_ltv"].settled_before == "2026-10-01"
+
+    # a correction reaches a settled month: the history is folded again from every settled date,
+    # and monthly_retention counted from every date
+    _put_day(lake, "2026-08-15", [(1, 1, "20.00")])
+    fourth = _day(lake, config, "2026-12-06")
+    assert "order_date >= " not in fourth["customer_history"].create_sql
+    assert f"from {lake.database}.monthly_retention" not in fourth["monthly_retention"].create_sql
+    assert _rows(lake, "select customer_id, orders from customer_history where customer_id = 4") == []
