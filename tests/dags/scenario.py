@@ -188,8 +188,8 @@ def selects_queued(athena: Any, workgroup: str, seconds: int, matching: str) -> 
         athena.untag_resource(ResourceARN=arn, TagKeys=list(tags))
 
 
-def selects_since(athena: Any, workgroup: str, since: datetime) -> list[dict[str, Any]]:
-    """The workgroup's SELECTs submitted since `since` (Athena lists the newest first)."""
+def queries_since(athena: Any, workgroup: str, since: datetime) -> list[dict[str, Any]]:
+    """The workgroup's queries submitted since `since` (Athena lists the newest first)."""
     found = []
     for page in athena.get_paginator("list_query_executions").paginate(WorkGroup=workgroup):
         ids = page["QueryExecutionIds"]
@@ -197,10 +197,31 @@ def selects_since(athena: Any, workgroup: str, since: datetime) -> list[dict[str
             break
         executions = athena.batch_get_query_execution(QueryExecutionIds=ids)["QueryExecutions"]
         recent = [e for e in executions if e["Status"]["SubmissionDateTime"] >= since]
-        found += [e for e in recent if e["StatementType"] == "DML" and e["SubstatementType"] == "SELECT"]
+        found += recent
         if len(recent) < len(executions):
             break
     return found
+
+
+def selects_since(athena: Any, workgroup: str, since: datetime) -> list[dict[str, Any]]:
+    return [
+        e
+        for e in queries_since(athena, workgroup, since)
+        if e["StatementType"] == "DML" and e["SubstatementType"] == "SELECT"
+    ]
+
+
+CUSTOMER_LEVEL = ("customer_history", "customer_ltv", "monthly_retention")
+
+
+def customer_level_staging(athena: Any, workgroup: str, since: datetime) -> dict[str, str]:
+    """The CTAS each customer-level gold dataset staged with since `since` (none: not staged)."""
+    staged = {}
+    for execution in queries_since(athena, workgroup, since):
+        for name in CUSTOMER_LEVEL:
+            if execution["Query"].startswith(f"create table staging.gold_{name}_"):
+                staged[name] = execution["Query"]
+    return staged
 
 
 class Source:
@@ -269,6 +290,7 @@ def _run_day2(scenario: Scenario, run_day: Any, workgroup: str) -> None:
         "select max(unit_price) from silver.products", database="silver"
     ).rows
     scenario.facts["day2_staging_tables_left"] = _staging_tables_of(scenario, run["run_id"])
+    scenario.facts["day2_customer_level"] = customer_level_staging(scenario.athena, workgroup, since)
     compare_with_oracle(scenario, "day2")
 
 
@@ -360,7 +382,12 @@ def _run_day3(scenario: Scenario, run_day: Any, mwaa_worker: Any) -> None:
     """Day 3 from the source itself, on the replayed MWAA worker: it converges after the failed run."""
     late_order_id = scenario.facts["late_order"][0]
     assert mwaa_worker.install.returncode == 0, mwaa_worker.install.output[-3000:]
+    from lakehouse.config import pipeline_config
+
+    since = datetime.now(UTC)
     scenario.runs["day3"] = mwaa_worker.worker.run_day(DAY3, dict(os.environ))
+    workgroup = pipeline_config().lake.workgroup
+    scenario.facts["day3_customer_level"] = customer_level_staging(scenario.athena, workgroup, since)
     scenario.facts["mwaa_worker_python"] = str(mwaa_worker.worker.python)
     compare_with_oracle(scenario, "day3")
     scenario.facts["analytics"] = {

@@ -154,6 +154,29 @@ def test_gold_equals_the_same_aggregate_computed_in_postgres(
     assert gold == expected
 
 
+def test_customer_level_gold_reads_customer_orders_only_after_the_settled_months(
+    scenario: Scenario,
+) -> None:
+    """Day 2 keeps the history (its edge has not moved) and reads customer_orders from the edge on;
+    day 3's edge moves a month on, so the history folds that month into its own rows. Gold equals
+    Postgres both days (the oracle test)."""
+    from lakehouse.config import pipeline_config
+    from lakehouse.wap.settled import settled_before
+
+    days = pipeline_config().gold_dataset("customer_history").settles_after_days
+    edge2, edge3 = settled_before(DAY2, days), settled_before(DAY3, days)
+    assert edge2 < edge3, "the scenario's days 2 and 3 are chosen to straddle a move of the edge"
+    day2, day3 = scenario.facts["day2_customer_level"], scenario.facts["day3_customer_level"]
+    assert "customer_history" not in day2, "the settled months did not move: nothing to fold"
+    assert f"where order_date >= '{edge2}'" in day2["customer_ltv"]
+    assert "from gold.customer_history" in day2["customer_ltv"]
+    retention = day2["monthly_retention"]
+    assert f"where order_date >= '{edge2}'" in retention and "from gold.monthly_retention" in retention
+    history = day3["customer_history"]
+    assert f"order_date < '{edge3}'" in history and f"order_date >= '{edge2}'" in history
+    assert f"where order_date >= '{edge3}'" in day3["monthly_retention"]
+
+
 def test_day_two_rewrites_only_the_partitions_its_changes_touch(scenario: Scenario) -> None:
     changed = scenario.facts["day2_changed_dates"]
     assert scenario.facts["day2_repointed"] == changed

@@ -18,11 +18,12 @@ and a full refresh rebuilt the dataset) replaces the table whole.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from lakehouse.wap.plan import StagePlan
-from lakehouse.wap.records import PUBLISH, TABLE, record_key, write_record
+from lakehouse.wap.records import PUBLISH, TABLE, Record, record_key, write_record
 
 TABLE_INPUT_KEYS = ("Name", "Description", "Owner", "Retention", "PartitionKeys", "TableType", "Parameters")
 
@@ -101,6 +102,38 @@ def _partition_changes(glue: Any, plan: StagePlan, live: dict | None) -> Partiti
     return changes
 
 
+def _published_before(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[str, Any] | None:
+    """The summary of a publish of this staging that completed and then lost its temp table (the
+    last step drops it: a try that died after it is retried), or None when there was none."""
+    key = record_key(plan.layer, plan.name, plan.temp_table)
+    try:
+        body = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    except s3.exceptions.NoSuchKey:
+        return None
+    record = Record.from_json(key, body)
+    live = _table_or_none(glue, plan.live_database, plan.name)
+    if live is None:
+        return None
+    if plan.partition_column:
+        current = {
+            p["Values"][0]: p["StorageDescriptor"]["Location"]
+            for p in _all_partitions(glue, plan.live_database, plan.name)
+        }
+    else:
+        current = {TABLE: live["StorageDescriptor"]["Location"]}
+    if any(current.get(partition) != location for partition, location in record.published.items()):
+        return None
+    return {
+        "dataset": plan.dataset,
+        "published_partitions": sorted(p for p in record.published if p != TABLE),
+        "dropped_partitions": [],
+        "location": plan.location,
+        "superseded": len(record.superseded),
+        "superseded_manifest": f"s3://{bucket}/{key}" if record.superseded else "",
+        "record": f"s3://{bucket}/{key}",
+    }
+
+
 def publish(
     glue: Any,
     s3: Any,
@@ -119,7 +152,10 @@ def publish(
     """
     staged = _table_or_none(glue, plan.staging_database, plan.temp_table)
     if staged is None:
-        raise LookupError(f"staged table {plan.staging_database}.{plan.temp_table} not found")
+        done = _published_before(glue, s3, plan, bucket)
+        if done is None:
+            raise LookupError(f"staged table {plan.staging_database}.{plan.temp_table} not found")
+        return done
     columns = staged["StorageDescriptor"]["Columns"]
     live = _table_or_none(glue, plan.live_database, plan.name)
     replaced = live if live is not None and _keys(live) != _keys(staged) else None

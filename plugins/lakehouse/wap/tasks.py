@@ -292,8 +292,9 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
     A silver publish then advances the table's watermark past the batches it
     merged (after the catalog points at them, so a failure in between merges
     them again, which converges). The temp table goes last (its files are live
-    now and stay): a try that dies between dropping it and ending leaves the data
-    published, but its retry finds no staged table and fails.
+    now and stay): a try that dies after dropping it leaves the data published,
+    and its retry finds this staging's record applied, repoints nothing, and
+    advances the watermark to where it already is.
     """
     from airflow.sdk.exceptions import AirflowSkipException
 

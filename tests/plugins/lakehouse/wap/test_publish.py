@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from aws_helpers import Lake
 
 from lakehouse.wap.plan import StagePlan
@@ -93,6 +94,31 @@ def test_a_retried_publish_changes_nothing_and_keeps_the_first_manifest(lake: La
     assert again["superseded"] == 0, "live locations are never listed as superseded"
     assert json.loads(lake.s3.get_object(Bucket=lake.bucket, Key=key)["Body"].read())["locations"] == recorded
     assert lake.ok("SELECT count(*) FROM sales").rows == [["2"]]
+
+
+def test_a_publish_retried_after_its_temp_table_was_dropped_finds_it_done(lake: Lake) -> None:
+    _live_table(lake)
+    plan = _staged(lake)
+    first = publish(lake.glue, lake.s3, plan, lake.bucket)
+    lake.glue.delete_table(DatabaseName=plan.staging_database, Name=plan.temp_table)  # its last step
+
+    again = publish(lake.glue, lake.s3, plan, lake.bucket)
+
+    assert again["published_partitions"] == first["published_partitions"] == DAYS[1:]
+    assert again["record"] == first["record"]
+    assert lake.ok("SELECT count(*) FROM sales").rows == [["2"]]
+    # a staging dropped before it was ever made live is still an error, naming the table
+    lake.glue.update_partition(
+        DatabaseName=lake.database,
+        TableName="sales",
+        PartitionValueList=[DAYS[1]],
+        PartitionInput={
+            "Values": [DAYS[1]],
+            "StorageDescriptor": {"Location": f"s3://{lake.bucket}/live/sales/v1/day={DAYS[1]}/"},
+        },
+    )
+    with pytest.raises(LookupError, match=f"staged table {plan.staging_database}.sales_r1 not found"):
+        publish(lake.glue, lake.s3, plan, lake.bucket)
 
 
 def test_a_staging_in_another_layout_replaces_the_table_and_supersedes_all_it_served(lake: Lake) -> None:
