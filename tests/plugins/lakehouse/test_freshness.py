@@ -158,3 +158,12 @@ def test_a_publish_that_died_before_repointing_the_catalog_does_not_count(lake: 
 
 def test_the_day_due_is_the_utc_day_before_the_check() -> None:
     assert freshness.due_day(NOW) == DAY
+
+
+def test_every_gold_dataset_is_checked_but_the_history_that_publishes_when_its_edge_moves() -> None:
+    from lakehouse.config import pipeline_config
+
+    config = pipeline_config()
+    checked = freshness.checked_datasets(config)
+    assert "customer_history" not in checked
+    assert set(checked) == {d.name for d in config.gold} - {"customer_history"}
