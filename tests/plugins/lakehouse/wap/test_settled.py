@@ -162,3 +162,12 @@ def test_customer_level_gold_through_the_history_equals_it_from_every_date(lake:
     assert "order_date >= " not in fourth["customer_history"].create_sql
     assert f"from {lake.database}.monthly_retention" not in fourth["monthly_retention"].create_sql
     assert _rows(lake, "select customer_id, orders from customer_history where customer_id = 4") == []
+
+
+def test_a_shop_younger_than_its_settled_months_has_an_empty_history_and_the_same_gold(
+    lake: Lake, config
+) -> None:
+    _shop(lake)
+    plans = _day(lake, config, "2026-08-01")
+    assert plans["customer_history"].settled_before == "2026-05-01"
+    assert _rows(lake, "select count(*) from customer_history") == [("0",)]
