@@ -22,11 +22,11 @@ default) for the previous UTC day. Everything is generated from
    business date, merging every bronze batch not merged yet and rewriting only
    the partitions their changes touch;
 4. **gold_<dataset>**: daily_revenue, product_revenue and customer_orders
-   (the order dates silver's plans rewrote in this run); customer_history
-   (each customer's settled months, folded once a month, skipped on other
-   days); then customer_ltv and monthly_retention, from the history and
-   customer_orders' recent dates only (monthly_retention keeps its settled
-   months' rows as published).
+   (the order dates silver's plans rewrote in this run); then customer_ltv and
+   monthly_retention, from customer_orders' recent dates and customer_history
+   (each customer's settled months, folded a month at a time beside export and
+   silver, skipped on the other days; published once silver's audits pass);
+   monthly_retention keeps its settled months' rows as published.
 
 Every silver and gold write is **write-audit-publish**, three tasks a dataset:
 `stage` picks the partitions and a run-scoped staging location and writes them
@@ -188,9 +188,17 @@ with DAG(
     gold_publishes = {}
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
-        # gold built from other gold reads it as this run published it
-        upstream = [group for group, *_ in silver] + [gold_publishes[name] for name in dataset.built_from]
-        *_, publish = write_audit_publish("gold", dataset.name, upstream, outlets=[asset])
+        if dataset.settles_after_days is not None:
+            # a settled history reads months this run's changes do not reach, as published before
+            # the run: it is staged and audited beside export and silver, off the run's path (what is
+            # built from it checks that it still holds), and published only if silver's audits pass
+            _, _, _, publish = write_audit_publish("gold", dataset.name, select, outlets=[asset])
+            for _, _, silver_audit, _ in silver:
+                silver_audit >> publish
+        else:
+            # gold built from other gold reads it as this run published it
+            upstream = [group for group, *_ in silver] + [gold_publishes[n] for n in dataset.built_from]
+            *_, publish = write_audit_publish("gold", dataset.name, upstream, outlets=[asset])
         gold_publishes[dataset.name] = publish
 
     release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)

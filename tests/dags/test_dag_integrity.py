@@ -157,6 +157,20 @@ def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(d
         assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
 
 
+def test_the_settled_history_is_staged_off_the_runs_path_and_published_after_silvers_audits(
+    dagbag: DagBag,
+) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    stage = dag.get_task("gold_customer_history.stage")
+    assert stage.upstream_task_ids == {"select_tables"}
+    publish = dag.get_task("gold_customer_history.publish")
+    from lakehouse.config import pipeline_config
+
+    silver_audits = {f"silver_{t.name}.audit" for t in pipeline_config().source.tables}
+    assert silver_audits <= publish.upstream_task_ids, "a failed silver audit publishes nothing"
+    assert "gold_customer_orders.publish" not in publish.get_flat_relative_ids(upstream=True)
+
+
 def test_sliced_exports_are_recorded_beside_the_crawl_before_silver_plans(dagbag: DagBag) -> None:
     dag = dagbag.get_dag("lakehouse_daily")
     record = dag.get_task("record_batches")

@@ -425,6 +425,8 @@ def _settled_context(
     try:
         now = settled.month_fingerprints(live_partitions(glue, gold, history.built_from[0]))
     except glue.exceptions.EntityNotFoundException:
+        if dataset is history:
+            return None  # nothing published to fold yet (a first full refresh builds it)
         now = {}
     if dataset is history:
         if day is None:

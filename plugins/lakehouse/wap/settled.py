@@ -9,6 +9,11 @@ customer (orders, revenue, first order date), moving its edge forward once a
 month, and the datasets built from it read customer_orders only from the first
 date the history does not hold (`settled_before`, the first of a month).
 
+The months the history folds are ones a day's changes do not reach, so it is
+staged from customer_orders as published before the run, beside export and
+silver rather than after customer_orders' publish: off the run's path. What is
+built from it checks, after that publish, that the history still holds.
+
 What a table was built from is written on the table itself (Glue table
 parameters, set by the publish): the location it was built into (a rollback
 moves the table elsewhere, so its parameters no longer describe it) and, for

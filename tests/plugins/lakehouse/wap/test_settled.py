@@ -155,12 +155,19 @@ def test_customer_level_gold_through_the_history_equals_it_from_every_date(lake:
     assert "order_date < '2026-10-01'" in history and "order_date >= '2026-09-01'" in history
     assert third["customer_ltv"].settled_before == "2026-10-01"
 
-    # a correction reaches a settled month: the history is folded again from every settled date,
-    # and monthly_retention counted from every date
+    # a run whose customer_orders publish reaches a settled month (a correction older than the
+    # settled edge): the history, staged before that publish, no longer holds, so customer_ltv and
+    # monthly_retention are computed from every date; the next run folds the history again
+    assert _run(lake, config, "customer_history", "2026-12-06").has_work is False
     _put_day(lake, "2026-08-15", [(1, 1, "20.00")])
-    fourth = _day(lake, config, "2026-12-06")
-    assert "order_date >= " not in fourth["customer_history"].create_sql
-    assert f"from {lake.database}.monthly_retention" not in fourth["monthly_retention"].create_sql
+    for name in ("customer_ltv", "monthly_retention"):
+        plan = _run(lake, config, name, "2026-12-06")
+        assert plan.settled_before == "" and "customer_history" not in plan.create_sql, name
+        assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), name
+    fifth = _day(lake, config, "2026-12-07")
+    assert "order_date >= " not in fifth["customer_history"].create_sql
+    # counted from every date after the correction, monthly_retention's settled rows hold again
+    assert f"from {lake.database}.monthly_retention" in fifth["monthly_retention"].create_sql
     assert _rows(lake, "select customer_id, orders from customer_history where customer_id = 4") == []
 
 
