@@ -414,7 +414,9 @@ def _settled_context(
     None when the history already holds every settled month.
 
     The history folds the months before its edge (a month at a time as days pass), from its own
-    rows when no change reached them since, else from every settled date. A dataset built from it
+    rows when no change reached them since, else from every settled date; it reads customer_orders
+    as published before the run (the DAG stages it beside silver), so it has nothing to do in a
+    full refresh, whose publish replaces every date it would read. A dataset built from it
     reads the dated dataset from the history's edge on, when the history still holds; `merge`: its
     own published rows of the settled months still hold too (monthly_retention keeps them).
     """
@@ -429,10 +431,12 @@ def _settled_context(
             return None  # nothing published to fold yet (a first full refresh builds it)
         now = {}
     if dataset is history:
+        if full_refresh:
+            return None  # this run republishes every date it would fold: the next run folds them
         if day is None:
             raise ValueError(f"gold.{dataset.name}: planning a settled history needs the run's day")
         edge = settled.settled_before(day, history.settles_after_days or 0)
-        current = None if full_refresh else settled.built(glue, gold, dataset.name)
+        current = settled.built(glue, gold, dataset.name)
         holds = current is not None and bool(current.settled_before) and current.holds(now)
         if holds and current.settled_before >= edge:
             return None

@@ -318,3 +318,17 @@ def test_a_lake_that_lost_silver_but_kept_its_watermark_says_to_run_a_full_refre
         check_silver_present(FakeGlue({}), "silver", "orders", kept)
     check_silver_present(FakeGlue({("silver", "orders"): [("order_id", "bigint")]}), "silver", "orders", kept)
     check_silver_present(FakeGlue({}), "silver", "orders", Watermark("orders"))  # a new lake: nothing lost
+
+
+def test_the_settled_history_has_nothing_to_fold_before_customer_orders_or_in_a_full_refresh() -> None:
+    from datetime import date
+
+    config = pipeline_config()
+    history = config.gold_dataset("customer_history")
+    kwargs = {"run_id": "r", "athena": Rows([]), "day": date(2026, 11, 20)}
+    assert plan_gold(config, history, glue=FakeGlue({}), **kwargs).has_work is False
+    published = FakeGlue({("gold", "customer_orders"): [("customer_id", "bigint")]})
+    assert plan_gold(config, history, glue=published, full_refresh=True, **kwargs).has_work is False
+    folded = plan_gold(config, history, glue=published, **kwargs)
+    assert folded.has_work and folded.settled_before == "2026-09-01"
+    assert "where order_date < '2026-09-01'" in folded.create_sql
