@@ -60,6 +60,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pendulum
+from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import DAG, Asset, Param, TaskGroup, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
@@ -192,9 +193,16 @@ with DAG(
             # a settled history reads months this run's changes do not reach, as published before
             # the run: it is staged and audited beside export and silver, off the run's path (what is
             # built from it checks that it still holds), and published only if silver's audits pass
-            _, _, _, publish = write_audit_publish("gold", dataset.name, select, outlets=[asset])
+            group, _, _, publish = write_audit_publish("gold", dataset.name, select, outlets=[asset])
             for _, _, silver_audit, _ in silver:
                 silver_audit >> publish
+            # whatever its publish did (published, skipped, failed), what is built from it plans
+            # after it, never beside it: with the live history where it still holds, else from
+            # every date, so a failed fold does not leave them unbuilt
+            with group:
+                finished = EmptyOperator(task_id="finished", trigger_rule="all_done")
+            publish >> finished
+            publish = finished
         else:
             # gold built from other gold reads it as this run published it
             upstream = [group for group, *_ in silver] + [gold_publishes[n] for n in dataset.built_from]

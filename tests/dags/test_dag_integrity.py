@@ -92,7 +92,9 @@ def test_each_dataset_is_three_tasks_stage_audit_publish_each_waiting_on_the_one
     for audit in audits:
         group = audit.task_id.rsplit(".", 1)[0]
         steps = {t.task_id for t in dag.tasks if t.task_id.startswith(f"{group}.")}
-        assert steps == {f"{group}.stage", f"{group}.audit", f"{group}.publish"}
+        # the settled history adds a join: what is built from it waits for its publish, whatever it did
+        joins = {f"{group}.finished"} if group == "gold_customer_history" else set()
+        assert steps == {f"{group}.stage", f"{group}.audit", f"{group}.publish"} | joins
         assert f"{group}.stage" in audit.upstream_task_ids
         assert audit.task_id in dag.get_task(f"{group}.publish").upstream_task_ids
         assert audit.trigger_rule == "none_failed_min_one_success"
@@ -152,7 +154,7 @@ def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(d
     for dataset in ("customer_ltv", "monthly_retention"):
         plan = dag.get_task(f"gold_{dataset}.stage")
         assert "gold_customer_orders.publish" in plan.upstream_task_ids, dataset
-        assert "gold_customer_history.publish" in plan.upstream_task_ids, dataset
+        assert "gold_customer_history.finished" in plan.upstream_task_ids, dataset
         assert "gold_daily_revenue.publish" not in plan.get_flat_relative_ids(upstream=True), dataset
         assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
 
@@ -169,6 +171,9 @@ def test_the_settled_history_is_staged_off_the_runs_path_and_published_after_sil
     silver_audits = {f"silver_{t.name}.audit" for t in pipeline_config().source.tables}
     assert silver_audits <= publish.upstream_task_ids, "a failed silver audit publishes nothing"
     assert "gold_customer_orders.publish" not in publish.get_flat_relative_ids(upstream=True)
+    finished = dag.get_task("gold_customer_history.finished")
+    assert finished.upstream_task_ids == {"gold_customer_history.publish"}
+    assert finished.trigger_rule == "all_done", "a failed fold must not leave ltv and retention unbuilt"
 
 
 def test_sliced_exports_are_recorded_beside_the_crawl_before_silver_plans(dagbag: DagBag) -> None:

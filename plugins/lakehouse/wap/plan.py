@@ -436,16 +436,21 @@ def _settled_context(
         if day is None:
             raise ValueError(f"gold.{dataset.name}: planning a settled history needs the run's day")
         edge = settled.settled_before(day, history.settles_after_days or 0)
+        template = settled.template_digest(dataset.name)
         current = settled.built(glue, gold, dataset.name)
-        holds = current is not None and bool(current.settled_before) and current.holds(now)
+        holds = current is not None and bool(current.settled_before) and current.holds(now, template)
         if holds and current.settled_before >= edge:
             return None
         plan.settled_before = edge
-        plan.table_parameters = settled.parameters(location=plan.location, fingerprints=now, settled=edge)
+        plan.table_parameters = settled.parameters(
+            location=plan.location, fingerprints=now, template=template, settled=edge
+        )
         return {"settled_before": edge, "settled_since": current.settled_before if holds else ""}
     found = settled.built(glue, gold, history.name)
-    edge = found.settled_before if found is not None and found.holds(now) else ""
+    holds = found is not None and found.holds(now, settled.template_digest(history.name))
+    edge = found.settled_before if found is not None and holds else ""
+    template = settled.template_digest(dataset.name)
     own = settled.built(glue, gold, dataset.name) if edge and not full_refresh else None
     plan.settled_before = edge
-    plan.table_parameters = settled.parameters(location=plan.location, fingerprints=now)
-    return {"settled_before": edge, "merge": own is not None and own.holds(now, edge)}
+    plan.table_parameters = settled.parameters(location=plan.location, fingerprints=now, template=template)
+    return {"settled_before": edge, "merge": own is not None and own.holds(now, template, edge)}

@@ -112,8 +112,8 @@ def _published_before(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[
         return None
     record = Record.from_json(key, body)
     live = _table_or_none(glue, plan.live_database, plan.name)
-    if live is None:
-        return None
+    if live is None or not record.published:
+        return None  # a staging that only dropped partitions leaves nothing to recognise it by
     if plan.partition_column:
         current = {
             p["Values"][0]: p["StorageDescriptor"]["Location"]

@@ -15,7 +15,7 @@ silver rather than after customer_orders' publish: off the run's path. What is
 built from it checks, after that publish, that the history still holds.
 
 What a table was built from is written on the table itself (Glue table
-parameters, set by the publish): the location it was built into (a rollback
+parameters, set by the publish): the version of its template, the location it was built into (a rollback
 moves the table elsewhere, so its parameters no longer describe it) and, for
 each month of the dated dataset it read, a fingerprint of that month's live
 partition locations. A location is never reused, so equal fingerprints mean
@@ -37,6 +37,15 @@ from typing import Any
 SETTLED_BEFORE = "lakehouse_settled_before"
 BUILT_FROM = "lakehouse_built_from"
 BUILT_LOCATION = "lakehouse_built_location"
+BUILT_WITH = "lakehouse_built_with"
+
+
+def template_digest(name: str) -> str:
+    """A digest of gold/<name>.sql: rows kept from a build with another version of the template
+    (a changed rule, a new column) must not be merged with rows the new one computes."""
+    from lakehouse.paths import sql_dir
+
+    return hashlib.sha256((sql_dir() / "gold" / f"{name}.sql").read_bytes()).hexdigest()[:32]
 
 
 def settled_before(day: date, days: int) -> str:
@@ -67,10 +76,13 @@ class Built:
 
     settled_before: str
     built_from: dict[str, str]
+    built_with: str
 
-    def holds(self, now: dict[str, str], before: str | None = None) -> bool:
-        """Whether the months before `before` (default: its own settled edge) are still what it read."""
-        return unchanged_before(self.built_from, now, before or self.settled_before)
+    def holds(self, now: dict[str, str], template: str, before: str | None = None) -> bool:
+        """Whether it was built by this version of its template (`template`: its digest) and the
+        months before `before` (default: its own settled edge) are still what it read."""
+        same = self.built_with == template
+        return same and unchanged_before(self.built_from, now, before or self.settled_before)
 
 
 def built(glue: Any, database: str, name: str) -> Built | None:
@@ -88,10 +100,21 @@ def built(glue: Any, database: str, name: str) -> Built | None:
         return None
     if not isinstance(built_from, dict):
         return None
-    return Built(parameters.get(SETTLED_BEFORE, ""), {str(k): str(v) for k, v in built_from.items()})
+    return Built(
+        parameters.get(SETTLED_BEFORE, ""),
+        {str(k): str(v) for k, v in built_from.items()},
+        parameters.get(BUILT_WITH, ""),
+    )
 
 
-def parameters(*, location: str, fingerprints: dict[str, str], settled: str = "") -> dict[str, str]:
-    """The table parameters a publish sets: what the staged table at `location` was built from."""
-    found = {BUILT_LOCATION: location, BUILT_FROM: json.dumps(fingerprints, sort_keys=True)}
+def parameters(
+    *, location: str, fingerprints: dict[str, str], template: str, settled: str = ""
+) -> dict[str, str]:
+    """The table parameters a publish sets: what the staged table at `location` was built from,
+    and with which version of its template."""
+    found = {
+        BUILT_LOCATION: location,
+        BUILT_FROM: json.dumps(fingerprints, sort_keys=True),
+        BUILT_WITH: template,
+    }
     return {**found, SETTLED_BEFORE: settled} if settled else found

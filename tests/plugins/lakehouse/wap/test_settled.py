@@ -135,7 +135,9 @@ def _day(lake: Lake, config, day: str) -> dict[str, StagePlan]:
     return plans
 
 
-def test_customer_level_gold_through_the_history_equals_it_from_every_date(lake: Lake, config) -> None:
+def test_customer_level_gold_through_the_history_equals_it_from_every_date(
+    lake: Lake, config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _shop(lake)
     first = _day(lake, config, "2026-11-20")
     assert first["customer_history"].settled_before == "2026-09-01"
@@ -169,6 +171,17 @@ def test_customer_level_gold_through_the_history_equals_it_from_every_date(lake:
     # counted from every date after the correction, monthly_retention's settled rows hold again
     assert f"from {lake.database}.monthly_retention" in fifth["monthly_retention"].create_sql
     assert _rows(lake, "select customer_id, orders from customer_history where customer_id = 4") == []
+
+    # a new version of a template: nothing its old version built is merged with what the new computes
+    from lakehouse.wap import settled
+
+    digest = settled.template_digest
+    monkeypatch.setattr(settled, "template_digest", lambda name: f"new {digest(name)}")
+    ltv, retention = (
+        _run(lake, config, name, "2026-12-08") for name in ("customer_ltv", "monthly_retention")
+    )
+    assert ltv.settled_before == "" and f"from {lake.database}.monthly_retention" not in retention.create_sql
+    assert _run(lake, config, "customer_history", "2026-12-08").create_sql.count("order_date >= ") == 0
 
 
 def test_a_shop_younger_than_its_settled_months_has_an_empty_history_and_the_same_gold(
