@@ -123,13 +123,21 @@ def _published_before(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[
         current = {TABLE: live["StorageDescriptor"]["Location"]}
     if any(current.get(partition) != location for partition, location in record.published.items()):
         return None
+    published = sorted(p for p in record.published if p != TABLE)
+    return _summary(plan, bucket, key, published=published, dropped=[], superseded=len(record.superseded))
+
+
+def _summary(
+    plan: StagePlan, bucket: str, key: str, *, published: list[str], dropped: list[str], superseded: int
+) -> dict[str, Any]:
+    """What a publish returns (its task's XCom): what changed, and where its record is."""
     return {
         "dataset": plan.dataset,
-        "published_partitions": sorted(p for p in record.published if p != TABLE),
-        "dropped_partitions": [],
+        "published_partitions": published,
+        "dropped_partitions": dropped,
         "location": plan.location,
-        "superseded": len(record.superseded),
-        "superseded_manifest": f"s3://{bucket}/{key}" if record.superseded else "",
+        "superseded": superseded,
+        "superseded_manifest": f"s3://{bucket}/{key}" if superseded else "",
         "record": f"s3://{bucket}/{key}",
     }
 
@@ -234,12 +242,11 @@ def publish(
         )
     for value in changes.deletes:
         glue.delete_partition(DatabaseName=plan.live_database, TableName=plan.name, PartitionValues=[value])
-    return {
-        "dataset": plan.dataset,
-        "published_partitions": changes.published,
-        "dropped_partitions": changes.deletes,
-        "location": plan.location,
-        "superseded": len(superseded),
-        "superseded_manifest": f"s3://{bucket}/{manifest_key}" if superseded else "",
-        "record": f"s3://{bucket}/{manifest_key}",
-    }
+    return _summary(
+        plan,
+        bucket,
+        manifest_key,
+        published=changes.published,
+        dropped=changes.deletes,
+        superseded=len(superseded),
+    )
