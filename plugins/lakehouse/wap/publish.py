@@ -18,12 +18,12 @@ and a full refresh rebuilt the dataset) replaces the table whole.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from lakehouse.wap.gold_dates import live_partitions
 from lakehouse.wap.plan import StagePlan
-from lakehouse.wap.records import PUBLISH, TABLE, Record, record_key, write_record
+from lakehouse.wap.records import PUBLISH, TABLE, read_record, record_key, write_record
 
 TABLE_INPUT_KEYS = ("Name", "Description", "Owner", "Retention", "PartitionKeys", "TableType", "Parameters")
 
@@ -106,19 +106,12 @@ def _published_before(glue: Any, s3: Any, plan: StagePlan, bucket: str) -> dict[
     """The summary of a publish of this staging that completed and then lost its temp table (the
     last step drops it: a try that died after it is retried), or None when there was none."""
     key = record_key(plan.layer, plan.name, plan.temp_table)
-    try:
-        body = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    except s3.exceptions.NoSuchKey:
-        return None
-    record = Record.from_json(key, body)
+    record = read_record(s3, bucket, key)
     live = _table_or_none(glue, plan.live_database, plan.name)
-    if live is None or not record.published:
+    if record is None or live is None or not record.published:
         return None  # a staging that only dropped partitions leaves nothing to recognise it by
     if plan.partition_column:
-        current = {
-            p["Values"][0]: p["StorageDescriptor"]["Location"]
-            for p in _all_partitions(glue, plan.live_database, plan.name)
-        }
+        current = live_partitions(glue, plan.live_database, plan.name)
     else:
         current = {TABLE: live["StorageDescriptor"]["Location"]}
     if any(current.get(partition) != location for partition, location in record.published.items()):

@@ -132,7 +132,13 @@ def read_history(s3: Any, bucket: str, layer: str, name: str) -> list[Record]:
         for item in page.get("Contents", []):
             if not item["Key"].endswith(".json") or "/" in item["Key"][len(prefix) :]:
                 continue
-            body = _read(s3, bucket, item["Key"])
-            if body is not None and "published" in body:
-                history.append(Record.from_json(item["Key"], body))
+            record = read_record(s3, bucket, item["Key"])
+            if record is not None:
+                history.append(record)
     return sorted(history, key=lambda record: (record.recorded_at, record.key))
+
+
+def read_record(s3: Any, bucket: str, key: str) -> Record | None:
+    """The record at `key`; None when there is none, or it was written before `published` existed."""
+    body = _read(s3, bucket, key)
+    return None if body is None or "published" not in body else Record.from_json(key, body)
