@@ -3,7 +3,7 @@
     dist/dags/              the DAG files, with include/ inside (lakehouse.paths looks
                             there on MWAA, which syncs only this folder) and
                             constraints.txt, the lock requirements.txt's --constraint names
-    dist/plugins.zip        the lakehouse package and lakehouse_plugin.py at its root
+    dist/plugins.zip        the lakehouse package, lakehouse_plugin.py and .airflowignore at its root
                             (MWAA unzips it into its plugins folder, which is on sys.path)
     dist/requirements.txt   the repository's, as is
 
@@ -38,6 +38,9 @@ from deploy.layout import (
 
 PLUGIN_PACKAGE = "lakehouse"
 PLUGIN_MODULE = "lakehouse_plugin.py"
+# Airflow executes every .py file under its plugins folder as a plugin module, named by its
+# stem; this file keeps it to the plugin module, the package being imported as a package
+PLUGIN_IGNORE = ".airflowignore"
 CONSTRAINT_LINE = re.compile(r"^(?:-c|--constraint)(?:\s+|\s*=\s*)(?P<target>\S+)")
 
 
@@ -124,6 +127,7 @@ def build(dist: Path = DIST, repo: Path = REPO_ROOT) -> Package:
     plugins = repo / "plugins"
     entries = {path.relative_to(plugins).as_posix(): path for path in shipped_files(plugins / PLUGIN_PACKAGE)}
     entries[PLUGIN_MODULE] = plugins / PLUGIN_MODULE
+    entries[PLUGIN_IGNORE] = plugins / PLUGIN_IGNORE
     write_deterministic_zip(dist / PLUGINS_ZIP, entries)
     shutil.copyfile(repo / REQUIREMENTS, dist / REQUIREMENTS)
     return Package(dist=dist, dag_files=shipped_files(dags), plugin_entries=sorted(entries))

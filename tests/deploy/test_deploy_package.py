@@ -44,7 +44,7 @@ def test_plugins_zip_has_the_lakehouse_package_and_the_plugin_module_at_its_root
     assert "lakehouse_plugin.py" in names
     plugins = REPO_ROOT / "plugins"
     expected = [p.relative_to(plugins).as_posix() for p in shipped_files(plugins / "lakehouse")]
-    assert sorted(names) == sorted([*expected, "lakehouse_plugin.py"])
+    assert sorted(names) == sorted([*expected, "lakehouse_plugin.py", ".airflowignore"])
 
 
 def test_no_cache_and_nothing_of_the_offline_stack_is_shipped(package: Package) -> None:
@@ -167,6 +167,11 @@ print(json.dumps({
     "lakehouse": lakehouse.__file__,
     "include": str(include_dir()),
     "plugins": sorted(p["name"] for p in plugins_manager.get_plugin_info()),
+    # modules Airflow executed from the plugins folder as plugin files, named by their stem
+    "top_level_modules": sorted(
+        name for name, module in sys.modules.items()
+        if "." not in name and Path(getattr(module, "__file__", None) or "/").is_relative_to(sys.argv[3])
+    ),
 }))
 """
 
@@ -185,7 +190,7 @@ def test_the_dags_import_and_the_plugin_loads_from_the_packaged_layout(
         "PYTHONPATH": str(plugins),
     }
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(REPO_ROOT), str(package.dags)],
+        [sys.executable, "-c", PROBE, str(REPO_ROOT), str(package.dags), str(plugins)],
         check=False,
         capture_output=True,
         text=True,
@@ -200,3 +205,5 @@ def test_the_dags_import_and_the_plugin_loads_from_the_packaged_layout(
     assert Path(probe["lakehouse"]).is_relative_to(plugins)
     assert Path(probe["include"]) == package.dags / "include"
     assert "lakehouse" in probe["plugins"]
+    # the package's modules are not executed a second time as plugin files named by their stem
+    assert probe["top_level_modules"] == ["lakehouse", "lakehouse_plugin"]
