@@ -10,6 +10,9 @@ Airflow mounts a plugin's app without authenticating it; the report app
 requires the UI's login on every route itself (lakehouse/web/auth.py), and
 the UI's frame passes it on, since the browser sends the login cookie with
 the frame's same-origin requests.
+
+The app is built on its first request (lakehouse/web/deferred_app.py): Airflow
+loads this module in every task process too, where nothing calls it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import ClassVar
 
 from airflow.plugins_manager import AirflowPlugin
 
-from lakehouse.web.report_app import create_app
+from lakehouse.web.deferred_app import DeferredApp
 
 REPORT_PREFIX = "/lakehouse"
 
@@ -26,7 +29,11 @@ REPORT_PREFIX = "/lakehouse"
 class LakehousePlugin(AirflowPlugin):
     name = "lakehouse"
     fastapi_apps: ClassVar[list[dict]] = [
-        {"app": create_app(), "url_prefix": REPORT_PREFIX, "name": "lakehouse report"}
+        {
+            "app": DeferredApp("lakehouse.web.report_app:create_app"),
+            "url_prefix": REPORT_PREFIX,
+            "name": "lakehouse report",
+        }
     ]
     external_views: ClassVar[list[dict]] = [
         {
