@@ -16,8 +16,9 @@ default) for the previous UTC day. Everything is generated from
    a full export of a table above `source.split_exports.above_mb` runs as
    slices over its key, one task each, and `record_batches` records their
    batch once all are in);
-2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`, deferrable; a denied start fails at once),
-   defined once in pipeline.yaml for Terraform and the local stack;
+2. **crawl**: the bronze Glue crawler (`GlueCrawlerRunOperator`; a crawl still running after
+   a few seconds is deferred, a denied start fails at once), defined once in pipeline.yaml
+   for Terraform and the local stack;
 3. **silver_<table>**: the current state of every record, partitioned by
    business date, merging every bronze batch not merged yet and rewriting only
    the partitions their changes touch;

@@ -27,7 +27,7 @@ DENIAL_CODES = frozenset(
 @contextmanager
 def denials_fail_the_task() -> Iterator[None]:
     """Turn a denied AWS call raised inside the block into AirflowFailException (no retries)."""
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
     from botocore.exceptions import ClientError
 
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from airflow.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException
 from botocore.exceptions import ClientError
 
 from lakehouse.denials import denials_fail_the_task

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from airflow.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException
 from aws_helpers import Lake
 
 from lakehouse.operators.athena import BoundedAthenaOperator
