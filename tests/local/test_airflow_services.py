@@ -11,6 +11,7 @@ installs it where it can).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from stand_ins import JsonReplies, named_process, serving
 
 from local.airflow_api import AirflowApi, logical_date_for, wait_for
 from local.airflow_services import (
+    TASK_PRELOAD,
     Service,
     admin_password,
     api_server_port,
@@ -72,6 +74,24 @@ def test_the_ui_environment_names_the_login_and_the_execution_api(tmp_path: Path
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://127.0.0.1:8123/execution/"
     assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "admin:admin"
     assert env["AIRFLOW_ADMIN_PASSWORD"] == admin_password(tmp_path)
+
+
+def test_the_scheduler_forks_tasks_from_a_forkserver_that_preloaded_what_every_task_imports(
+    tmp_path: Path,
+) -> None:
+    env = ui_env(tmp_path, 8123)
+    assert env["AIRFLOW__SCHEDULER__MP_START_METHOD"] == "forkserver"
+    assert env["AIRFLOW__SCHEDULER__MP_FORKSERVER_PRELOAD"].split(",") == list(TASK_PRELOAD)
+    assert "great_expectations" in TASK_PRELOAD
+    # the lakehouse package is imported by each task afresh: an edit reaches the next task
+    assert not [name for name in TASK_PRELOAD if name.split(".")[0] == "lakehouse"]
+
+
+@pytest.mark.parametrize("module", TASK_PRELOAD)
+def test_every_preloaded_module_exists(module: str) -> None:
+    """multiprocessing skips a preload module it cannot import without a word: a renamed one
+    would quietly make every task import it again."""
+    assert importlib.util.find_spec(module) is not None, module
 
 
 class _HealthyToAll(JsonReplies):
