@@ -6,8 +6,10 @@ several). The demo is `python -m local.demo` at default scale (10,000 orders),
 timed whole and per run, with the wall-clock time during which at least one
 expectation-suite audit ran, excluding the first install (the venv exists).
 The demo runs through the scheduler with the LocalExecutor, a process per
-task as on MWAA, so every audit task pays `audit: gx_import_s` (importing
-Great Expectations) itself; audits run in parallel where the graph allows.
+task as on MWAA; audits run in parallel where the graph allows. Locally each
+task is forked from a process that preloaded Great Expectations (the local
+scheduler's forkserver); on MWAA's Celery workers every audit task pays
+`audit: gx_import_s` (importing Great Expectations) itself.
 
     python bench/pipeline.py [--repeats 7] [--skip-demo]
 
@@ -69,7 +71,7 @@ def demo() -> tuple[float, list[float], bool]:
 
 
 def gx_import_seconds(repeats: int) -> list[float]:
-    """What each audit task pays once on an executor that starts a process per task (MWAA)."""
+    """What each audit task pays once where its process did not inherit the import (MWAA's Celery workers)."""
     probe = "import time; t = time.perf_counter(); import great_expectations; print(time.perf_counter() - t)"
     return [
         float(

@@ -76,13 +76,14 @@ def test_the_ui_environment_names_the_login_and_the_execution_api(tmp_path: Path
     assert env["AIRFLOW_ADMIN_PASSWORD"] == admin_password(tmp_path)
 
 
-def test_the_scheduler_forks_tasks_from_a_forkserver_that_preloaded_what_every_task_imports(
+def test_the_scheduler_forks_tasks_from_a_preloaded_forkserver_and_loops_quickly_when_idle(
     tmp_path: Path,
 ) -> None:
     env = ui_env(tmp_path, 8123)
     assert env["AIRFLOW__SCHEDULER__MP_START_METHOD"] == "forkserver"
     assert env["AIRFLOW__SCHEDULER__MP_FORKSERVER_PRELOAD"].split(",") == list(TASK_PRELOAD)
     assert "great_expectations" in TASK_PRELOAD
+    assert float(env["AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME"]) < 1  # Airflow's default: 1 s
     # the lakehouse package is imported by each task afresh: an edit reaches the next task
     assert not [name for name in TASK_PRELOAD if name.split(".")[0] == "lakehouse"]
 
