@@ -14,35 +14,18 @@ from aws_helpers import Lake
 from lakehouse.operators.glue_crawler import BronzeCrawlerOperator
 
 
-def test_a_role_that_may_not_start_the_crawler_fails_the_task_without_retries(
-    lake: Lake, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    name = f"crawler-{lake.database}"
-    lake.glue.create_crawler(
-        Name=name,
-        Role=lake.crawler_role(),
-        DatabaseName=lake.database,
-        Targets={"S3Targets": [{"Path": f"s3://{lake.bucket}/bronze/"}]},
-    )
-    crawler_arn = f"arn:aws:glue:us-east-1:123456789012:crawler/{name}"
-    only_read = [{"Effect": "Allow", "Action": "glue:GetCrawler", "Resource": crawler_arn}]
-    connection = lake.role_connection(only_read)
-    monkeypatch.setenv("AIRFLOW_CONN_DENIED_AWS", json.dumps(connection))
-    task = BronzeCrawlerOperator(
-        task_id="crawl_bronze", crawler_name=name, aws_conn_id="denied_aws", retries=2
-    )
-
-    with pytest.raises(AirflowFailException) as failed:
-        task.execute({})
-
-    assert "AccessDeniedException" in str(failed.value)
-    assert f"not authorized to perform: glue:StartCrawler on resource: {crawler_arn}" in str(failed.value)
-    assert lake.glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
-    assert "LastCrawl" not in lake.glue.get_crawler(Name=name)["Crawler"]
+def _arn(crawler: str) -> str:
+    return f"arn:aws:glue:us-east-1:123456789012:crawler/{crawler}"
 
 
-def _crawler_over(lake: Lake, folder: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """A crawler of `folder`, and a connection whose role may start and read it and nothing else."""
+def _crawler_over(
+    lake: Lake,
+    folder: str,
+    monkeypatch: pytest.MonkeyPatch,
+    actions: list[str] | None = None,
+) -> tuple[str, str]:
+    """A crawler of `folder`, and a connection whose role may do `actions` on it (by default start
+    and read it) and nothing else."""
     name = f"crawler-{folder}-{lake.database}"
     lake.glue.create_crawler(
         Name=name,
@@ -50,12 +33,25 @@ def _crawler_over(lake: Lake, folder: str, monkeypatch: pytest.MonkeyPatch) -> t
         DatabaseName=lake.database,
         Targets={"S3Targets": [{"Path": f"s3://{lake.bucket}/{folder}/"}]},
     )
-    crawler_arn = f"arn:aws:glue:us-east-1:123456789012:crawler/{name}"
-    allowed = [
-        {"Effect": "Allow", "Action": ["glue:StartCrawler", "glue:GetCrawler"], "Resource": crawler_arn}
-    ]
-    monkeypatch.setenv("AIRFLOW_CONN_CRAWLING_AWS", json.dumps(lake.role_connection(allowed)))
+    allowed = actions or ["glue:StartCrawler", "glue:GetCrawler"]
+    statement = [{"Effect": "Allow", "Action": allowed, "Resource": _arn(name)}]
+    monkeypatch.setenv("AIRFLOW_CONN_CRAWLING_AWS", json.dumps(lake.role_connection(statement)))
     return name, "crawling_aws"
+
+
+def test_a_role_that_may_not_start_the_crawler_fails_the_task_without_retries(
+    lake: Lake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, conn = _crawler_over(lake, "bronze", monkeypatch, actions=["glue:GetCrawler"])
+    task = BronzeCrawlerOperator(task_id="crawl_bronze", crawler_name=name, aws_conn_id=conn, retries=2)
+
+    with pytest.raises(AirflowFailException) as failed:
+        task.execute({})
+
+    assert "AccessDeniedException" in str(failed.value)
+    assert f"not authorized to perform: glue:StartCrawler on resource: {_arn(name)}" in str(failed.value)
+    assert lake.glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
+    assert "LastCrawl" not in lake.glue.get_crawler(Name=name)["Crawler"]
 
 
 def test_a_crawl_over_within_the_wait_ends_in_the_worker_without_deferring(
