@@ -121,9 +121,9 @@ def ui_env(home: Path, port: int) -> dict[str, str]:
         "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         # A level of tasks starts when the scheduler's loop sees the one before it end; idle,
-        # the loop sleeps (1 s by default, so about half a second a level on average). Locally
-        # one person watches a run of fifteen levels: a quarter of a second costs the idle
-        # scheduler a few percent of a core more. MWAA keeps its own setting.
+        # the loop sleeps (Airflow's default: a second), and every level of a run waits out part
+        # of that sleep. Locally one person watches one run at a time, so a shorter sleep is
+        # worth the little CPU it costs the idle scheduler. MWAA keeps its own setting.
         "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "0.25",
         "AIRFLOW__SCHEDULER__MP_START_METHOD": "forkserver",
         "AIRFLOW__SCHEDULER__MP_FORKSERVER_PRELOAD": ",".join(TASK_PRELOAD),
