@@ -75,15 +75,17 @@ from lakehouse.wap import tasks
 config = pipeline_config()
 lake = config.lake
 TABLE_NAMES = [table.name for table in config.source.tables]
+SILVER_DATASETS = [f"silver.{name}" for name in TABLE_NAMES]
 QUERY_TIMEOUT = timedelta(minutes=config.athena.query_timeout_minutes)
 
 
-def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outlets=()):
+def write_audit_publish(layer: str, name: str, upstream, *, layer_datasets=(), reads_staged=(), outlets=()):
     """The task group that stages, audits and publishes one dataset: three tasks, one per step.
 
     Returns the group, its stage, its audit and its publish, so that a layer's
     audits can wait for all of its staging (their lookups read each other's
-    staged data) and silver's publishes for all of silver's audits.
+    staged data), silver's publishes for all of silver's audits, and gold's
+    publishes for silver's.
     """
     with TaskGroup(group_id=names.group_id(layer, name)) as group:
         stage = task(
@@ -96,6 +98,7 @@ def write_audit_publish(layer: str, name: str, upstream, layer_datasets=(), outl
             layer=layer,
             dataset=name,
             layer_datasets=layer_datasets,
+            reads_staged=reads_staged,
             day=names.BUSINESS_DAY_TEMPLATE,
             aws_conn_id=lake.aws_conn_id,
             query_timeout=QUERY_TIMEOUT,
@@ -205,15 +208,23 @@ with DAG(
             publish >> finished
             publish = finished
         else:
-            # gold built from other gold reads it as this run published it
-            upstream = [group for group, *_ in silver] + [gold_publishes[n] for n in dataset.built_from]
-            *_, publish = write_audit_publish("gold", dataset.name, upstream, outlets=[asset])
+            # gold is staged from silver as this run will publish it (silver's staged rows),
+            # beside silver's audits, and published after silver: a failed silver audit
+            # publishes neither. Gold built from other gold reads it as this run published it.
+            upstream = [stage for _, stage, _, _ in silver] + [gold_publishes[n] for n in dataset.built_from]
+            *_, publish = write_audit_publish(
+                "gold", dataset.name, upstream, reads_staged=SILVER_DATASETS, outlets=[asset]
+            )
+            for *_, silver_publish in silver:
+                silver_publish >> publish
         gold_publishes[dataset.name] = publish
 
     release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)
-    # a teardown too: it runs whatever the outcome, and its own never decides the run's
+    # teardowns too: they run whatever the outcome, and their own never decides the run's
     report = task(run_report.report_run, task_id="report_run")().as_teardown(setups=acquire)
-    teardowns = ("release_lake", "report_run")
+    # staged tables are read until the last stage and audit, so no publish drops its own
+    drop = task(tasks.drop_staged, task_id="drop_staged")().as_teardown(setups=acquire)
+    teardowns = ("release_lake", "report_run", "drop_staged")
     for leaf in [t for t in dag.tasks if not t.downstream_list and t.task_id not in teardowns]:
-        leaf >> report
-    report >> release
+        leaf >> [report, drop]
+    [report, drop] >> release

@@ -58,6 +58,14 @@ def wap_task_id(layer: str, name: str, step: str) -> str:
     return f"{group_id(layer, name)}.{step}"
 
 
+def dataset_parts(dataset: str) -> tuple[str, str]:
+    """silver.orders -> ("silver", "orders"), or a ValueError naming what is not a layer's dataset."""
+    layer, dot, name = dataset.partition(".")
+    if not dot or layer not in LAYERS or not name:
+        raise ValueError(f"not a dataset of a layer ({', '.join(LAYERS)}): {dataset!r}")
+    return layer, name
+
+
 def dataset_of_task(task_id: str) -> str | None:
     """silver_orders.audit -> silver.orders; None for a task outside the write-audit-publish groups."""
     group, dot, _ = task_id.partition(".")

@@ -375,6 +375,7 @@ def _run_day3_failed_audit(scenario: Scenario, source: Source, run_day: Any) -> 
     )
     scenario.facts["gold_unchanged_by_failed_run"] = gold_snapshot() == gold_before
     scenario.facts["published_unchanged_by_failed_run"] = published_state(scenario.glue) == published_before
+    scenario.facts["day3_failed_staging_tables_left"] = _staging_tables_of(scenario, run["run_id"])
     source.use(source.database)
 
 

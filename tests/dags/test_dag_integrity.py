@@ -135,12 +135,39 @@ def test_the_run_report_runs_whatever_the_outcome_while_the_lease_is_held(dagbag
     assert report.is_teardown and "release_lake" in report.downstream_task_ids
 
 
+def test_staged_tables_are_dropped_by_a_teardown_after_every_reader_while_the_lease_is_held(
+    dagbag: DagBag,
+) -> None:
+    dag = dagbag.get_dag("lakehouse_daily")
+    drop = dag.get_task("drop_staged")
+    assert drop.is_teardown and "release_lake" in drop.downstream_task_ids
+    readers = {t.task_id for t in dag.tasks if t.task_id.endswith((".stage", ".audit", ".publish"))}
+    assert readers <= drop.get_flat_relative_ids(upstream=True)
+
+
+def test_gold_is_staged_beside_silvers_audits_and_published_after_silvers_publishes(dagbag: DagBag) -> None:
+    from lakehouse.config import pipeline_config
+
+    dag = dagbag.get_dag("lakehouse_daily")
+    tables = [t.name for t in pipeline_config().source.tables]
+    silver_stages = {f"silver_{t}.stage" for t in tables}
+    silver_publishes = {f"silver_{t}.publish" for t in tables}
+    for dataset in ("daily_revenue", "product_revenue", "customer_orders"):
+        stage = dag.get_task(f"gold_{dataset}.stage")
+        assert stage.upstream_task_ids == silver_stages, dataset
+        before = stage.get_flat_relative_ids(upstream=True)
+        assert not before & ({f"silver_{t}.audit" for t in tables} | silver_publishes), dataset
+        audit = dag.get_task(f"gold_{dataset}.audit")
+        assert audit.reads_staged == [("silver", t) for t in tables], "its lookups read silver as staged"
+        assert silver_publishes <= dag.get_task(f"gold_{dataset}.publish").upstream_task_ids, dataset
+
+
 def test_every_daily_task_but_the_runs_bookkeeping_is_timed_under_a_stage(dagbag: DagBag) -> None:
     from lakehouse import stages
 
     dag = dagbag.get_dag("lakehouse_daily")
     untimed = {t.task_id for t in dag.tasks if stages.stage_of_task(t.task_id) is None}
-    assert untimed == {"acquire_lake", "report_run", "release_lake"}
+    assert untimed == {"acquire_lake", "report_run", "drop_staged", "release_lake"}
     assert {stages.stage_of_task(t.task_id) for t in dag.tasks} - {None} == set(stages.STAGES)
     hooks = {
         t.task_id: t.partial_kwargs["post_execute"] if hasattr(t, "partial_kwargs") else t._post_execute_hook

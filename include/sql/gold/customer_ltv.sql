@@ -34,7 +34,7 @@ customers as (
     select
         customer_id,
         segment
-    from {{ silver_db | identifier }}.customers
+    from ({{ relation("silver", "customers", ["customer_id", "segment"]) }}) as customers
 ),
 
 final as (

@@ -13,17 +13,15 @@ with counted_orders as (
         order_id,
         customer_id,
         order_date
-    from {{ silver_db | identifier }}.orders
+    from ({{ relation("silver", "orders", ["order_id", "customer_id", "order_date", "status"], partitions, "order_date") }}) as orders
     where status in ('paid', 'shipped', 'delivered')
-      and order_date in ({{ partitions | sql_list }})
 ),
 
 order_revenue as (
     select
         order_id,
         sum(quantity * unit_price - discount) as revenue
-    from {{ silver_db | identifier }}.order_items
-    where created_date in ({{ partitions | sql_list }})
+    from ({{ relation("silver", "order_items", ["order_id", "quantity", "unit_price", "discount"], partitions, "created_date") }}) as items
     group by order_id
 ),
 

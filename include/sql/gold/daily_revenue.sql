@@ -14,9 +14,8 @@ with counted_orders as (
         order_id,
         customer_id,
         order_date
-    from {{ silver_db | identifier }}.orders
+    from ({{ relation("silver", "orders", ["order_id", "customer_id", "order_date", "status"], partitions, "order_date") }}) as orders
     where status in ('paid', 'shipped', 'delivered')
-      and order_date in ({{ partitions | sql_list }})
 ),
 
 order_items as (
@@ -24,8 +23,7 @@ order_items as (
         order_id,
         quantity,
         quantity * unit_price - discount as line_revenue
-    from {{ silver_db | identifier }}.order_items
-    where created_date in ({{ partitions | sql_list }})
+    from ({{ relation("silver", "order_items", ["order_id", "quantity", "unit_price", "discount"], partitions, "created_date") }}) as items
 ),
 
 order_totals as (

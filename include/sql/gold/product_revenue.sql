@@ -7,9 +7,8 @@ with counted_orders as (
     select
         order_id,
         order_date
-    from {{ silver_db | identifier }}.orders
+    from ({{ relation("silver", "orders", ["order_id", "order_date", "status"], partitions, "order_date") }}) as orders
     where status in ('paid', 'shipped', 'delivered')
-      and order_date in ({{ partitions | sql_list }})
 ),
 
 order_items as (
@@ -18,15 +17,14 @@ order_items as (
         product_id,
         quantity,
         quantity * unit_price - discount as line_revenue
-    from {{ silver_db | identifier }}.order_items
-    where created_date in ({{ partitions | sql_list }})
+    from ({{ relation("silver", "order_items", ["order_id", "product_id", "quantity", "unit_price", "discount"], partitions, "created_date") }}) as items
 ),
 
 products as (
     select
         product_id,
         category
-    from {{ silver_db | identifier }}.products
+    from ({{ relation("silver", "products", ["product_id", "category"]) }}) as products
 ),
 
 final as (

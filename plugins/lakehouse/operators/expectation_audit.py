@@ -50,6 +50,8 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
     :param dataset: the dataset's name in that layer.
     :param layer_datasets: the datasets of the same layer whose staged data this
         audit may read through its lookups (their plans are pulled from XCom).
+    :param reads_staged: datasets of another layer ("silver.orders") whose staged data its
+        lookups read in place of their published rows: gold is audited before silver publishes.
     :param day: the run's business day (templated).
     :param query_timeout: the longest each of its Athena queries may take, queueing included.
     :param plan: the staged plan to audit (StagePlan.to_xcom()), for a DAG that stages otherwise
@@ -68,6 +70,7 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         dataset: str,
         query_timeout: timedelta,
         layer_datasets: Sequence[str] = (),
+        reads_staged: Sequence[str] = (),
         day: str = BUSINESS_DAY_TEMPLATE,
         plan: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -78,6 +81,7 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         self.dataset = dataset
         self.query_timeout = query_timeout
         self.layer_datasets = list(dict.fromkeys([dataset, *layer_datasets]))
+        self.reads_staged = [names.dataset_parts(dataset) for dataset in reads_staged]
         self.day = day
         self.plan = plan
 
@@ -108,14 +112,16 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
         from lakehouse.wap.plan import StagePlan
 
         ti = context["ti"]
-        plans = {} if self.plan is None else {self.dataset: StagePlan.from_xcom(self.plan)}
-        for name in self.layer_datasets if self.plan is None else ():
-            data = ti.xcom_pull(task_ids=names.wap_task_id(self.layer, name, "stage"), key=names.PLAN_KEY)
+        own = (self.layer, self.dataset)
+        plans = {} if self.plan is None else {own: StagePlan.from_xcom(self.plan)}
+        pulled = [(self.layer, name) for name in self.layer_datasets] + self.reads_staged
+        for layer, name in pulled if self.plan is None else ():
+            data = ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "stage"), key=names.PLAN_KEY)
             if data:
-                plans[name] = StagePlan.from_xcom(data)
-        if self.dataset not in plans:
+                plans[(layer, name)] = StagePlan.from_xcom(data)
+        if own not in plans:
             raise AirflowSkipException(f"{self.layer}.{self.dataset}: nothing staged in this run")
-        plan = plans[self.dataset]
+        plan = plans[own]
         config = pipeline_config()
         suite = load_suite(self.layer, self.dataset)
         lake = config.lake

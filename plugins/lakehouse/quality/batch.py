@@ -1,10 +1,9 @@
 """The SQL of an audit: the batch a suite validates, and the baseline of its volume check.
 
 A dataset is audited as it will be once this run publishes, and so are the
-datasets its lookups read: for each of them this run stages, the staged rows
-stand in for the partitions being rewritten (include/sql/audit/relation.sql).
-Lookups of another layer read that layer's published tables, which an earlier
-step of the same run has already published.
+datasets its lookups read: for each of them this run stages, in its layer or
+the one beneath (gold is audited before silver publishes), the staged rows
+stand in for the partitions being rewritten (lakehouse.wap.relations).
 """
 
 from __future__ import annotations
@@ -17,15 +16,16 @@ from lakehouse.config import PipelineConfig
 from lakehouse.quality.suite import SuiteSpec, load_suite
 from lakehouse.sql import identifier, render
 from lakehouse.wap.plan import StagePlan
+from lakehouse.wap.relations import Pending
 
 
 @dataclass
 class AuditScope:
-    """The dataset being audited, and this run's plans for the datasets of its layer."""
+    """The dataset being audited, and this run's plans for the datasets its lookups may read."""
 
     config: PipelineConfig
     plan: StagePlan
-    layer_plans: dict[str, StagePlan]  # dataset name -> plan, for those this run stages
+    plans: dict[tuple[str, str], StagePlan]  # (layer, name) -> plan, for those this run stages
     published: Callable[[str], set[str]]  # layer -> names of its published tables
     # staged column -> (min, max) over the staged rows, None when none are staged (key_range_sql)
     key_ranges: dict[str, tuple[int, int] | None] = field(default_factory=dict)
@@ -55,31 +55,16 @@ class AuditScope:
         `within`: a column of both whose live rows are read only within the staged rows' range
         of it (in_staged_range); for lookups that keep only the rows matching staged keys.
         """
-        live_db = getattr(self.config.lake.databases, identifier(layer))
-        staged = self.layer_plans.get(name) if layer == self.plan.layer else None
+        staged = self.plans.get((layer, name))
         is_live = name in self.published(layer)
         if staged is None and not is_live:
             # neither published nor staged (a first run limited to other tables): no rows,
             # typed as its suite declares so that joins on it still type-check
             declared = load_suite(layer, name).columns
             return render("audit/empty_relation.sql", columns=columns, types=declared)
-        context = {
-            "columns": columns,
-            "live_db": live_db,
-            "table": identifier(name),
-            "temp_table": None,
-            "live_filter": self.in_staged_range(within) if within in self.key_ranges else None,
-        }
-        context["live"] = is_live
-        if staged is not None:
-            context |= {
-                "staging_db": staged.staging_database,
-                "temp_table": staged.temp_table,
-                # a complete staging is the whole dataset: the published table is not read beside it
-                "partition_column": None if staged.complete else staged.partition_column,
-                "partitions": staged.partitions,
-            }
-        return render("audit/relation.sql", **context)
+        pending = Pending(self.config.lake.databases, self.plans)
+        live_filter = self.in_staged_range(within) if within in self.key_ranges else None
+        return pending(layer, name, columns, live=is_live, live_filter=live_filter)
 
     @property
     def staged(self) -> str:

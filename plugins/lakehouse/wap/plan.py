@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any, Protocol
@@ -354,6 +354,7 @@ def plan_gold(
     silver_partitions: dict[str, list[str]] | None = None,
     owed: Iterable[str] = (),
     day: date | None = None,
+    staged: Mapping[tuple[str, str], StagePlan] | None = None,
 ) -> StagePlan:
     """Plan gold.<dataset>: the affected order dates, or the whole dataset.
 
@@ -362,7 +363,12 @@ def plan_gold(
     since the dataset last took effect (`owed`: gold_dates.py), not from bronze:
     gold reads only the layer beneath it. A settled history, and what is built
     from one, is planned by `_settled_context` (`day`: the run's business day).
+    `staged`: this run's plans of the datasets it reads that are not published yet (silver's,
+    staged beside silver's audits): it reads them as they will be published (relations.py).
     """
+    from lakehouse.wap.relations import Pending
+
+    relation = Pending(config.lake.databases, staged or {})
     databases = config.lake.databases
     plan = _new_plan(
         config,
@@ -376,7 +382,7 @@ def plan_gold(
     if dataset.partition_column:
         live = _glue_columns(glue, databases.gold, dataset.name)
         if full_refresh or live is None:
-            sql = render("plan/all_order_dates.sql", silver_db=databases.silver)
+            sql = render("plan/all_order_dates.sql", relation=relation)
             plan.partitions = sorted(row[0] for row in athena.rows(sql, databases.silver) if row[0])
         else:
             planned = silver_partitions or {}
@@ -390,7 +396,7 @@ def plan_gold(
             plan.partitions = sorted(
                 set(plan.partitions) | _live_partition_values(glue, databases.gold, dataset.name)
             )
-    context: dict[str, Any] = {"silver_db": databases.silver, "gold_db": databases.gold}
+    context: dict[str, Any] = {"gold_db": databases.gold, "relation": relation}
     if not dataset.partition_column:
         settled_context = _settled_context(config, dataset, plan, glue, full_refresh=full_refresh, day=day)
         if settled_context is None:

@@ -202,14 +202,23 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
     if layer == "silver":
         plan = _plan_silver(config, name, glue, s3, context)
     else:
+        from lakehouse.wap.plan import StagePlan
+
         dataset = config.gold_dataset(name)
-        silver_partitions = {}
-        for table in config.affecting(dataset):
+        # silver as this run will publish it: gold is staged beside silver's audits, from
+        # silver's staged rows (a silver table with no changes was skipped and planned nothing)
+        staged = {}
+        for table in config.source.tables:
             planned = context["ti"].xcom_pull(
-                task_ids=names.wap_task_id("silver", table, "stage"), key=names.PLAN_KEY
+                task_ids=names.wap_task_id("silver", table.name, "stage"), key=names.PLAN_KEY
             )
-            if planned:  # a silver table with no changes in this run was skipped and planned nothing
-                silver_partitions[table] = planned["partitions"]
+            if planned:
+                staged[("silver", table.name)] = StagePlan.from_xcom(planned)
+        silver_partitions = {
+            table: staged[("silver", table)].partitions
+            for table in config.affecting(dataset)
+            if ("silver", table) in staged
+        }
         # gold's dates come from silver, not from bronze: this run's plans, and what silver
         # changed since this dataset last took effect (a failed gold run, a silver rollback)
         rebuild_all, owed = bool(params.get("full_refresh")), set()
@@ -235,6 +244,7 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
             silver_partitions=silver_partitions,
             owed=owed,
             day=date.fromisoformat(business_day(context)),
+            staged=staged,
         )
     if not plan.has_work and plan.records_without_business_date:
         from airflow.sdk.exceptions import AirflowFailException
@@ -284,24 +294,22 @@ def _plan_silver(config: Any, name: str, glue: Any, s3: Any, context: dict[str, 
 
 
 def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
-    """Repoint the catalog at the audited staging, then drop the temp table; skip when this run
-    staged nothing for the dataset.
+    """Repoint the catalog at the audited staging; skip when this run staged nothing for the dataset.
 
     The plan is pulled here rather than passed in: a silver publish also waits on
     the other silver audits and can run when its own dataset had no changes.
     A silver publish then advances the table's watermark past the batches it
     merged (after the catalog points at them, so a failure in between merges
-    them again, which converges). The temp table goes last (its files are live
-    now and stay): a try that dies after dropping it leaves the data published,
-    and its retry finds this staging's record applied, repoints nothing, and
-    advances the watermark to where it already is.
+    them again, which converges). The temp table stays: what is staged from
+    this dataset in the same run (gold from silver) may still be reading it, and
+    the run's `drop_staged` teardown drops it. A retry finds the partitions
+    already live, repoints nothing, and advances the watermark to where it already is.
     """
     from airflow.sdk.exceptions import AirflowSkipException
 
     from lakehouse.batches import Batch, advanced, read_watermark, write_watermark
     from lakehouse.wap.plan import StagePlan
     from lakehouse.wap.publish import publish
-    from lakehouse.wap.rollback import drop_stage
 
     plan = context["ti"].xcom_pull(task_ids=names.wap_task_id(layer, name, "stage"), key=names.PLAN_KEY)
     if not plan:
@@ -322,8 +330,34 @@ def publish_dataset(layer: str, name: str, **context: Any) -> dict[str, Any]:
         bucket = config.lake.bucket
         merged = [Batch(**batch) for batch in staged.batches]
         write_watermark(s3, bucket, advanced(read_watermark(s3, bucket, name), merged, context["run_id"]))
-    drop_stage(glue, staged.staging_database, staged.temp_table)
     return published
+
+
+def drop_staged(**context: Any) -> list[str]:
+    """Teardown: drop the temp tables of the datasets this run published; return their names.
+
+    A staged table is read until the run's last stage and audit (relations.py), so
+    no publish drops its own. One that did not publish (its audit failed, a stage
+    failed after it) is kept for a look at what was refused; the maintenance DAG
+    drops it with its files once it is older than a run can be. Its files stay:
+    published partitions point at them.
+    """
+    from lakehouse.wap.rollback import drop_stage
+
+    config = pipeline_config()
+    ti = context["ti"]
+    glue = _client(config.lake.aws_conn_id, "glue")
+    dropped = []
+    datasets = [("silver", t.name) for t in config.source.tables] + [("gold", d.name) for d in config.gold]
+    for layer, name in datasets:
+        if not ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "publish")):
+            continue
+        plan = ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "stage"), key=names.PLAN_KEY)
+        if plan:
+            drop_stage(glue, plan["staging_database"], plan["temp_table"])
+            dropped.append(f"{plan['staging_database']}.{plan['temp_table']}")
+    log.info("dropped %d staged tables of published datasets: %s", len(dropped), ", ".join(dropped))
+    return dropped
 
 
 def failure_cause(context: dict[str, Any]) -> str:

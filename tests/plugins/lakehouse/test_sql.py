@@ -114,6 +114,8 @@ RENDERED_SQL = {
     "loop.index",
     "interval_start",
     "live_filter",
+    "staged_where",
+    "live_where",
 }
 RENDERED_CALLS = ("relation(", "in_staged_range(")
 

@@ -29,7 +29,7 @@ def _scope() -> AuditScope:
     return AuditScope(
         pipeline_config(),
         payments,
-        {"payments": payments, "order_items": items},
+        {("silver", "payments"): payments, ("silver", "order_items"): items},
         published=lambda layer: {"orders", "order_items", "payments", "customers", "products"},
     )
 
@@ -66,7 +66,7 @@ def test_the_payments_audit_asks_the_range_of_the_order_keys_its_lookups_read() 
 
 def test_a_complete_staging_is_read_alone_not_beside_a_published_table_in_another_layout() -> None:
     scope = _scope()
-    scope.layer_plans["order_items"].complete = True  # a snapshot rebuilt it whole
+    scope.plans[("silver", "order_items")].complete = True  # a snapshot rebuilt it whole
     sql = scope.relation("silver", "order_items", ["order_id"])
     assert "union all" not in sql and "silver.order_items" not in sql
     assert "staging.silver_order_items_run1" in sql

@@ -81,7 +81,7 @@ def test_a_backfill_of_a_year_is_one_ctas_and_three_inserts() -> None:
     assert plan.create_sql.startswith("create table staging.gold_daily_revenue_scheduled_x_")
     assert len(plan.insert_sqls) == 3
     assert plan.location.startswith("s3://airflow-lakehouse-lake/gold/daily_revenue/_runs/scheduled_x_")
-    assert "select distinct order_date\nfrom silver.orders" in athena.sql[0]
+    assert "from (select order_date from silver.orders) as orders" in athena.sql[0]
     assert StagePlan.from_xcom(plan.to_xcom()) == plan
 
 

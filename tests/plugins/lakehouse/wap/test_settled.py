@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,6 +22,7 @@ from lakehouse.config import pipeline_config
 from lakehouse.sql import render
 from lakehouse.wap.plan import StagePlan, plan_gold
 from lakehouse.wap.publish import publish
+from lakehouse.wap.relations import Pending
 from lakehouse.wap.settled import month_fingerprints, settled_before, unchanged_before
 
 CUSTOMER_LEVEL = ["customer_history", "customer_ltv", "monthly_retention"]
@@ -122,7 +124,8 @@ def _rows(lake: Lake, sql: str) -> list[tuple]:
 def _from_every_date(lake: Lake, name: str, edge: str = "") -> list[tuple]:
     """The dataset as its template computes it from every order date (or, for the history, every
     date before `edge`), nothing published read."""
-    context = {"gold_db": lake.database, "silver_db": lake.database, "settled_since": "", "merge": False}
+    relation = Pending(SimpleNamespace(gold=lake.database, silver=lake.database))
+    context = {"gold_db": lake.database, "relation": relation, "settled_since": "", "merge": False}
     return _rows(lake, render(f"gold/{name}.sql", **context, settled_before=edge))
 
 
