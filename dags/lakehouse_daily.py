@@ -23,11 +23,13 @@ default) for the previous UTC day. Everything is generated from
    business date, merging every bronze batch not merged yet and rewriting only
    the partitions their changes touch;
 4. **gold_<dataset>**: daily_revenue, product_revenue and customer_orders
-   (the order dates silver's plans rewrote in this run); then customer_ltv and
-   monthly_retention, from customer_orders' recent dates and customer_history
-   (each customer's settled months, folded a month at a time beside export and
-   silver, skipped on the other days; published once silver's audits pass);
-   monthly_retention keeps its settled months' rows as published.
+   (the order dates silver's plans rewrote in this run), staged from silver's
+   staged rows beside silver's audits and published after silver; then
+   customer_ltv and monthly_retention, staged from customer_orders' staged rows
+   (its recent dates) beside its audit, and customer_history (each customer's
+   settled months, folded a month at a time beside export and silver, skipped
+   on the other days; published once silver's audits pass); monthly_retention
+   keeps its settled months' rows as published.
 
 Every silver and gold write is **write-audit-publish**, three tasks a dataset:
 `stage` picks the partitions and a run-scoped staging location and writes them
@@ -40,9 +42,13 @@ failure fails it without retrying and publishes nothing, warnings are recorded;
 the JSON result and Data Docs go to `s3://<lake>/reports/<dag_id>/<dataset>/<day>/<run_id>/`.
 Silver audits wait for all of silver to be staged, so that cross-table checks
 (every order item's order exists) see this run's data, and silver publishes
-only when every silver audit passed (all or nothing). `publish`
-repoints the Glue catalog at the staged files, partition by partition, lists
-the superseded locations and drops the temp table. Gold publishes emit Airflow Assets.
+only when every silver audit passed (all or nothing). What reads a dataset
+before its publish (gold's stages, audits' lookups) reads it as it will be
+published: the staged rows of the partitions this run rewrites, the published
+rows of the rest. `publish` repoints the Glue catalog at the staged files,
+partition by partition, and lists the superseded locations; the `drop_staged`
+teardown drops the published datasets' temp tables once nothing reads them.
+Gold publishes emit Airflow Assets.
 
 **Alerts**: a task that fails after its retries notifies the pipeline topic (its
 cause and log URL), an audit with findings the data-quality topic, and the
@@ -190,7 +196,9 @@ with DAG(
         for _, staging, other_audit, _ in silver:
             staging >> audit
             other_audit >> publish
-    gold_publishes = {}
+    # what gold built from a dataset waits for before it stages (that dataset's stage: its staged
+    # rows are read; a settled history's end), and before it publishes (that dataset's publish)
+    gold_ready, gold_publishes = {}, {}
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
         if dataset.settles_after_days is not None:
@@ -206,18 +214,21 @@ with DAG(
             with group:
                 finished = EmptyOperator(task_id="finished", trigger_rule="all_done")
             publish >> finished
-            publish = finished
-        else:
-            # gold is staged from silver as this run will publish it (silver's staged rows),
-            # beside silver's audits, and published after silver: a failed silver audit
-            # publishes neither. Gold built from other gold reads it as this run published it.
-            upstream = [stage for _, stage, _, _ in silver] + [gold_publishes[n] for n in dataset.built_from]
-            *_, publish = write_audit_publish(
-                "gold", dataset.name, upstream, reads_staged=SILVER_DATASETS, outlets=[asset]
-            )
-            for *_, silver_publish in silver:
-                silver_publish >> publish
-        gold_publishes[dataset.name] = publish
+            gold_ready[dataset.name] = gold_publishes[dataset.name] = finished
+            continue
+        # gold is staged from silver as this run will publish it (silver's staged rows), beside
+        # silver's audits, and published after silver: a failed silver audit publishes neither.
+        # Gold built from other gold is staged likewise from that gold's staged rows, beside its
+        # audit, and published after it.
+        upstream = [stage for _, stage, _, _ in silver] + [gold_ready[n] for n in dataset.built_from]
+        _, stage, _, publish = write_audit_publish(
+            "gold", dataset.name, upstream, reads_staged=SILVER_DATASETS, outlets=[asset]
+        )
+        for *_, silver_publish in silver:
+            silver_publish >> publish
+        for other in dataset.built_from:
+            gold_publishes[other] >> publish
+        gold_ready[dataset.name], gold_publishes[dataset.name] = stage, publish
 
     release = task(tasks.release_lake, task_id="release_lake")().as_teardown(setups=acquire)
     # teardowns too: they run whatever the outcome, and their own never decides the run's

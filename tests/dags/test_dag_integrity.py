@@ -176,14 +176,20 @@ def test_every_daily_task_but_the_runs_bookkeeping_is_timed_under_a_stage(dagbag
     assert {task for task, hook in hooks.items() if hook is not stages.record_clock} == set()
 
 
-def test_gold_built_from_other_gold_waits_for_its_publish_and_not_for_the_rest(dagbag: DagBag) -> None:
+def test_gold_built_from_other_gold_is_staged_from_its_staged_rows_and_published_after_it(
+    dagbag: DagBag,
+) -> None:
     dag = dagbag.get_dag("lakehouse_daily")
     for dataset in ("customer_ltv", "monthly_retention"):
-        plan = dag.get_task(f"gold_{dataset}.stage")
-        assert "gold_customer_orders.publish" in plan.upstream_task_ids, dataset
-        assert "gold_customer_history.finished" in plan.upstream_task_ids, dataset
-        assert "gold_daily_revenue.publish" not in plan.get_flat_relative_ids(upstream=True), dataset
-        assert plan.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
+        stage = dag.get_task(f"gold_{dataset}.stage")
+        assert "gold_customer_orders.stage" in stage.upstream_task_ids, dataset
+        assert "gold_customer_history.finished" in stage.upstream_task_ids, dataset
+        before = stage.get_flat_relative_ids(upstream=True)
+        assert not before & {"gold_customer_orders.audit", "gold_customer_orders.publish"}, dataset
+        assert "gold_daily_revenue.stage" not in before, dataset
+        assert stage.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
+        publish = dag.get_task(f"gold_{dataset}.publish")
+        assert "gold_customer_orders.publish" in publish.upstream_task_ids, dataset
 
 
 def test_the_settled_history_is_staged_off_the_runs_path_and_published_after_silvers_audits(

@@ -2,9 +2,9 @@
   gold.customer_ltv: one row per customer (not deleted) with at least one
   counted order: segment, first order date, orders, lifetime revenue.
   A customer's settled months come folded from gold.customer_history, the order
-  dates since (`settled_before` on) from gold.customer_orders as this run
-  published it, joined with silver's customers for the segment and to leave
-  deleted customers out. It reads neither silver's orders nor its items, nor
+  dates since (`settled_before` on) from gold.customer_orders as this run will
+  publish it (its staged rows: `relation`, lakehouse.wap.relations), joined with
+  silver's customers for the segment and to leave deleted customers out. It reads neither silver's orders nor its items, nor
   customer_orders' settled dates: a run pays for one row per customer and the
   recent days. Without a valid history (`settled_before` empty), every date of
   customer_orders is read.
@@ -24,10 +24,8 @@ with activity as (
         cast(order_date as date) as order_date,
         orders,
         revenue
-    from {{ gold_db | identifier }}.customer_orders
-    {%- if settled_before %}
-    where order_date >= {{ settled_before | sql_string }}
-    {%- endif %}
+    from ({{ relation("gold", "customer_orders", ["customer_id", "order_date", "orders", "revenue"],
+        partition_column="order_date", since=settled_before or none) }}) as customer_orders
 ),
 
 customers as (

@@ -1,8 +1,9 @@
 {#-
   gold.monthly_retention: for each cohort (the month of a customer's first
   counted order), how many of its customers placed a counted order N whole
-  months later. Built from gold.customer_orders as this run published it: one
-  row per customer and order date, so no order or item of silver is read again.
+  months later. Built from gold.customer_orders as this run will publish it (its
+  staged rows: `relation`): one row per customer and order date, so no order or
+  item of silver is read again.
   `merge`: the rows of the settled months (before `settled_before`) are kept
   as published (no change reached those months since they were computed) and
   only the months since are counted, from customer_orders' recent dates and,
@@ -13,10 +14,8 @@ with active_months as (
     select distinct
         customer_id,
         date_trunc('month', cast(order_date as date)) as order_month
-    from {{ gold_db | identifier }}.customer_orders
-    {%- if merge %}
-    where order_date >= {{ settled_before | sql_string }}
-    {%- endif %}
+    from ({{ relation("gold", "customer_orders", ["customer_id", "order_date"],
+        partition_column="order_date", since=settled_before if merge else none) }}) as customer_orders
 ),
 
 cohorts as (

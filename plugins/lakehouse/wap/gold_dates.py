@@ -34,6 +34,13 @@ def live_partitions(glue: Any, database: str, table: str) -> dict[str, str]:
     return {p["Values"][0]: p["StorageDescriptor"]["Location"] for page in pages for p in page["Partitions"]}
 
 
+def once_published(live: dict[str, str], staged: dict[str, str], rewritten: list[str]) -> dict[str, str]:
+    """The partitions a table will have once a staging is published (publish.py): its staged
+    partitions, and the live ones it does not rewrite (a rewritten one it staged none of is dropped)."""
+    gone = set(rewritten)
+    return {**{day: where for day, where in live.items() if day not in gone}, **staged}
+
+
 def owed_dates(
     s3: Any, bucket: str, glue: Any, *, gold_database: str, dataset: str, silver_tables: list[str]
 ) -> set[str] | None:

@@ -27,7 +27,7 @@ from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
 from lakehouse.names import RUNS_PREFIX, key_set_table
 from lakehouse.sql import render
 from lakehouse.wap import settled
-from lakehouse.wap.gold_dates import live_partitions
+from lakehouse.wap.gold_dates import live_partitions, once_published
 
 MAX_PARTITIONS_PER_STATEMENT = 100
 
@@ -398,7 +398,9 @@ def plan_gold(
             )
     context: dict[str, Any] = {"gold_db": databases.gold, "relation": relation}
     if not dataset.partition_column:
-        settled_context = _settled_context(config, dataset, plan, glue, full_refresh=full_refresh, day=day)
+        settled_context = _settled_context(
+            config, dataset, plan, glue, full_refresh=full_refresh, day=day, staged=staged or {}
+        )
         if settled_context is None:
             plan.has_work = False
             return plan
@@ -415,6 +417,7 @@ def _settled_context(
     *,
     full_refresh: bool,
     day: date | None,
+    staged: Mapping[tuple[str, str], StagePlan],
 ) -> dict[str, Any] | None:
     """The template context of a settled history, or of a dataset built from one (settled.py);
     None when the history already holds every settled month.
@@ -430,12 +433,21 @@ def _settled_context(
     history = dataset if dataset.settles_after_days is not None else config.settled_history(dataset)
     if history is None:
         return {}
+    dated = history.built_from[0]
     try:
-        now = settled.month_fingerprints(live_partitions(glue, gold, history.built_from[0]))
+        partitions = live_partitions(glue, gold, dated)
     except glue.exceptions.EntityNotFoundException:
         if dataset is history:
             return None  # nothing published to fold yet (a first full refresh builds it)
-        now = {}
+        partitions = {}
+    pending = staged.get(("gold", dated)) if dataset is not history else None
+    if pending is not None:
+        # built from the dated dataset as this run will publish it: compared and recorded as such
+        staged_partitions = live_partitions(glue, pending.staging_database, pending.temp_table)
+        partitions = once_published(
+            {} if pending.complete else partitions, staged_partitions, pending.partitions
+        )
+    now = settled.month_fingerprints(partitions)
     if dataset is history:
         if full_refresh:
             return None  # this run republishes every date it would fold: the next run folds them

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lakehouse.sql import identifier, render, sql_list
+from lakehouse.sql import identifier, render, sql_list, sql_string
 from lakehouse.wap.plan import StagePlan
 
 
@@ -42,46 +42,31 @@ class Pending:
         partitions: Iterable[str] | None = None,
         partition_column: str | None = None,
         *,
+        since: str | None = None,
         live: bool = True,
         live_filter: str | None = None,
     ) -> str:
         """SQL selecting `columns` of <layer>.<name> as it will be after this run publishes.
 
         `partitions` (with the `partition_column` they are values of): read only those, each
-        from where it will be. `live`: whether a published table exists to read beside the
-        staged rows. `live_filter`: a predicate on the published rows only (a key range).
+        from where it will be; `since`: only those from that value on. `live`: whether a
+        published table exists to read beside the staged rows. `live_filter`: a predicate on
+        the published rows only (a key range).
         """
         plan = self.staged.get((layer, name))
         wanted = None if partitions is None else sorted(set(partitions))
         if wanted is not None and (partition_column is None or not wanted):
             raise ValueError(f"{layer}.{name}: partitions to read need a column and at least one value")
-        staged_where: list[str] = []
-        live_where: list[str] = []
-        read_live = live
-        if plan is not None:
-            # a complete or unpartitioned staging is the whole dataset: nothing published beside it
-            rewritten = None if plan.complete or not plan.partition_column else set(plan.partitions)
-            read_live = live and rewritten is not None
-            split = wanted is not None and rewritten is not None and plan.partition_column == partition_column
-            if split:
-                from_stage = [p for p in wanted if p in rewritten]
-                from_live = [p for p in wanted if p not in rewritten]
-                read_live = read_live and bool(from_live)
-                if read_live:
-                    live_where.append(_in(partition_column, from_live))
-                if not from_stage and read_live:
-                    plan = None  # every partition it reads is one this run does not rewrite
-                else:
-                    staged_where.append(_in(partition_column, from_stage) if from_stage else "false")
-            else:
-                if wanted is not None:
-                    staged_where.append(_in(partition_column, wanted))
-                if read_live:
-                    live_where.append(_in(plan.partition_column, sorted(rewritten), negate=True))
-                    if wanted is not None:
-                        live_where.append(_in(partition_column, wanted))
-        elif wanted is not None:
-            live_where.append(_in(partition_column, wanted))
+        if since is not None and (partition_column is None or wanted is not None):
+            raise ValueError(f"{layer}.{name}: `since` needs a partition column, and no partitions beside")
+        if plan is None:
+            staged_where, live_where, read_live = [], [_in(partition_column, wanted)] if wanted else [], live
+        else:
+            plan, staged_where, live_where, read_live = _sides(plan, wanted, partition_column, live)
+        if since is not None:
+            bound = f"{identifier(partition_column)} >= {sql_string(since)}"
+            staged_where.append(bound)
+            live_where.append(bound)
         if read_live and live_filter:
             live_where.append(live_filter)
         return render(
@@ -95,3 +80,28 @@ class Pending:
             staged_where=" and ".join(staged_where),
             live_where=" and ".join(live_where),
         )
+
+
+def _sides(
+    plan: StagePlan, wanted: list[str] | None, partition_column: str | None, live: bool
+) -> tuple[StagePlan | None, list[str], list[str], bool]:
+    """The staged side's and the published side's predicates when the run stages the dataset, and
+    whether each is read (the plan, or None when the staged side holds none of `wanted`)."""
+    # a complete or unpartitioned staging is the whole dataset: nothing published beside it
+    rewritten = None if plan.complete or not plan.partition_column else set(plan.partitions)
+    read_live = live and rewritten is not None
+    if wanted is None or rewritten is None or plan.partition_column != partition_column:
+        staged_where = [] if wanted is None else [_in(partition_column, wanted)]
+        live_where = []
+        if read_live:
+            live_where.append(_in(plan.partition_column, sorted(rewritten), negate=True))
+            if wanted is not None:
+                live_where.append(_in(partition_column, wanted))
+        return plan, staged_where, live_where, read_live
+    from_stage = [p for p in wanted if p in rewritten]
+    from_live = [p for p in wanted if p not in rewritten]
+    read_live = read_live and bool(from_live)
+    live_where = [_in(partition_column, from_live)] if read_live else []
+    if not from_stage and read_live:
+        return None, [], live_where, True  # every partition it reads is one this run does not rewrite
+    return plan, [_in(partition_column, from_stage) if from_stage else "false"], live_where, read_live

@@ -192,7 +192,7 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
     from airflow.sdk.exceptions import AirflowSkipException
 
     from lakehouse.wap.gold_dates import owed_dates
-    from lakehouse.wap.plan import plan_gold
+    from lakehouse.wap.plan import StagePlan, plan_gold
 
     config = pipeline_config()
     params = context["params"]
@@ -202,18 +202,21 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
     if layer == "silver":
         plan = _plan_silver(config, name, glue, s3, context)
     else:
-        from lakehouse.wap.plan import StagePlan
-
         dataset = config.gold_dataset(name)
         # silver as this run will publish it: gold is staged beside silver's audits, from
-        # silver's staged rows (a silver table with no changes was skipped and planned nothing)
+        # silver's staged rows (a silver table with no changes was skipped and planned nothing);
+        # gold built from dated gold, from that gold's staged rows beside its audit (a settled
+        # history publishes before what is built from it plans, and is read as published)
+        reads = [("silver", table.name) for table in config.source.tables] + [
+            ("gold", other)
+            for other in dataset.built_from
+            if config.gold_dataset(other).settles_after_days is None
+        ]
         staged = {}
-        for table in config.source.tables:
-            planned = context["ti"].xcom_pull(
-                task_ids=names.wap_task_id("silver", table.name, "stage"), key=names.PLAN_KEY
-            )
+        for read in reads:
+            planned = context["ti"].xcom_pull(task_ids=names.wap_task_id(*read, "stage"), key=names.PLAN_KEY)
             if planned:
-                staged[("silver", table.name)] = StagePlan.from_xcom(planned)
+                staged[read] = StagePlan.from_xcom(planned)
         silver_partitions = {
             table: staged[("silver", table)].partitions
             for table in config.affecting(dataset)

@@ -187,6 +187,87 @@ def test_customer_level_gold_through_the_history_equals_it_from_every_date(
     assert _run(lake, config, "customer_history", "2026-12-08").create_sql.count("order_date >= ") == 0
 
 
+def _stage_customer_orders(lake: Lake, config, days: dict[str, list[tuple[int, int, str]]]) -> StagePlan:
+    """customer_orders' staging of a run that rewrites `days`, not published yet."""
+    version = next(versions)
+    location = f"s3://{lake.bucket}/gold/customer_orders/_runs/v{version}/"
+    values = ", ".join(
+        f"(CAST({c} AS bigint), CAST({n} AS bigint), CAST({r} AS decimal(18, 2)), '{day}')"
+        for day, rows in days.items()
+        for c, n, r in rows
+    )
+    temp_table = f"customer_orders_staged_{version}"
+    lake.ok(
+        f"CREATE TABLE {temp_table} WITH (format = 'PARQUET', external_location = '{location}',"
+        " partitioned_by = ARRAY['order_date']) AS SELECT * FROM"
+        f" (VALUES {values}) AS t(customer_id, orders, revenue, order_date)"
+    )
+    return StagePlan(
+        layer="gold",
+        name="customer_orders",
+        live_database=lake.database,
+        live_location=f"s3://{lake.bucket}/gold/customer_orders/",
+        staging_database=lake.database,
+        temp_table=temp_table,
+        location=location,
+        partition_column="order_date",
+        key_columns=["order_date", "customer_id"],
+        partitions=sorted(days),
+    )
+
+
+def _built_from_staged(lake: Lake, config, staged: StagePlan, day: str) -> dict[str, StagePlan]:
+    """customer_ltv and monthly_retention staged from customer_orders' staged rows, then all three
+    published in the DAG's order: customer_orders first."""
+    plans = {}
+    for name in ("customer_ltv", "monthly_retention"):
+        plans[name] = plan_gold(
+            config,
+            config.gold_dataset(name),
+            run_id=f"{name}_{day}",
+            athena=None,
+            glue=lake.glue,
+            day=date.fromisoformat(day),
+            staged={("gold", "customer_orders"): staged},
+        )
+        for sql in [plans[name].create_sql, *plans[name].insert_sqls]:
+            lake.ok(sql)
+    for plan in (staged, *plans.values()):
+        publish(lake.glue, lake.s3, plan, lake.bucket)
+    return plans
+
+
+def test_built_from_customer_orders_staged_rows_it_equals_the_same_built_after_that_publish(
+    lake: Lake, config
+) -> None:
+    from lakehouse.wap import settled
+    from lakehouse.wap.gold_dates import live_partitions
+
+    _shop(lake)
+    _day(lake, config, "2026-11-20")
+    # a run's customer_orders rewrites a recent date and adds one: the history still holds
+    recent = _stage_customer_orders(
+        lake, config, {"2026-10-20": [(1, 3, "4.00")], "2026-11-21": [(2, 1, "8.00"), (6, 1, "1.50")]}
+    )
+    plans = _built_from_staged(lake, config, recent, "2026-11-21")
+    assert plans["customer_ltv"].settled_before == "2026-09-01"
+    assert recent.temp_table in plans["customer_ltv"].create_sql
+    now = settled.month_fingerprints(live_partitions(lake.glue, lake.database, "customer_orders"))
+    for name in ("customer_ltv", "monthly_retention"):
+        assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), name
+        assert settled.built(lake.glue, lake.database, name).built_from == now, "recorded as published"
+
+    # one that reaches a settled month (a correction older than the edge): computed from every date
+    correction = _stage_customer_orders(lake, config, {"2026-08-15": [(1, 1, "20.00")]})
+    plans = _built_from_staged(lake, config, correction, "2026-11-22")
+    assert (
+        plans["customer_ltv"].settled_before == ""
+        and "customer_history" not in plans["customer_ltv"].create_sql
+    )
+    for name in ("customer_ltv", "monthly_retention"):
+        assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), name
+
+
 def test_a_shop_younger_than_its_settled_months_has_an_empty_history_and_the_same_gold(
     lake: Lake, config
 ) -> None:
