@@ -96,6 +96,8 @@ TASK_PRELOAD = (
     "pyarrow.csv",
     "pyarrow.parquet",
     "great_expectations",
+    # one botocore data loader, decoded once, for every session a task creates
+    "local.task_warmup",
 )
 
 

@@ -3,7 +3,8 @@
     customer_id     who placed them
     orders          counted orders: status paid, shipped or delivered, not deleted
     revenue         sum of their lines' quantity * unit_price - discount, exact decimals
-  Rebuilt for the affected order dates only (`partitions`), like daily_revenue.
+  Rebuilt for the affected order dates only (`partitions`), from silver as this
+  run will publish it, like daily_revenue.
   customer_ltv and monthly_retention are built from it: a customer's lifetime
   spans every order date, and this is the narrowest table that holds it, one
   row per customer and day, with no join left to do.

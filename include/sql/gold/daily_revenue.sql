@@ -5,7 +5,8 @@
     revenue         sum of quantity * unit_price - discount, exact decimals
     customers       distinct customers who placed them
     avg_order_value revenue / orders, rounded to cents
-  Rebuilt for the affected order dates only (`partitions`).
+  Rebuilt for the affected order dates only (`partitions`), from silver as this
+  run will publish it (`relation`: its staged rows, lakehouse.wap.relations).
   Items are read from the same date partitions as their orders: an item is
   created with its order.
 -#}

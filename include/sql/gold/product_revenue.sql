@@ -1,7 +1,8 @@
 {#-
   gold.product_revenue: one row per (order_date, product) with units and revenue
   from counted orders; category is the product's current category.
-  Rebuilt for the affected order dates only (`partitions`).
+  Rebuilt for the affected order dates only (`partitions`), from silver as this
+  run will publish it (`relation`: its staged rows, lakehouse.wap.relations).
 -#}
 with counted_orders as (
     select

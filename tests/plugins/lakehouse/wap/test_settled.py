@@ -99,8 +99,8 @@ def _shop(lake: Lake) -> None:
     )
 
 
-def _run(lake: Lake, config, name: str, day: str) -> StagePlan:
-    """One run's stage and publish of `name` (the audit is the DAG's business, not this test's)."""
+def _stage(lake: Lake, config, name: str, day: str, staged: dict | None = None) -> StagePlan:
+    """One run's plan and staging of `name` (`staged`: the plans of what it reads not published yet)."""
     plan = plan_gold(
         config,
         config.gold_dataset(name),
@@ -108,10 +108,17 @@ def _run(lake: Lake, config, name: str, day: str) -> StagePlan:
         athena=None,
         glue=lake.glue,
         day=date.fromisoformat(day),
+        staged=staged,
     )
+    for sql in [plan.create_sql, *plan.insert_sqls] if plan.has_work else ():
+        lake.ok(sql)
+    return plan
+
+
+def _run(lake: Lake, config, name: str, day: str) -> StagePlan:
+    """One run's stage and publish of `name` (the audit is the DAG's business, not this test's)."""
+    plan = _stage(lake, config, name, day)
     if plan.has_work:
-        for sql in [plan.create_sql, *plan.insert_sqls]:
-            lake.ok(sql)
         publish(lake.glue, lake.s3, plan, lake.bucket)
         lake.glue.delete_table(DatabaseName=plan.staging_database, Name=plan.temp_table)
     return plan
@@ -219,19 +226,8 @@ def _stage_customer_orders(lake: Lake, config, days: dict[str, list[tuple[int, i
 def _built_from_staged(lake: Lake, config, staged: StagePlan, day: str) -> dict[str, StagePlan]:
     """customer_ltv and monthly_retention staged from customer_orders' staged rows, then all three
     published in the DAG's order: customer_orders first."""
-    plans = {}
-    for name in ("customer_ltv", "monthly_retention"):
-        plans[name] = plan_gold(
-            config,
-            config.gold_dataset(name),
-            run_id=f"{name}_{day}",
-            athena=None,
-            glue=lake.glue,
-            day=date.fromisoformat(day),
-            staged={("gold", "customer_orders"): staged},
-        )
-        for sql in [plans[name].create_sql, *plans[name].insert_sqls]:
-            lake.ok(sql)
+    reads = {("gold", "customer_orders"): staged}
+    plans = {name: _stage(lake, config, name, day, reads) for name in ("customer_ltv", "monthly_retention")}
     for plan in (staged, *plans.values()):
         publish(lake.glue, lake.s3, plan, lake.bucket)
     return plans
