@@ -85,13 +85,22 @@ SILVER_DATASETS = [f"silver.{name}" for name in TABLE_NAMES]
 QUERY_TIMEOUT = timedelta(minutes=config.athena.query_timeout_minutes)
 
 
-def write_audit_publish(layer: str, name: str, upstream, *, layer_datasets=(), reads_staged=(), outlets=()):
+def write_audit_publish(
+    layer: str,
+    name: str,
+    upstream,
+    *,
+    layer_datasets=(),
+    reads_staged=(),
+    outlets=(),
+    publish_rule="none_failed_min_one_success",
+):
     """The task group that stages, audits and publishes one dataset: three tasks, one per step.
 
     Returns the group, its stage, its audit and its publish, so that a layer's
     audits can wait for all of its staging (their lookups read each other's
     staged data), silver's publishes for all of silver's audits, and gold's
-    publishes for silver's.
+    publishes for silver's. `publish_rule`: the publish's trigger rule.
     """
     with TaskGroup(group_id=names.group_id(layer, name)) as group:
         stage = task(
@@ -116,7 +125,7 @@ def write_audit_publish(layer: str, name: str, upstream, *, layer_datasets=(), r
             task_id="publish",
             outlets=list(outlets),
             multiple_outputs=False,
-            trigger_rule="none_failed_min_one_success",
+            trigger_rule=publish_rule,
         )(layer, name)
         upstream >> stage >> audit >> publish
     return group, stage, audit, publish
@@ -205,15 +214,21 @@ with DAG(
             # a settled history reads months this run's changes do not reach, as published before
             # the run: it is staged and audited beside export and silver, off the run's path (what is
             # built from it checks that it still holds), and published only if silver's audits pass
-            group, _, _, publish = write_audit_publish("gold", dataset.name, select, outlets=[asset])
-            for _, _, silver_audit, _ in silver:
-                silver_audit >> publish
-            # whatever its publish did (published, skipped, failed), what is built from it plans
-            # after it, never beside it: with the live history where it still holds, else from
-            # every date, so a failed fold does not leave them unbuilt
+            # (on most days it has nothing to fold: its skipped audit skips the publish at once,
+            # so what is built from it does not wait for silver's audits to learn that)
+            group, _, _, publish = write_audit_publish(
+                "gold", dataset.name, select, outlets=[asset], publish_rule="all_success"
+            )
             with group:
+                # every silver audit passed or was skipped (none_failed): the join fails otherwise
+                silver_audited = EmptyOperator(task_id="silver_audited", trigger_rule="none_failed")
+                # whatever its publish did (published, skipped, failed), what is built from it
+                # plans after it, never beside it: with the live history where it still holds,
+                # else from every date, so a failed fold does not leave them unbuilt
                 finished = EmptyOperator(task_id="finished", trigger_rule="all_done")
-            publish >> finished
+            for _, _, silver_audit, _ in silver:
+                silver_audit >> silver_audited
+            silver_audited >> publish >> finished
             gold_ready[dataset.name] = gold_publishes[dataset.name] = finished
             continue
         # gold is staged from silver as this run will publish it (silver's staged rows), beside

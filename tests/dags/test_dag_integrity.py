@@ -92,8 +92,10 @@ def test_each_dataset_is_three_tasks_stage_audit_publish_each_waiting_on_the_one
     for audit in audits:
         group = audit.task_id.rsplit(".", 1)[0]
         steps = {t.task_id for t in dag.tasks if t.task_id.startswith(f"{group}.")}
-        # the settled history adds a join: what is built from it waits for its publish, whatever it did
-        joins = {f"{group}.finished"} if group == "gold_customer_history" else set()
+        # the settled history adds two joins: silver's audits passed; its publish is done, whatever it did
+        joins = (
+            {f"{group}.silver_audited", f"{group}.finished"} if group == "gold_customer_history" else set()
+        )
         assert steps == {f"{group}.stage", f"{group}.audit", f"{group}.publish"} | joins
         assert f"{group}.stage" in audit.upstream_task_ids
         assert audit.task_id in dag.get_task(f"{group}.publish").upstream_task_ids
@@ -202,7 +204,12 @@ def test_the_settled_history_is_staged_off_the_runs_path_and_published_after_sil
     from lakehouse.config import pipeline_config
 
     silver_audits = {f"silver_{t.name}.audit" for t in pipeline_config().source.tables}
-    assert silver_audits <= publish.upstream_task_ids, "a failed silver audit publishes nothing"
+    silver_audited = dag.get_task("gold_customer_history.silver_audited")
+    assert silver_audited.upstream_task_ids == silver_audits
+    assert silver_audited.trigger_rule == "none_failed", "a failed silver audit publishes nothing"
+    assert publish.upstream_task_ids == {"gold_customer_history.audit", silver_audited.task_id}
+    # nothing to fold (the audit skipped): skipped at once, not once silver's audits are done
+    assert publish.trigger_rule == "all_success"
     assert "gold_customer_orders.publish" not in publish.get_flat_relative_ids(upstream=True)
     finished = dag.get_task("gold_customer_history.finished")
     assert finished.upstream_task_ids == {"gold_customer_history.publish"}

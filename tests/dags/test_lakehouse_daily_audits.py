@@ -53,8 +53,11 @@ def test_a_failed_audit_publishes_nothing_and_no_gold_staged_beside_it(scenario:
     gold = {task: state for task, state in states.items() if task.startswith("gold_")}
     publishes = {task for task in gold if task.endswith(".publish")}
     assert len(publishes) == 6
-    for task in publishes:
+    for task in publishes - {"gold_customer_history.publish"}:
         assert gold[task] == "upstream_failed", (task, gold[task])
+    # the history's publish is skipped at once when it has nothing to fold, else waits for silver
+    assert gold["gold_customer_history.publish"] in ("skipped", "upstream_failed")
+    assert gold["gold_customer_history.silver_audited"] == "upstream_failed"
     assert "failed" not in gold.values()
     for dataset in SILVER:
         assert states[f"silver_{dataset}.publish"] == "upstream_failed"  # silver is all or nothing
