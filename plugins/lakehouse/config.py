@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -446,11 +446,20 @@ def describe_errors(error: ValidationError, path: Path, what: str = "pipeline co
     return "\n".join(lines)
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML's safe subset, parsed by libyaml when PyYAML was built with it (its wheels are).
+
+    Every task process parses the DAG file, which reads pipeline.yaml and every dataset's
+    suite, and the pure-Python parser is most of what reading them costs.
+    """
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_config(path: Path | str) -> PipelineConfig:
     """Read and validate a pipeline config; raise ConfigError naming each bad key."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = parse_yaml(path.read_text())
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read pipeline config: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

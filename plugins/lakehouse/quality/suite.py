@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from lakehouse.config import Strict, describe_errors
+from lakehouse.config import Strict, describe_errors, parse_yaml
 from lakehouse.paths import sql_dir
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,62}$")]
@@ -140,7 +140,7 @@ def suite_path(layer: str, name: str) -> Path:
 
 def load_suite_file(path: Path) -> SuiteSpec:
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = parse_yaml(path.read_text())
     except OSError as exc:
         raise SuiteError(f"{path}: cannot read expectation suite: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lakehouse.config import ConfigError, load_config, pipeline_config
+from lakehouse.config import ConfigError, load_config, parse_yaml, pipeline_config
 from lakehouse.paths import include_dir
 
 VALID = {
@@ -251,3 +251,10 @@ def test_abandoned_staging_outlives_a_running_run(tmp_path: Path) -> None:
         load_config(write(tmp_path, content))
     content["maintenance"]["abandoned_staging_days"] = 2
     assert load_config(write(tmp_path, content)).maintenance.abandoned_staging_days == 2
+
+
+def test_yaml_is_read_as_its_safe_subset_whichever_parser_reads_it() -> None:
+    text = (include_dir() / "pipeline.yaml").read_text()
+    assert parse_yaml(text) == yaml.safe_load(text)
+    with pytest.raises(yaml.YAMLError):
+        parse_yaml("!!python/object/apply:os.system ['true']")
