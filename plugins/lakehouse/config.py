@@ -424,6 +424,11 @@ class PipelineConfig(Strict):
                     return other
         return None
 
+    def datasets(self, layer: str | None = None) -> list[tuple[str, str]]:
+        """(layer, name) of every write-audit-publish dataset, silver's then gold's, or one layer's."""
+        found = [("silver", t.name) for t in self.source.tables] + [("gold", d.name) for d in self.gold]
+        return [(lay, name) for lay, name in found if layer in (None, lay)]
+
     def table(self, name: str) -> SourceTable:
         for table in self.source.tables:
             if table.name == name:

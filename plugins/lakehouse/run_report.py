@@ -114,11 +114,11 @@ def report_run(**context: Any) -> dict[str, Any]:
     conn = config.lake.aws_conn_id
     ti = context["ti"]
     day = names.business_day(context)
-    layers = {"silver": [t.name for t in config.source.tables], "gold": [d.name for d in config.gold]}
+    layers = {layer: [name for _, name in config.datasets(layer)] for layer in names.LAYERS}
     try:
         by_run = RuntimeTaskInstance.get_task_states(dag_id=ti.dag_id, run_ids=[ti.run_id])
         states = {task: str(state) for task, state in by_run.get(ti.run_id, {}).items()}
-        wap = [(layer, name) for layer, datasets in layers.items() for name in datasets]
+        wap = config.datasets()
         figures = run_figures(
             states=states,
             selected=ti.xcom_pull(task_ids="select_tables") or [],

@@ -4,10 +4,10 @@
   A customer's settled months come folded from gold.customer_history, the order
   dates since (`settled_before` on) from gold.customer_orders as this run will
   publish it (its staged rows: `relation`, lakehouse.wap.relations), joined with
-  silver's customers for the segment and to leave deleted customers out. It reads neither silver's orders nor its items, nor
-  customer_orders' settled dates: a run pays for one row per customer and the
-  recent days. Without a valid history (`settled_before` empty), every date of
-  customer_orders is read.
+  silver's customers for the segment and to leave deleted customers out. It
+  reads neither silver's orders nor its items, nor customer_orders' settled
+  dates: a run pays for one row per customer and the recent days. Without a
+  valid history (`settled_before` empty), every date of customer_orders is read.
 -#}
 with activity as (
     {%- if settled_before %}

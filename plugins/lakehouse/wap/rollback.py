@@ -60,8 +60,7 @@ def selected_datasets(config: PipelineConfig, choice: str) -> list[tuple[str, st
     layer, _, name = choice.partition(".")
     if name != ALL:
         return [(layer, name)]
-    names = [t.name for t in config.source.tables] if layer == "silver" else [d.name for d in config.gold]
-    return [(layer, each) for each in names]
+    return config.datasets(layer)
 
 
 def checked_to(to: str) -> str:

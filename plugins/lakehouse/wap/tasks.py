@@ -207,7 +207,7 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
         # silver's staged rows (a silver table with no changes was skipped and planned nothing);
         # gold built from dated gold, from that gold's staged rows beside its audit (a settled
         # history publishes before what is built from it plans, and is read as published)
-        reads = [("silver", table.name) for table in config.source.tables] + [
+        reads = config.datasets("silver") + [
             ("gold", other)
             for other in dataset.built_from
             if config.gold_dataset(other).settles_after_days is None
@@ -351,8 +351,7 @@ def drop_staged(**context: Any) -> list[str]:
     ti = context["ti"]
     glue = _client(config.lake.aws_conn_id, "glue")
     dropped = []
-    datasets = [("silver", t.name) for t in config.source.tables] + [("gold", d.name) for d in config.gold]
-    for layer, name in datasets:
+    for layer, name in config.datasets():
         if not ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "publish")):
             continue
         plan = ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "stage"), key=names.PLAN_KEY)

@@ -258,3 +258,11 @@ def test_yaml_is_read_as_its_safe_subset_whichever_parser_reads_it() -> None:
     assert parse_yaml(text) == yaml.safe_load(text)
     with pytest.raises(yaml.YAMLError):
         parse_yaml("!!python/object/apply:os.system ['true']")
+
+
+def test_the_datasets_are_silvers_tables_then_golds_and_one_layer_is_its_own() -> None:
+    config = pipeline_config()
+    silver = [("silver", t.name) for t in config.source.tables]
+    gold = [("gold", d.name) for d in config.gold]
+    assert config.datasets() == silver + gold
+    assert config.datasets("silver") == silver and config.datasets("gold") == gold
