@@ -29,6 +29,7 @@ from .catalog import Catalog
 from .engine import Engine, QueryContext, StatementResult, duckdb_error
 from .errors import SYSTEM_ERROR, ApiError, AthenaError
 from .principals import Principal
+from .result_rows import TextTable
 from .scan import ParquetSchemas
 from .storage import S3Store, as_prefix, split_uri
 
@@ -395,6 +396,9 @@ class AthenaService:
         """Write the result file Athena leaves in the output location (CSV, or text for DDL)."""
         target = execution.output_file
         if target is None:
+            return
+        if result.output_suffix == ".csv" and isinstance(result.rows, TextTable):
+            engine.store.write(target, result.rows.csv([c.name for c in result.columns]))
             return
         lines = []
         if result.output_suffix == ".csv":

@@ -448,7 +448,7 @@ def _float32(value: float) -> str:
     return java_double(value)
 
 
-_INTEGER_IDS = {
+INTEGER_IDS = {
     "tinyint",
     "smallint",
     "integer",
@@ -473,12 +473,12 @@ def _format_timestamps(values: list[Any], shape: Shape) -> list[str | None]:
     return [format_timestamp(v, shape) if isinstance(v, dt.datetime) else format_value(v) for v in values]
 
 
-def _format_column(values: list[Any], dtype: duckdb.DuckDBPyType) -> list[str | None]:
+def format_column(values: list[Any], dtype: duckdb.DuckDBPyType) -> list[str | None]:
     """``format_value`` over one column, with inline fast paths for the common scalar types."""
     kind = dtype.id
     if kind == "varchar" and all(v is None or type(v) is str for v in values):
         return values
-    if kind in _INTEGER_IDS:
+    if kind in INTEGER_IDS:
         return [None if v is None else str(v) if type(v) is int else format_value(v, dtype) for v in values]
     if kind == "double":
         # In [1e-3, 1e7) Python's repr is exactly Java's Double.toString (plain digits, '.0' kept).
@@ -503,7 +503,7 @@ def format_rows(
         return []
     shapes = shapes if shapes is not None and len(shapes) == len(types) else [None] * len(types)
     columns = [
-        _format_timestamps(list(col), shape) if shape is not None else _format_column(list(col), dtype)
+        _format_timestamps(list(col), shape) if shape is not None else format_column(list(col), dtype)
         for col, dtype, shape in zip(zip(*rows, strict=True), types, shapes, strict=True)
     ]
     return [list(row) for row in zip(*columns, strict=True)]

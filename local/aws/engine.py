@@ -30,7 +30,7 @@ from sqlglot import exp
 
 from lakehouse.sql import sql_string
 
-from . import sandbox, translate
+from . import arrow_text, sandbox, translate
 from .access import check, glue_table_arns, s3_bucket_arn
 from .catalog import Catalog, Table
 from .changes import CHANGES
@@ -38,7 +38,7 @@ from .coltypes import athena_type, format_rows
 from .ddl import CatalogStatements
 from .errors import AthenaError
 from .metadata import MetadataStatements
-from .result_rows import SpilledRows
+from .result_rows import SpilledRows, TextTable
 from .scan import ParquetSchemas, TableScans
 from .scan_bytes import Read, read_bytes, table_reads
 from .statement import (
@@ -349,7 +349,11 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
             rel = run_sql(con, duck_sql)
             names, types = rel.columns, rel.types
             shapes = template.shapes if len(template.shapes) == len(types) else (None,) * len(types)
-            rows = self._fetch(con, duck_sql, types, shapes, ctx)
+            renders = arrow_text.formatters(types, shapes)
+            if renders is not None:
+                rows: Sequence[list[str | None]] = self._fetch_text(rel, renders, ctx)
+            else:
+                rows = self._fetch(con, duck_sql, types, shapes, ctx)
         finally:
             self._close(con, ctx)
         columns = []
@@ -374,14 +378,30 @@ class Engine(CatalogStatements, WriteStatements, MetadataStatements):
             chunk = cursor.fetchmany(RESULT_CHUNK)
             if len(chunk) < RESULT_CHUNK:
                 return format_rows(chunk, types, shapes)
-            path = self.scratch_dir / "results" / f"{ctx.query_id}-{uuid.uuid4().hex[:8]}.jsonl"
-            spilled = SpilledRows(path)
+            spilled = SpilledRows(self._spill_path(ctx, ".jsonl"))
             while chunk:
                 spilled.extend(format_rows(chunk, types, shapes))
                 chunk = cursor.fetchmany(RESULT_CHUNK)
             return spilled.finish()
         except duckdb.Error as err:
             raise duckdb_error(err) from None
+
+    def _fetch_text(
+        self, rel: duckdb.DuckDBPyRelation, renders: list[arrow_text.Formatter], ctx: QueryContext
+    ) -> TextTable:
+        """The result's rows rendered by Arrow a chunk at a time (arrow_text.py), the same text
+        as _fetch gives, for a result whose every column's type Arrow renders."""
+        try:
+            chunks = (
+                [render(column) for render, column in zip(renders, batch.columns, strict=True)]
+                for batch in rel.to_arrow_reader(RESULT_CHUNK)
+            )
+            return TextTable.build(chunks, self._spill_path(ctx, ".arrow"), spill_over=RESULT_CHUNK)
+        except duckdb.Error as err:
+            raise duckdb_error(err) from None
+
+    def _spill_path(self, ctx: QueryContext, suffix: str) -> Path:
+        return self.scratch_dir / "results" / f"{ctx.query_id}-{uuid.uuid4().hex[:8]}{suffix}"
 
     def _authorize_reads(self, template: _Template) -> None:
         """The catalog reads a query makes, and the buckets it locates, asked of its caller on every

@@ -5,15 +5,22 @@ endpoint kept every result's rows in memory for as long as it ran, so a day of a
 large size (each reads back a staged table's rows) held gigabytes that no client would read
 again. A large result is fetched from DuckDB in chunks and written here as JSON lines, with
 the file offset of every PAGE-th row, so a page is one seek and a thousand lines, and the
-memory a result takes is one chunk's while it is written.
+memory a result takes is one chunk's while it is written (SpilledRows). A result whose columns
+Arrow renders (arrow_text.py) is kept as Arrow batches instead, spilled to an Arrow file when
+large (TextTable): neither its rows nor its CSV pass through Python one value at a time.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PAGE = 1000  # GetQueryResults' largest page
 
@@ -77,3 +84,97 @@ class SpilledRows(Sequence[Row]):
         with self.path.open("rb") as reader:
             for line in reader:
                 yield json.loads(line)
+
+
+class TextTable(Sequence[Row]):
+    """A result's text held column by column in Arrow batches (arrow_text.py renders them).
+
+    Kept in memory while small; once larger than `spill_over` rows the batches go to an Arrow
+    file on disk and are read back memory-mapped, so a large result costs the endpoint pages
+    the OS can drop rather than memory it holds. Its CSV is written by Arrow, every value
+    quoted and NULL an empty field, as Athena writes its output file.
+    """
+
+    def __init__(self, batches: list[pa.RecordBatch], source: pa.MemoryMappedFile | None = None) -> None:
+        self._batches = batches
+        self._source = source  # the mapped file the batches live in, kept open as long as they are
+        self._starts = list(itertools.accumulate((b.num_rows for b in batches), initial=0))
+
+    @classmethod
+    def build(cls, chunks: Iterable[list[pa.Array]], spill_to: Path, spill_over: int) -> TextTable:
+        """Collect the rendered columns of each chunk, on disk at `spill_to` once past `spill_over` rows."""
+        import pyarrow as pa
+
+        held: list[pa.RecordBatch] = []
+        rows = 0
+        writer = None
+        for columns in chunks:
+            batch = pa.RecordBatch.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
+            rows += batch.num_rows
+            if writer is None and rows > spill_over:
+                spill_to.parent.mkdir(parents=True, exist_ok=True)
+                writer = pa.ipc.new_file(str(spill_to), batch.schema)
+                for kept in held:
+                    writer.write_batch(kept)
+                held = []
+            if writer is None:
+                held.append(batch)
+            else:
+                writer.write_batch(batch)
+        if writer is None:
+            return cls(held)
+        writer.close()
+        source = pa.memory_map(str(spill_to))
+        reader = pa.ipc.open_file(source)
+        return cls([reader.get_batch(i) for i in range(reader.num_record_batches)], source)
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def _read(self, start: int, stop: int) -> list[Row]:
+        rows: list[Row] = []
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        for index in range(first, len(self._batches)):
+            offset = self._starts[index]
+            if offset >= stop:
+                break
+            batch = self._batches[index].slice(max(0, start - offset), stop - max(start, offset))
+            rows.extend(_rows_of(batch))
+        return rows
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            rows = self._read(start, max(start, stop))
+            return rows[::step] if step != 1 else rows
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._read(index, index + 1)[0]
+
+    def __iter__(self) -> Iterator[Row]:
+        for batch in self._batches:
+            yield from _rows_of(batch)
+
+    def csv(self, names: Sequence[str]) -> bytes:
+        """The output file: a header of `names`, then every row."""
+        import pyarrow as pa
+        from pyarrow import csv
+
+        schema = pa.schema([pa.field(name, pa.string()) for name in names])
+        sink = pa.BufferOutputStream()
+        with csv.CSVWriter(sink, schema, write_options=csv.WriteOptions(quoting_style="all_valid")) as writer:
+            for batch in self._batches:
+                writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+        return sink.getvalue().to_pybytes()
+
+
+def _rows_of(batch: pa.RecordBatch) -> list[Row]:
+    return [list(row) for row in zip(*(column.to_pylist() for column in batch.columns), strict=True)]
