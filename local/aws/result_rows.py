@@ -90,15 +90,17 @@ class TextTable(Sequence[Row]):
     """A result's text held column by column in Arrow batches (arrow_text.py renders them).
 
     Kept in memory while small; once larger than `spill_over` rows the batches go to an Arrow
-    file on disk and are read back memory-mapped, so a large result costs the endpoint pages
-    the OS can drop rather than memory it holds. Its CSV is written by Arrow, every value
+    file on disk, opened again only for what a reader asks for (a page, the CSV), so a large
+    result costs the endpoint no memory once written. Its CSV is written by Arrow, every value
     quoted and NULL an empty field, as Athena writes its output file.
     """
 
-    def __init__(self, batches: list[pa.RecordBatch], source: pa.MemoryMappedFile | None = None) -> None:
-        self._batches = batches
-        self._source = source  # the mapped file the batches live in, kept open as long as they are
-        self._starts = list(itertools.accumulate((b.num_rows for b in batches), initial=0))
+    def __init__(
+        self, counts: list[int], held: list[pa.RecordBatch] | None, path: Path | None = None
+    ) -> None:
+        self._held = held  # the batches, when kept in memory
+        self._path = path  # else the Arrow file holding them
+        self._starts = list(itertools.accumulate(counts, initial=0))
 
     @classmethod
     def build(cls, chunks: Iterable[list[pa.Array]], spill_to: Path, spill_over: int) -> TextTable:
@@ -106,12 +108,12 @@ class TextTable(Sequence[Row]):
         import pyarrow as pa
 
         held: list[pa.RecordBatch] = []
-        rows = 0
+        counts: list[int] = []
         writer = None
         for columns in chunks:
             batch = pa.RecordBatch.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
-            rows += batch.num_rows
-            if writer is None and rows > spill_over:
+            counts.append(batch.num_rows)
+            if writer is None and sum(counts) > spill_over:
                 spill_to.parent.mkdir(parents=True, exist_ok=True)
                 writer = pa.ipc.new_file(str(spill_to), batch.schema)
                 for kept in held:
@@ -122,24 +124,36 @@ class TextTable(Sequence[Row]):
             else:
                 writer.write_batch(batch)
         if writer is None:
-            return cls(held)
+            return cls(counts, held)
         writer.close()
-        source = pa.memory_map(str(spill_to))
-        reader = pa.ipc.open_file(source)
-        return cls([reader.get_batch(i) for i in range(reader.num_record_batches)], source)
+        return cls(counts, None, spill_to)
+
+    def _batches(self, first: int = 0, stop: int | None = None) -> Iterator[pa.RecordBatch]:
+        """Batches `first` to `stop`, read from the file (and let go of) when spilled."""
+        import pyarrow as pa
+
+        stop = len(self._starts) - 1 if stop is None else stop
+        if self._held is not None:
+            yield from self._held[first:stop]
+            return
+        assert self._path is not None
+        with pa.memory_map(str(self._path)) as source:
+            reader = pa.ipc.open_file(source)
+            for index in range(first, stop):
+                yield reader.get_batch(index)
 
     def __len__(self) -> int:
         return self._starts[-1]
 
     def _read(self, start: int, stop: int) -> list[Row]:
+        if start >= stop:
+            return []
+        first = bisect.bisect_right(self._starts, start) - 1
+        last = bisect.bisect_left(self._starts, stop)
         rows: list[Row] = []
-        first = max(0, bisect.bisect_right(self._starts, start) - 1)
-        for index in range(first, len(self._batches)):
+        for index, batch in enumerate(self._batches(first, last), start=first):
             offset = self._starts[index]
-            if offset >= stop:
-                break
-            batch = self._batches[index].slice(max(0, start - offset), stop - max(start, offset))
-            rows.extend(_rows_of(batch))
+            rows.extend(_rows_of(batch.slice(max(0, start - offset), stop - max(start, offset))))
         return rows
 
     @overload
@@ -160,7 +174,7 @@ class TextTable(Sequence[Row]):
         return self._read(index, index + 1)[0]
 
     def __iter__(self) -> Iterator[Row]:
-        for batch in self._batches:
+        for batch in self._batches():
             yield from _rows_of(batch)
 
     def csv(self, names: Sequence[str]) -> bytes:
@@ -171,9 +185,12 @@ class TextTable(Sequence[Row]):
         schema = pa.schema([pa.field(name, pa.string()) for name in names])
         sink = pa.BufferOutputStream()
         with csv.CSVWriter(sink, schema, write_options=csv.WriteOptions(quoting_style="all_valid")) as writer:
-            for batch in self._batches:
+            for batch in self._batches():
                 writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
-        return sink.getvalue().to_pybytes()
+        payload = sink.getvalue().to_pybytes()
+        del sink
+        pa.default_memory_pool().release_unused()  # a large result's buffers go back to the OS now
+        return payload
 
 
 def _rows_of(batch: pa.RecordBatch) -> list[Row]:
