@@ -28,7 +28,8 @@ default) for the previous UTC day. Everything is generated from
    customer_ltv and monthly_retention, staged from customer_orders' staged rows
    (its recent dates) beside its audit, and customer_history (each customer's
    settled months, folded a month at a time beside export and silver, skipped
-   on the other days; published once silver's audits pass); monthly_retention
+   on the other days; published once silver's audits pass; read as folded by
+   what is built from it once the fold passed its audit); monthly_retention
    keeps its settled months' rows as published.
 
 Every silver and gold write is **write-audit-publish**, three tasks a dataset:
@@ -216,20 +217,24 @@ with DAG(
             # built from it checks that it still holds), and published only if silver's audits pass
             # (on most days it has nothing to fold: its skipped audit skips the publish at once,
             # so what is built from it does not wait for silver's audits to learn that)
-            group, _, _, publish = write_audit_publish(
+            group, _, audit, publish = write_audit_publish(
                 "gold", dataset.name, select, outlets=[asset], publish_rule="all_success"
             )
             with group:
                 # every silver audit passed or was skipped (none_failed): the join fails otherwise
                 silver_audited = EmptyOperator(task_id="silver_audited", trigger_rule="none_failed")
-                # whatever its publish did (published, skipped, failed), what is built from it
-                # plans after it, never beside it: with the live history where it still holds,
-                # else from every date, so a failed fold does not leave them unbuilt
+                # whatever its audit found (passed, failed, nothing to fold), what is built from it
+                # plans then: from the fold once it passed, else from the live history where it
+                # still holds (a fold that did not pass is not published) or from every date,
+                # so a failed fold does not leave them unbuilt
+                audited = EmptyOperator(task_id="audited", trigger_rule="all_done")
+                # and whatever its publish did, they publish after it
                 finished = EmptyOperator(task_id="finished", trigger_rule="all_done")
             for _, _, silver_audit, _ in silver:
                 silver_audit >> silver_audited
+            audit >> audited
             silver_audited >> publish >> finished
-            gold_ready[dataset.name] = gold_publishes[dataset.name] = finished
+            gold_ready[dataset.name], gold_publishes[dataset.name] = audited, finished
             continue
         # gold is staged from silver as this run will publish it (silver's staged rows), beside
         # silver's audits, and published after silver: a failed silver audit publishes neither.

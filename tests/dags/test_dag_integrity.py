@@ -92,10 +92,10 @@ def test_each_dataset_is_three_tasks_stage_audit_publish_each_waiting_on_the_one
     for audit in audits:
         group = audit.task_id.rsplit(".", 1)[0]
         steps = {t.task_id for t in dag.tasks if t.task_id.startswith(f"{group}.")}
-        # the settled history adds two joins: silver's audits passed; its publish is done, whatever it did
-        joins = (
-            {f"{group}.silver_audited", f"{group}.finished"} if group == "gold_customer_history" else set()
-        )
+        # the settled history adds three joins: silver's audits passed; its audit and its publish
+        # are done, whatever they did
+        joins = {"silver_audited", "audited", "finished"} if group == "gold_customer_history" else set()
+        joins = {f"{group}.{join}" for join in joins}
         assert steps == {f"{group}.stage", f"{group}.audit", f"{group}.publish"} | joins
         assert f"{group}.stage" in audit.upstream_task_ids
         assert audit.task_id in dag.get_task(f"{group}.publish").upstream_task_ids
@@ -185,13 +185,16 @@ def test_gold_built_from_other_gold_is_staged_from_its_staged_rows_and_published
     for dataset in ("customer_ltv", "monthly_retention"):
         stage = dag.get_task(f"gold_{dataset}.stage")
         assert "gold_customer_orders.stage" in stage.upstream_task_ids, dataset
-        assert "gold_customer_history.finished" in stage.upstream_task_ids, dataset
+        assert "gold_customer_history.audited" in stage.upstream_task_ids, dataset
         before = stage.get_flat_relative_ids(upstream=True)
         assert not before & {"gold_customer_orders.audit", "gold_customer_orders.publish"}, dataset
+        # the fold is read as staged once it passed its audit: its publish is not waited for
+        assert not before & {"gold_customer_history.publish", "gold_customer_history.silver_audited"}
         assert "gold_daily_revenue.stage" not in before, dataset
         assert stage.trigger_rule == "none_failed", "a failed customer_orders leaves it unbuilt"
         publish = dag.get_task(f"gold_{dataset}.publish")
         assert "gold_customer_orders.publish" in publish.upstream_task_ids, dataset
+        assert "gold_customer_history.finished" in publish.upstream_task_ids, dataset
 
 
 def test_the_settled_history_is_staged_off_the_runs_path_and_published_after_silvers_audits(
@@ -211,9 +214,12 @@ def test_the_settled_history_is_staged_off_the_runs_path_and_published_after_sil
     # nothing to fold (the audit skipped): skipped at once, not once silver's audits are done
     assert publish.trigger_rule == "all_success"
     assert "gold_customer_orders.publish" not in publish.get_flat_relative_ids(upstream=True)
+    audited = dag.get_task("gold_customer_history.audited")
+    assert audited.upstream_task_ids == {"gold_customer_history.audit"}
+    assert audited.trigger_rule == "all_done", "a failed fold must not leave ltv and retention unbuilt"
     finished = dag.get_task("gold_customer_history.finished")
     assert finished.upstream_task_ids == {"gold_customer_history.publish"}
-    assert finished.trigger_rule == "all_done", "a failed fold must not leave ltv and retention unbuilt"
+    assert finished.trigger_rule == "all_done", "a failed fold must not leave ltv and retention unpublished"
 
 
 def test_sliced_exports_are_recorded_beside_the_crawl_before_silver_plans(dagbag: DagBag) -> None:

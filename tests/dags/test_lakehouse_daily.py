@@ -171,7 +171,9 @@ def test_customer_level_gold_reads_customer_orders_only_after_the_settled_months
     history = day2["customer_history"]
     assert f"order_date < '{edge2}'" in history and "order_date >= " not in history
     assert f"where order_date >= '{edge2}'" in day2["customer_ltv"]
-    assert "from gold.customer_history" in day2["customer_ltv"]
+    # the fold passed its audit: what is built from it reads it as staged, not after its publish
+    assert "from staging.gold_customer_history_" in day2["customer_ltv"]
+    assert "from staging.gold_customer_history_" in day2["monthly_retention"]
     retention = day2["monthly_retention"]
     assert f"where order_date >= '{edge2}'" in retention and "from gold.monthly_retention" in retention
     history = day3["customer_history"]

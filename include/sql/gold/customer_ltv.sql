@@ -2,8 +2,8 @@
   gold.customer_ltv: one row per customer (not deleted) with at least one
   counted order: segment, first order date, orders, lifetime revenue.
   A customer's settled months come folded from gold.customer_history, the order
-  dates since (`settled_before` on) from gold.customer_orders as this run will
-  publish it (its staged rows: `relation`, lakehouse.wap.relations), joined with
+  dates since (`settled_before` on) from gold.customer_orders, both as this run
+  will publish them (staged rows: `relation`, lakehouse.wap.relations), joined with
   silver's customers for the segment and to leave deleted customers out. It
   reads neither silver's orders nor its items, nor customer_orders' settled
   dates: a run pays for one row per customer and the recent days. Without a
@@ -16,7 +16,8 @@ with activity as (
         first_order_date as order_date,
         orders,
         revenue
-    from {{ gold_db | identifier }}.customer_history
+    from ({{ relation("gold", "customer_history", ["customer_id", "first_order_date", "orders", "revenue"]) }})
+        as customer_history
     union all
     {%- endif %}
     select

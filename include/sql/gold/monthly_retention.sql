@@ -28,7 +28,8 @@ cohorts as (
         {%- endif %}
     from active_months as a
     {%- if merge %}
-    left join {{ gold_db | identifier }}.customer_history as h on h.customer_id = a.customer_id
+    left join ({{ relation("gold", "customer_history", ["customer_id", "first_order_date"]) }}) as h
+        on h.customer_id = a.customer_id
     {%- endif %}
     group by a.customer_id
 ),

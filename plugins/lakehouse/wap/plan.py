@@ -426,8 +426,9 @@ def _settled_context(
     rows when no change reached them since, else from every settled date; it reads customer_orders
     as published before the run (the DAG stages it beside silver), so it has nothing to do in a
     full refresh, whose publish replaces every date it would read. A dataset built from it
-    reads the dated dataset from the history's edge on, when the history still holds; `merge`: its
-    own published rows of the settled months still hold too (monthly_retention keeps them).
+    reads the dated dataset from the history's edge on, when the history still holds: this run's
+    fold when `staged` has it (staged only once its audit passed), else the live history; `merge`:
+    its own published rows of the settled months still hold too (monthly_retention keeps them).
     """
     gold = config.lake.databases.gold
     history = dataset if dataset.settles_after_days is not None else config.settled_history(dataset)
@@ -464,7 +465,11 @@ def _settled_context(
             location=plan.location, fingerprints=now, template=template, settled=edge
         )
         return {"settled_before": edge, "settled_since": current.settled_before if holds else ""}
-    found = settled.built(glue, gold, history.name)
+    folded = staged.get(("gold", history.name))
+    if folded is not None:  # this run's fold, audited: read as it will be published
+        found = settled.from_parameters(folded.table_parameters, folded.location)
+    else:
+        found = settled.built(glue, gold, history.name)
     holds = found is not None and found.holds(now, settled.template_digest(history.name))
     edge = found.settled_before if found is not None and holds else ""
     template = settled.template_digest(dataset.name)

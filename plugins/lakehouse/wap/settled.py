@@ -12,7 +12,9 @@ date the history does not hold (`settled_before`, the first of a month).
 The months the history folds are ones a day's changes do not reach, so it is
 staged from customer_orders as published before the run, beside export and
 silver rather than after customer_orders' publish: off the run's path. What is
-built from it checks, after that publish, that the history still holds.
+built from it reads it as this run will publish it once its fold passed its
+audit (the staged fold; else the live history), and checks that it still holds
+against customer_orders as this run will publish it.
 
 What a table was built from is written on the table itself (Glue table
 parameters, set by the publish): the version of its template, the location it was built into (a rollback
@@ -91,8 +93,14 @@ def built(glue: Any, database: str, name: str) -> Built | None:
         table = glue.get_table(DatabaseName=database, Name=name)["Table"]
     except glue.exceptions.EntityNotFoundException:
         return None
-    parameters = table.get("Parameters") or {}
-    if parameters.get(BUILT_LOCATION) != table["StorageDescriptor"]["Location"]:
+    return from_parameters(table.get("Parameters") or {}, table["StorageDescriptor"]["Location"])
+
+
+def from_parameters(parameters: dict[str, str], location: str) -> Built | None:
+    """What a table at `location` with these parameters was built from: a published table's, or
+    those a staged one will be published with (StagePlan.table_parameters); None when they
+    describe another location or none."""
+    if parameters.get(BUILT_LOCATION) != location:
         return None
     try:
         built_from = json.loads(parameters.get(BUILT_FROM, ""))

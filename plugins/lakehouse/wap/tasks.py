@@ -205,16 +205,19 @@ def _plan_dataset(layer: str, name: str, context: dict[str, Any]) -> Any:
         dataset = config.gold_dataset(name)
         # silver as this run will publish it: gold is staged beside silver's audits, from
         # silver's staged rows (a silver table with no changes was skipped and planned nothing);
-        # gold built from dated gold, from that gold's staged rows beside its audit (a settled
-        # history publishes before what is built from it plans, and is read as published)
+        # gold built from other gold, from that gold's staged rows: dated gold's beside its
+        # audit, a settled history's fold once its audit passed (else the history as published,
+        # which no publish replaces meanwhile: a fold that did not pass is not published)
+        ti = context["ti"]
         reads = config.datasets("silver") + [
             ("gold", other)
             for other in dataset.built_from
             if config.gold_dataset(other).settles_after_days is None
+            or ti.xcom_pull(task_ids=names.wap_task_id("gold", other, "audit"))  # its passed verdict
         ]
         staged = {}
         for read in reads:
-            planned = context["ti"].xcom_pull(task_ids=names.wap_task_id(*read, "stage"), key=names.PLAN_KEY)
+            planned = ti.xcom_pull(task_ids=names.wap_task_id(*read, "stage"), key=names.PLAN_KEY)
             if planned:
                 staged[read] = StagePlan.from_xcom(planned)
         silver_partitions = {

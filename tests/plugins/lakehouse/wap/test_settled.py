@@ -264,6 +264,36 @@ def test_built_from_customer_orders_staged_rows_it_equals_the_same_built_after_t
         assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), name
 
 
+def test_built_beside_the_fold_they_read_it_staged_once_it_passed_else_the_live_history(
+    lake: Lake, config
+) -> None:
+    _shop(lake)
+    _day(lake, config, "2026-11-20")
+    # a month on, the history folds September; staged, not published yet
+    fold = _stage(lake, config, "customer_history", "2026-12-05")
+    assert fold.has_work and fold.settled_before == "2026-10-01"
+    built_from = ("customer_ltv", "monthly_retention")
+
+    # the fold did not pass its audit (not among the staged reads): the live history, at its own
+    # edge, which no publish replaces meanwhile
+    plans = {name: _stage(lake, config, name, "2026-12-05") for name in built_from}
+    for name, plan in plans.items():
+        assert plan.settled_before == "2026-09-01" and fold.temp_table not in plan.create_sql, name
+        publish(lake.glue, lake.s3, plan, lake.bucket)
+        assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), name
+
+    # it passed: read as staged, at its new edge, and published after them all the same
+    reads = {("gold", "customer_history"): fold}
+    plans = {name: _stage(lake, config, name, "2026-12-05", reads) for name in built_from}
+    for name, plan in plans.items():
+        assert plan.settled_before == "2026-10-01" and fold.temp_table in plan.create_sql, name
+        assert f"from {lake.database}.customer_history" not in plan.create_sql, name
+    for plan in (*plans.values(), fold):
+        publish(lake.glue, lake.s3, plan, lake.bucket)
+    for name in built_from:
+        assert _rows(lake, f"select * from {name}") == _from_every_date(lake, name), name
+
+
 def test_a_shop_younger_than_its_settled_months_has_an_empty_history_and_the_same_gold(
     lake: Lake, config
 ) -> None:
