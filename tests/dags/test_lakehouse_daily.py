@@ -83,7 +83,7 @@ DAG_STATEMENTS = {
 # what the DAG's statements grant that the scenario's runs do not use, and why each is kept
 UNUSED_BY_THE_RUNS = {
     ("AthenaWorkgroup", "athena:StopQueryExecution"): "athena_wait.py cancels a query past its limit",
-    ("GlueCatalogOfTheLayers", "glue:DeletePartition"): "publish drops a partition the source emptied",
+    ("GlueCatalogOfTheLayers", "glue:BatchDeletePartition"): "publish drops a partition the source emptied",
     ("ReadWriteLakePrefixes", "s3:AbortMultipartUpload"): "the export aborts a killed try's uploads",
     ("GlueCatalogOfTheLayers", "glue:BatchGetPartition"): "Athena on AWS may batch its partition reads",
     ("AthenaResults", "s3:AbortMultipartUpload"): "Athena on AWS writes large results in parts",

@@ -1,8 +1,8 @@
 """Publish a staged dataset by repointing the Glue catalog at its files (write-audit-publish: publish).
 
 Nothing is copied: each staged partition already sits in its own run-scoped
-location, so publishing is one Glue call per partition (create or update it to
-point there), which readers see atomically, partition by partition. A whole
+location, so publishing creates or updates each partition to point there
+(batched, repoint.py), which readers see atomically, partition by partition. A whole
 dataset (no partitions) is published by moving the table's location. The
 locations that stop being live are written to a record beside the one of
 every other change to the dataset (lakehouse.wap.records), with the
@@ -24,6 +24,7 @@ from typing import Any
 from lakehouse.wap.gold_dates import live_partitions
 from lakehouse.wap.plan import StagePlan
 from lakehouse.wap.records import PUBLISH, TABLE, read_record, record_key, write_record
+from lakehouse.wap.repoint import repoint
 
 TABLE_INPUT_KEYS = ("Name", "Description", "Owner", "Retention", "PartitionKeys", "TableType", "Parameters")
 
@@ -196,7 +197,7 @@ def publish(
         day=day,
     )
 
-    # ... then repoint: one Glue call per partition, each atomic for readers
+    # ... then repoint: each partition atomically for readers (repoint.py batches the calls)
     if replaced is not None:  # readers see no table until it is created again, a moment later
         glue.delete_table(DatabaseName=plan.live_database, Name=plan.name)
     if live is None:
@@ -222,19 +223,14 @@ def publish(
                 parameters=plan.table_parameters,
             ),
         )
-    for partition in changes.updates:
-        glue.update_partition(
-            DatabaseName=plan.live_database,
-            TableName=plan.name,
-            PartitionValueList=partition["Values"],
-            PartitionInput=_partition_input(partition),
-        )
-    for partition in changes.creates:
-        glue.create_partition(
-            DatabaseName=plan.live_database, TableName=plan.name, PartitionInput=_partition_input(partition)
-        )
-    for value in changes.deletes:
-        glue.delete_partition(DatabaseName=plan.live_database, TableName=plan.name, PartitionValues=[value])
+    repoint(
+        glue,
+        plan.live_database,
+        plan.name,
+        updates=[_partition_input(partition) for partition in changes.updates],
+        creates=[_partition_input(partition) for partition in changes.creates],
+        deletes=changes.deletes,
+    )
     return _summary(
         plan,
         bucket,

@@ -32,13 +32,13 @@ from typing import Any
 from lakehouse.config import PipelineConfig
 from lakehouse.names import RUNS_PREFIX
 from lakehouse.wap.records import ROLLBACK, TABLE, Record, read_history, record_key, write_record
+from lakehouse.wap.repoint import repoint
 
 PREVIOUS = "previous"
 # what `to` may be besides PREVIOUS: a DAG run id as Airflow allows them (its default allowed_run_id_pattern)
 RUN_ID_PATTERN = r"[A-Za-z0-9_.~:+-]{1,250}"
 TO_PATTERN = rf"^({PREVIOUS}|{RUN_ID_PATTERN})$"
 ALL = "*"
-MAX_PARTITIONS_PER_CALL = 100  # Glue's BatchCreatePartition takes at most this many
 TABLE_INPUT_KEYS = ("Description", "Owner", "Retention", "PartitionKeys", "Parameters")
 
 
@@ -278,12 +278,7 @@ def stage(glue: Any, restore: Restore) -> dict[str, Any]:
         partitions = _all_partitions(glue, restore.live_database, restore.name)
     restored = {p: restore.target[p] for p in restore.restored_partitions}
     inputs = _partition_inputs(live, partitions, restored)
-    for start in range(0, len(inputs), MAX_PARTITIONS_PER_CALL):
-        glue.batch_create_partition(
-            DatabaseName=restore.staging_database,
-            TableName=restore.temp_table,
-            PartitionInputList=inputs[start : start + MAX_PARTITIONS_PER_CALL],
-        )
+    repoint(glue, restore.staging_database, restore.temp_table, creates=inputs)
     plan = StagePlan(
         layer=restore.layer,
         name=restore.name,
@@ -332,17 +327,16 @@ def apply(glue: Any, s3: Any, bucket: str, restore: Restore, *, run_id: str, dag
         )
         glue.update_table(DatabaseName=database, TableInput=table_input)
     repointed = {p: new for p, (_, new) in moves.items() if p != TABLE and new is not None}
-    for partition in _partition_inputs(table, partitions, repointed):
-        value = partition["Values"][0]
-        if value in partitions:
-            glue.update_partition(
-                DatabaseName=database, TableName=name, PartitionValueList=[value], PartitionInput=partition
-            )
-        else:
-            glue.create_partition(DatabaseName=database, TableName=name, PartitionInput=partition)
+    inputs = _partition_inputs(table, partitions, repointed)
     dropped = sorted(p for p, (_, new) in moves.items() if p != TABLE and new is None)
-    for value in dropped:
-        glue.delete_partition(DatabaseName=database, TableName=name, PartitionValues=[value])
+    repoint(
+        glue,
+        database,
+        name,
+        updates=[p for p in inputs if p["Values"][0] in partitions],
+        creates=[p for p in inputs if p["Values"][0] not in partitions],
+        deletes=dropped,
+    )
     return {
         "dataset": restore.dataset,
         "version": restore.version,

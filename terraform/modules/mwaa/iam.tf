@@ -162,8 +162,7 @@ data "aws_iam_policy_document" "execution" {
     actions = [
       "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
       "glue:DeleteTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
-      "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition",
-      "glue:DeletePartition",
+      "glue:BatchCreatePartition", "glue:BatchUpdatePartition", "glue:BatchDeletePartition",
     ]
     resources = concat(
       ["${local.glue_arn}:catalog"],

@@ -153,7 +153,8 @@ class FailsAfter:
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self.glue, name)
-        if name not in ("update_partition", "create_partition", "delete_partition", "update_table"):
+        repointing = ("batch_update_partition", "batch_create_partition", "batch_delete_partition")
+        if name not in (*repointing, "update_table"):
             return method
 
         def counted(**kwargs: Any) -> Any:
