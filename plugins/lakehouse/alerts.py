@@ -32,9 +32,9 @@ def environment_name() -> str:
 
 
 def _hook(aws_conn_id: str, service: str) -> Any:
-    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+    from lakehouse.hooks.aws import LakeAwsHook
 
-    return AwsBaseHook(aws_conn_id=aws_conn_id, client_type=service)
+    return LakeAwsHook(aws_conn_id=aws_conn_id, client_type=service)
 
 
 def topic(aws_conn_id: str, kind: str) -> str:

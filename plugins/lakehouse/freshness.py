@@ -132,16 +132,15 @@ def checked_datasets(config: Any) -> list[str]:
 
 def check_freshness(**context: Any) -> dict[str, Any]:
     """The DAG's task: check the day due by this run's time, on the lake's connection."""
-    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
-
     from lakehouse.config import pipeline_config
+    from lakehouse.hooks.aws import LakeAwsHook
 
     config = pipeline_config()
     conn = config.lake.aws_conn_id
     moment = context.get("logical_date") or context.get("run_after") or datetime.now(UTC)
     return check_gold(
-        AwsBaseHook(aws_conn_id=conn, client_type="glue").get_conn(),
-        AwsBaseHook(aws_conn_id=conn, client_type="s3").get_conn(),
+        LakeAwsHook(aws_conn_id=conn, client_type="glue").get_conn(),
+        LakeAwsHook(aws_conn_id=conn, client_type="s3").get_conn(),
         aws_conn_id=conn,
         bucket=config.lake.bucket,
         database=config.lake.databases.gold,

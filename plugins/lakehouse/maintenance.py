@@ -540,15 +540,14 @@ def run(
 
 def maintain_lake(params: dict[str, Any], **context: Any) -> dict[str, Any]:
     """lakehouse_maintenance's task: the pipeline's lake and retention, the wall clock, the dry_run param."""
-    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
-
     from lakehouse.config import pipeline_config
     from lakehouse.denials import denials_fail_the_task
+    from lakehouse.hooks.aws import LakeAwsHook
 
     config = pipeline_config()
     conn = config.lake.aws_conn_id
-    s3 = AwsBaseHook(aws_conn_id=conn, client_type="s3").get_conn()
-    glue = AwsBaseHook(aws_conn_id=conn, client_type="glue").get_conn()
+    s3 = LakeAwsHook(aws_conn_id=conn, client_type="s3").get_conn()
+    glue = LakeAwsHook(aws_conn_id=conn, client_type="glue").get_conn()
     with denials_fail_the_task():  # a grant the role lacks is not healed by retrying
         return run(
             s3,

@@ -3,7 +3,8 @@
 Why not the hook's own poll_query_status: it counts polls (120 unless told)
 at a fixed interval and leaves the query running when the count runs out,
 and the reason it reports for a query still running is None. This hook waits
-with lakehouse.athena_wait instead; everything else is the provider's hook.
+with lakehouse.athena_wait instead, and names its caller as lakehouse.hooks.aws does;
+everything else is the provider's hook.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 from airflow.providers.amazon.aws.hooks.athena import AthenaHook
 
 from lakehouse.athena_wait import ATHENA_MAX_QUERY_SECONDS, wait_for_query
+from lakehouse.hooks.aws import CallerFromFrames
 
 
-class BoundedAthenaHook(AthenaHook):
+class BoundedAthenaHook(CallerFromFrames, AthenaHook):
     """AthenaHook whose waits end at `query_timeout_s`, cancelling the query they give up on.
 
     :param query_timeout_s: the longest a query may take, queueing included.

@@ -95,10 +95,10 @@ class ExpectationSuiteAuditOperator(AwsBaseOperator[BoundedAthenaHook]):
 
     def _client(self, service: str) -> Any:
         """A client for another service on the same connection, region and settings as the hook."""
-        from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+        from lakehouse.hooks.aws import LakeAwsHook
 
         settings = {key: value for key, value in self._hook_parameters.items() if key in AWS_SETTINGS}
-        return AwsBaseHook(client_type=service, **settings).get_conn()
+        return LakeAwsHook(client_type=service, **settings).get_conn()
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerRunOperator
 
 from lakehouse.denials import denials_fail_the_task
+from lakehouse.hooks.aws import LakeGlueCrawlerHook
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -34,6 +35,8 @@ class BronzeCrawlerOperator(GlueCrawlerRunOperator):
     :param wait_before_deferring_s: how long to watch the crawl in the worker before
         deferring it (0: defer at once, as the provider does).
     """
+
+    aws_hook_class = LakeGlueCrawlerHook
 
     def __init__(self, *, wait_before_deferring_s: int = 10, **kwargs: Any) -> None:
         super().__init__(**kwargs)

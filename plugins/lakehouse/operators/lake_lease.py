@@ -46,8 +46,8 @@ class LakeLeaseSensor(BaseSensorOperator):
 
     def _poke(self, context: Context) -> bool:
         from airflow.configuration import conf
-        from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 
+        from lakehouse.hooks.aws import LakeS3Hook
         from lakehouse.lease import Holder, try_acquire
 
         ti = context["ti"]
@@ -57,7 +57,7 @@ class LakeLeaseSensor(BaseSensorOperator):
             active = ["queued", "running"]
             return ti.get_dr_count(dag_id=holder.dag_id, run_ids=[holder.run_id], states=active) == 0
 
-        s3 = S3Hook(aws_conn_id=self.aws_conn_id).get_conn()
+        s3 = LakeS3Hook(aws_conn_id=self.aws_conn_id).get_conn()
         attempt = try_acquire(
             s3,
             self.bucket,

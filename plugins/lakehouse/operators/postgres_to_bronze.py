@@ -10,6 +10,8 @@ from airflow.providers.amazon.aws.hooks.s3 import S3Hook
 from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
 from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
 
+from lakehouse.hooks.aws import LakeS3Hook
+
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
@@ -118,7 +120,7 @@ class PostgresToBronzeOperator(AwsBaseOperator[S3Hook]):
     :param botocore_config: extra botocore client configuration.
     """
 
-    aws_hook_class = S3Hook
+    aws_hook_class = LakeS3Hook
     template_fields: Sequence[str] = aws_template_fields(
         "table",
         "bucket",

@@ -21,9 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def _client(aws_conn_id: str, service: str) -> Any:
-    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
+    from lakehouse.hooks.aws import LakeAwsHook
 
-    return AwsBaseHook(aws_conn_id=aws_conn_id, client_type=service).get_conn()
+    return LakeAwsHook(aws_conn_id=aws_conn_id, client_type=service).get_conn()
 
 
 def _clients(aws_conn_id: str) -> tuple[Any, Any]:

@@ -27,14 +27,13 @@ ROWS = 10
 
 
 def _clients() -> tuple[Any, Any, Any]:
-    from airflow.providers.amazon.aws.hooks.base_aws import AwsBaseHook
-
     from lakehouse.config import pipeline_config
+    from lakehouse.hooks.aws import LakeAwsHook
     from lakehouse.wap.athena import runner_for
 
     config = pipeline_config()
     lake = config.lake
-    s3 = AwsBaseHook(aws_conn_id=lake.aws_conn_id, client_type="s3").get_conn()
+    s3 = LakeAwsHook(aws_conn_id=lake.aws_conn_id, client_type="s3").get_conn()
     timeout_s = config.athena.report_timeout_seconds
     return config, s3, runner_for(lake.aws_conn_id, lake.athena_output, lake.workgroup, timeout_s)
 
