@@ -91,6 +91,10 @@ TASK_PRELOAD = (
     "airflow.providers.amazon.aws.operators.base_aws",
     "airflow.providers.amazon.aws.operators.glue_crawler",
     "airflow.providers.standard.operators.empty",
+    # what the DAG file's `from airflow.sdk import ...` loads on first use (TaskFlow, sensors)
+    "airflow.sdk.definitions.decorators",
+    "airflow.sdk.bases.sensor",
+    "airflow.timetables.interval",
     "pandas",
     "pyarrow",
     "pyarrow.csv",
