@@ -14,6 +14,7 @@ from lakehouse import alerts, names, stages
 
 FAILED_STATES = {"failed", "upstream_failed"}
 TEARDOWNS = ("report_run", "release_lake")
+EXECUTIONS_PER_CALL = 50  # BatchGetQueryExecution's most
 
 
 def run_figures(
@@ -84,20 +85,31 @@ def _pull_all(ti: Any, task_ids: list[str]) -> list[Any]:
 
 
 def _stage_bytes(aws_conn_id: str, ti: Any, layers: dict[str, list[str]]) -> dict[str, int]:
-    """Bytes Athena scanned for each layer's staging statements (the CTAS and INSERTs' query ids)."""
+    """Bytes Athena scanned for each layer's staging statements (the CTAS and INSERTs' query ids),
+    read a batch of executions a call: the report is on the run's way to releasing the lake."""
     athena = alerts._hook(aws_conn_id, "athena").get_conn()
-    scanned = {}
-    for layer, datasets in layers.items():
-        ids: list[str] = []
-        for name in datasets:
+    ids = {
+        layer: [
+            query_id
+            for name in datasets
             # a stage task returns its statements' query execution ids
-            ids += [v for v in ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "stage")) or [] if v]
-        total = 0
-        for query_id in ids:
-            stats = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Statistics"]
-            total += int(stats.get("DataScannedInBytes", 0))
-        scanned[layer] = total
-    return scanned
+            for query_id in ti.xcom_pull(task_ids=names.wap_task_id(layer, name, "stage")) or []
+            if query_id
+        ]
+        for layer, datasets in layers.items()
+    }
+    every = sorted({query_id for found in ids.values() for query_id in found})
+    scanned: dict[str, int] = {}
+    for start in range(0, len(every), EXECUTIONS_PER_CALL):
+        batch = every[start : start + EXECUTIONS_PER_CALL]
+        response = athena.batch_get_query_execution(QueryExecutionIds=batch)
+        for execution in response["QueryExecutions"]:
+            statistics = execution.get("Statistics") or {}
+            scanned[execution["QueryExecutionId"]] = int(statistics.get("DataScannedInBytes", 0))
+        if response.get("UnprocessedQueryExecutionIds"):
+            missing = [item["QueryExecutionId"] for item in response["UnprocessedQueryExecutionIds"]]
+            raise LookupError(f"Athena did not return the executions {', '.join(missing)}")
+    return {layer: sum(scanned[query_id] for query_id in found) for layer, found in ids.items()}
 
 
 def report_run(**context: Any) -> dict[str, Any]:

@@ -150,8 +150,8 @@ data "aws_iam_policy_document" "execution" {
     sid    = "AthenaWorkgroup"
     effect = "Allow"
     actions = [
-      "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults",
-      "athena:StopQueryExecution",
+      "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:BatchGetQueryExecution",
+      "athena:GetQueryResults", "athena:StopQueryExecution",
     ]
     resources = [var.lake.workgroup_arn]
   }
