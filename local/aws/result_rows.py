@@ -27,7 +27,31 @@ PAGE = 1000  # GetQueryResults' largest page
 Row = list[str | None]
 
 
-class SpilledRows(Sequence[Row]):
+class _PagedRows(Sequence[Row]):
+    """Rows read by index or slice through `_read(start, stop)`, the one way each kind reads them."""
+
+    def _read(self, start: int, stop: int) -> list[Row]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            rows = self._read(start, max(start, stop))
+            return rows[::step] if step != 1 else rows
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._read(index, index + 1)[0]
+
+
+class SpilledRows(_PagedRows):
     """Rows appended once, then read by index, slice or in order."""
 
     def __init__(self, path: Path) -> None:
@@ -63,30 +87,13 @@ class SpilledRows(Sequence[Row]):
                 rows.append(json.loads(reader.readline()))
         return rows
 
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self._count)
-            rows = self._read(start, max(start, stop))
-            return rows[::step] if step != 1 else rows
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._read(index, index + 1)[0]
-
     def __iter__(self) -> Iterator[Row]:
         with self.path.open("rb") as reader:
             for line in reader:
                 yield json.loads(line)
 
 
-class TextTable(Sequence[Row]):
+class TextTable(_PagedRows):
     """A result's text held column by column in Arrow batches (arrow_text.py renders them).
 
     Kept in memory while small; once larger than `spill_over` rows the batches go to an Arrow
@@ -155,23 +162,6 @@ class TextTable(Sequence[Row]):
             offset = self._starts[index]
             rows.extend(_rows_of(batch.slice(max(0, start - offset), stop - max(start, offset))))
         return rows
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            rows = self._read(start, max(start, stop))
-            return rows[::step] if step != 1 else rows
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self._read(index, index + 1)[0]
 
     def __iter__(self) -> Iterator[Row]:
         for batch in self._batches():
