@@ -207,7 +207,8 @@ with DAG(
             staging >> audit
             other_audit >> publish
     # what gold built from a dataset waits for before it stages (that dataset's stage: its staged
-    # rows are read; a settled history's end), and before it publishes (that dataset's publish)
+    # rows are read; a settled history's audit, whatever it found), and before it publishes (that
+    # dataset's publish; a settled history's, whatever it did)
     gold_ready, gold_publishes = {}, {}
     for dataset in config.gold:
         asset = Asset(name=f"gold.{dataset.name}", uri=f"s3://{lake.bucket}/gold/{dataset.name}/")
