@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from lakehouse.batches import MergeSelection, Watermark
 from lakehouse.config import GoldDataset, PipelineConfig, SourceTable
@@ -88,7 +88,10 @@ def stage_id(run_id: str) -> str:
     return f"{slug}_{uuid.uuid4().hex[:8]}"
 
 
-def chunks(values: list[str], size: int = MAX_PARTITIONS_PER_STATEMENT) -> list[list[str]]:
+Item = TypeVar("Item")
+
+
+def chunks(values: list[Item], size: int = MAX_PARTITIONS_PER_STATEMENT) -> list[list[Item]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from lakehouse.wap.plan import chunks
+
 # Glue's limits: entries per BatchUpdatePartition and BatchCreatePartition, partitions per
 # BatchDeletePartition
 UPDATES_PER_CALL = 100
@@ -36,22 +38,18 @@ def repoint(
     """Point existing partitions elsewhere (`updates`: PartitionInputs), register new ones
     (`creates`), then drop those a run emptied (`deletes`: partition values), in that order."""
     where = {"DatabaseName": database, "TableName": table}
-    for batch in _batches(updates, UPDATES_PER_CALL):
+    for batch in chunks(list(updates), UPDATES_PER_CALL):
         entries = [{"PartitionValueList": p["Values"], "PartitionInput": p} for p in batch]
         _raise_errors(glue.batch_update_partition(**where, Entries=entries), "update", database, table)
-    for batch in _batches(creates, CREATES_PER_CALL):
+    for batch in chunks(list(creates), CREATES_PER_CALL):
         _raise_errors(
             glue.batch_create_partition(**where, PartitionInputList=batch), "create", database, table
         )
-    for batch in _batches(deletes, DELETES_PER_CALL):
+    for batch in chunks(list(deletes), DELETES_PER_CALL):
         values = [{"Values": [value]} for value in batch]
         _raise_errors(
             glue.batch_delete_partition(**where, PartitionsToDelete=values), "delete", database, table
         )
-
-
-def _batches(items: Sequence[Any], size: int) -> list[list[Any]]:
-    return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
 def _raise_errors(response: dict[str, Any], verb: str, database: str, table: str) -> None:
