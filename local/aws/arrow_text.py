@@ -1,9 +1,9 @@
 """Athena's text of a result column, computed over a whole Arrow column at once.
 
 ``coltypes.format_rows`` renders a result value by value in Python: exact for every type, but
-an audit reading back a staged table of a large shop spends most of the endpoint's time there,
-turning each timestamp into a ``datetime`` and back into text. Athena writes its CSV natively;
-this renders the common scalar columns (integers, strings, booleans, dates, decimals, naive
+its cost grows with every row an audit reads back from a staged table (each timestamp turned
+into a ``datetime`` and back into text), where Athena writes its CSV natively. This
+renders the common scalar columns (integers, strings, booleans, dates, decimals, naive
 timestamps) with Arrow's compute kernels, to the same text ``format_rows`` gives. A column
 whose Athena text Arrow cannot give exactly (floats, intervals, nested and zoned values) is
 handed to ``coltypes`` for that column; a type this module does not know makes the whole

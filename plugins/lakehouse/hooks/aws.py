@@ -2,8 +2,8 @@
 
 The Amazon provider puts the operator that made a client in the client's user agent
 (`Caller/<class>`), and finds it with inspect.stack(), which reads and tokenizes the source
-lines of every frame on the stack: done for each client a task makes, it was about a tenth of
-a quiet day's task time, on MWAA's workers as here. CallerFromFrames finds the same class by
+lines of every frame on the stack, for each client a task makes, on MWAA's workers as here:
+a cost every short task pays for a label. CallerFromFrames finds the same class by
 walking the frames (the most recent one running `execute`, as the provider looks for), reading
 no source. Every hook the DAGs make is one of these, or BoundedAthenaHook, which mixes it in.
 """

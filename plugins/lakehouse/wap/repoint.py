@@ -1,11 +1,11 @@
-"""Repoint a live table's partitions in the Glue catalog, a batch of partitions per call.
+"""Repoint a table's partitions in the Glue catalog, a batch of partitions per call.
 
-A publish (or a rollback) changes the partitions a run rewrote: tens on a quiet day, each once
-a call of its own, a round trip each, which made the publishes the longest step of a quiet
-day after the audits. Glue's batch calls apply each entry on its own, atomically for readers
-as the single calls do, and report the entries they could not apply instead of raising:
-those are raised here, naming the partitions and Glue's reason, so the task fails and its
-retry, which decides again from the catalog what is left to change, converges.
+A publish (or a rollback) changes every partition a run rewrote; a call per partition is a
+round trip per partition, on the run's path. Glue's batch calls apply each entry on its own,
+atomically for readers as the single calls do, and report the entries they could not apply
+instead of raising: those are raised here, naming the partitions and Glue's reason, so the
+task fails and its retry, which decides again from the catalog what is left to change,
+converges.
 """
 
 from __future__ import annotations

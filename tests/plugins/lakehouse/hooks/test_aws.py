@@ -1,5 +1,5 @@
 """The hooks the DAGs make name the operator that made them, as the provider's do, reading no
-source: the provider finds it through inspect.stack(), the largest share of a short task's time."""
+source: the provider finds it through inspect.stack(), which reads every frame's source lines."""
 
 from __future__ import annotations
 
